@@ -1,0 +1,41 @@
+"""Domain errors. Every failure a user can cause or fix subclasses ``PolicyQAError``.
+
+The CLI turns these into one line on stderr with exit status 2, the HTTP layer into a JSON
+error; anything else is an internal failure (exit status 1).
+"""
+
+from __future__ import annotations
+
+
+class PolicyQAError(Exception):
+    """Base class for errors a user can understand and act on."""
+
+
+class UnsupportedDocumentError(PolicyQAError):
+    """A file that cannot be ingested: wrong type, empty, binary, undecodable or too large."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class CorruptIndexError(PolicyQAError):
+    """An index folder that is missing, damaged or built by another embedder."""
+
+    REBUILD_HINT = "rebuild it with: policyqa index --rebuild"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{message}; {self.REBUILD_HINT}")
+
+
+class IndexNotBuiltError(PolicyQAError):
+    """No index exists yet at the configured location."""
+
+
+class EmbedderUnavailableError(PolicyQAError):
+    """An embedding backend could not be loaded (missing package or model files)."""
+
+
+class QuestionError(PolicyQAError, ValueError):
+    """A question that cannot be asked: empty, too long or made of control characters."""

@@ -1,0 +1,62 @@
+"""The ``policyqa`` command: one sub-command per stage, each owned by its package.
+
+Exit status 0 on success, 2 on bad usage or bad input (one line on stderr), 1 on an
+internal failure. User errors never print a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# sub-command -> module exposing ``add_arguments(parser)`` and ``run(args) -> int``
+COMMANDS: dict[str, tuple[str, str]] = {
+    "ask": ("qa.commands_ask", "answer one question"),
+    "answer": ("qa.commands_answer", "answer a JSONL file of questions"),
+    "ingest": ("ingest.commands", "parse documents and report their units"),
+    "index": ("index.commands", "build or update the search index"),
+    "eval": ("eval.commands", "evaluate a question set and write a report"),
+    "serve": ("app", "start the web UI and HTTP API"),
+    "models": ("index.models.commands", "build the local sentence-transformers model"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad usage already; keep its one-line message."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="policyqa", description="Grounded QA over Chinese health-plan documents.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        sub_parser.set_defaults(_module=module_name)
+        module = importlib.import_module(module_name)
+        module.add_arguments(sub_parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from ingest.errors import PolicyQAError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    module = importlib.import_module(args._module)
+    try:
+        return int(module.run(args) or 0)
+    except PolicyQAError as exc:
+        print(f"policyqa {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"policyqa {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("policyqa: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
