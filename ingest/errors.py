@@ -39,3 +39,10 @@ class EmbedderUnavailableError(PolicyQAError):
 
 class QuestionError(PolicyQAError, ValueError):
     """A question that cannot be asked: empty, too long or made of control characters."""
+
+
+class DocumentNotFoundError(PolicyQAError, KeyError):
+    """A doc_id that is not in the index."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else "document not found"

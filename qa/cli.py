@@ -27,22 +27,26 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on bad usage already; keep its one-line message."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the chosen sub-command's module is imported (the others may load
+    heavy libraries, such as gradio for ``serve``, that ``ask`` must not pay for)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((w for w in words if not w.startswith("-")), None)
     parser = _Parser(prog="policyqa", description="Grounded QA over Chinese health-plan documents.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, (module_name, help_text) in COMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         sub_parser.set_defaults(_module=module_name)
-        module = importlib.import_module(module_name)
-        module.add_arguments(sub_parser)
+        if name == chosen:
+            importlib.import_module(module_name).add_arguments(sub_parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from ingest.errors import PolicyQAError
 
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     module = importlib.import_module(args._module)
     try:
