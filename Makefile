@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 Q ?= 哪些区提出了2025年中医馆建设目标？
 
-.PHONY: setup ask index test bench browser clean-index lint
+.PHONY: setup ask index serve test bench browser clean-index lint
 
 setup: $(STAMP)
 
@@ -21,6 +21,9 @@ $(STAMP): pyproject.toml
 
 index: setup
 	$(BIN)/policyqa index
+
+serve: setup
+	$(BIN)/policyqa serve
 
 ask: setup
 	@$(BIN)/policyqa ask "$(Q)"

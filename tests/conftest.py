@@ -52,3 +52,11 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+
+
+@pytest.fixture(scope="session")
+def policyqa():  # type: ignore[no-untyped-def]
+    """The real system over the bundled corpus, built once into $POLICYQA_HOME/index."""
+    from qa import PolicyQA
+
+    return PolicyQA.load(progress=True)

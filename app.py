@@ -1,0 +1,82 @@
+"""PolicyQA server: the HTTP API and the Gradio UI on one FastAPI app, run with uvicorn.
+
+``python app.py`` or ``policyqa serve [--host H] [--port P]``. Heavy imports (FastAPI, gradio,
+the engine) happen inside the functions: ``policyqa`` imports this module to build its parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from qa import PolicyQA
+    from qa.http.settings import ServerSettings
+
+
+def create_app(qa: PolicyQA | None = None, *, settings: ServerSettings | None = None) -> FastAPI:
+    """The API (``/api``, ``/v1``, ``/openapi.json``) with the UI mounted at ``settings.ui_path``."""
+    from fastapi.responses import RedirectResponse
+
+    import ingest  # noqa: F401  (offline, no-telemetry environment before gradio loads)
+    from qa.http import ServerSettings, build_api
+    from qa.ui import mount_ui
+
+    settings = settings or ServerSettings()
+    if qa is None:
+        from qa import PolicyQA
+
+        qa = PolicyQA.load(progress=True)
+    app = build_api(qa, settings)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse(url=f"{settings.ui_path}/")
+
+    return mount_ui(app, qa, settings)
+
+
+def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
+    import uvicorn
+
+    from qa.http.settings import ServerSettings
+
+    settings = ServerSettings(host=host, port=port)
+    app = create_app(settings=settings)
+    print(f"PolicyQA: UI http://{host}:{port}{settings.ui_path}/  API http://{host}:{port}/api", file=sys.stderr)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=7860, help="port to listen on (default 7860)")
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 0 < args.port < 65536:
+        raise ValueError(f"--port must be between 1 and 65535, got {args.port}")
+    serve(host=args.host, port=args.port)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python app.py``: the same exit codes as ``policyqa serve`` (2 for bad input, one line)."""
+    from ingest.errors import PolicyQAError
+
+    parser = argparse.ArgumentParser(prog="app.py", description="start the PolicyQA web UI and HTTP API")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except (PolicyQAError, ValueError, OSError) as exc:
+        print(f"app.py: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

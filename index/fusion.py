@@ -1,0 +1,85 @@
+"""Combine ranked lists from several retrievers into one ranking. Pure functions.
+
+Reciprocal rank fusion (Cormack et al., 2009) is the default: it needs no score
+calibration between BM25 (unbounded) and cosine similarity (-1..1), and a passage ranked
+well by either retriever surfaces. Weighted score fusion (min-max normalised scores) is
+kept as an option for experiments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+FusionMethod = Literal["rrf", "weighted"]
+FUSION_METHODS: tuple[str, ...] = ("rrf", "weighted")
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """How ranked lists are merged. ``weights`` maps a list name to its weight (default 1)."""
+
+    method: FusionMethod = "rrf"
+    k: int = 60
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.method not in FUSION_METHODS:
+            raise ValueError(f"fusion method must be one of {FUSION_METHODS}, got {self.method!r}")
+        if self.k <= 0:
+            raise ValueError(f"RRF k must be positive, got {self.k!r}")
+        bad = {name: w for name, w in self.weights.items() if w < 0}
+        if bad:
+            raise ValueError(f"fusion weights must be >= 0, got {bad}")
+
+    def weight(self, name: str) -> float:
+        return float(self.weights.get(name, 1.0))
+
+
+# A ranked list: (item, score) pairs, best first.
+Ranked = Sequence[tuple[Hashable, float]]
+
+
+def reciprocal_rank_fusion(
+    lists: Mapping[str, Ranked], k: int = 60, weights: Mapping[str, float] | None = None
+) -> dict[Hashable, float]:
+    """``sum(weight / (k + rank))`` over the lists an item appears in (rank from 1)."""
+    weights = weights or {}
+    fused: dict[Hashable, float] = {}
+    for name, ranked in lists.items():
+        w = float(weights.get(name, 1.0))
+        if w == 0:
+            continue
+        for rank, (item, _score) in enumerate(ranked, start=1):
+            fused[item] = fused.get(item, 0.0) + w / (k + rank)
+    return fused
+
+
+def weighted_score_fusion(
+    lists: Mapping[str, Ranked], weights: Mapping[str, float] | None = None
+) -> dict[Hashable, float]:
+    """``sum(weight * minmax(score))``: each list's scores scaled to 0..1 first."""
+    weights = weights or {}
+    fused: dict[Hashable, float] = {}
+    for name, ranked in lists.items():
+        w = float(weights.get(name, 1.0))
+        if w == 0 or not ranked:
+            continue
+        scores = [s for _, s in ranked]
+        lo, hi = min(scores), max(scores)
+        span = hi - lo
+        for item, score in ranked:
+            norm = (score - lo) / span if span > 0 else 1.0
+            fused[item] = fused.get(item, 0.0) + w * norm
+    return fused
+
+
+def fuse(lists: Mapping[str, Ranked], config: FusionConfig) -> list[tuple[Hashable, float]]:
+    """Fused ``(item, score)`` pairs, best first; ties keep first-seen order."""
+    if config.method == "rrf":
+        fused = reciprocal_rank_fusion(lists, k=config.k, weights=config.weights)
+    else:
+        fused = weighted_score_fusion(lists, weights=config.weights)
+    order = {item: i for i, item in enumerate(fused)}
+    return sorted(fused.items(), key=lambda kv: (-kv[1], order[kv[0]]))

@@ -1,0 +1,333 @@
+"""``HybridIndex``: BM25 + dense retrieval over the stored units, fused, with filters.
+
+Each indexed kind (chunk, sentence, table row) has a BM25 model and a dense index. A query
+is ranked by both, per kind, and the ranked lists are fused (RRF by default). When chunks
+are asked for, sentence and table-row hits are also *lifted* to the chunks that contain
+them: a ~300-character chunk's vector blurs its sentences together, while a single
+sentence's vector matches a precise question sharply, so the lifted lists recover chunks
+whose one relevant sentence would otherwise be drowned out.
+
+A ``HybridIndex`` never changes after construction, so any number of threads may call
+``retrieve`` at once; only the query embedder (which may wrap a non-thread-safe engine)
+sits behind a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from index.dense import DenseIndex
+from index.embedders.base import Embedder
+from index.filters import Filters, resolve_filters
+from index.fusion import FusionConfig, fuse
+from index.lifting import lift_map, lift_ranking
+from index.store import INDEXED_KINDS, StoredIndex, units_of
+from index.tokenize import TOKENIZER_VERSION, tokenize
+from ingest.errors import CorruptIndexError
+from ingest.types import Document, ScoredChunk, Unit
+
+MAX_TOP_K = 1000
+LIFT_SOURCES: tuple[str, ...] = ("sentence", "table_row")
+
+
+@dataclass(frozen=True)
+class RetrieverConfig:
+    """Retrieval defaults; ``retrieve`` can override fusion per call."""
+
+    # RRF with k=20 rather than the textbook 60: each list here holds at most a few hundred
+    # units, and a smaller k lets a unit ranked first by one retriever count for more.
+    fusion: FusionConfig = field(default_factory=lambda: FusionConfig(k=20))
+    depth: int = 100  # candidates taken from each ranked list before fusion
+    lift: bool = True  # let sentence and table-row hits rank their chunks
+    # A question that names districts ("宝山今年…", "Songjiang's targets") is about their
+    # documents: their units get this much extra fused score (in RRF rank-1 units).
+    district_boost: float = 1.0
+    # Per-document damping of the fused list: the n-th unit from one document keeps
+    # ``diversity ** n`` of its score, so one long plan cannot fill the whole top k.
+    diversity: float = 0.95
+
+    def __post_init__(self) -> None:
+        if self.depth <= 0:
+            raise ValueError(f"depth must be positive, got {self.depth!r}")
+        if not 0 < self.diversity <= 1:
+            raise ValueError(f"diversity must be in (0, 1], got {self.diversity!r}")
+        if self.district_boost < 0:
+            raise ValueError(f"district_boost must be >= 0, got {self.district_boost!r}")
+
+
+class _KindIndex:
+    """The units of one kind with their dense and lexical indexes, rows in document order."""
+
+    def __init__(self, kind: str, documents: Sequence[Document], stored: StoredIndex) -> None:
+        self.kind = kind
+        self.units: tuple[Unit, ...] = tuple(u for d in documents for u in units_of(d, kind))
+        self.dense = DenseIndex(stored.vectors[kind])
+        self.lexical = stored.lexical[kind]
+        self.row_of: dict[tuple[str, int], int] = {}
+        rows: dict[str, list[int]] = {}
+        for row, u in enumerate(self.units):
+            self.row_of[(u.doc_id, u.index)] = row
+            rows.setdefault(u.doc_id, []).append(row)
+        self.doc_rows = {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}
+
+    def allowed_rows(self, doc_ids: frozenset[str] | None) -> np.ndarray | None:
+        if doc_ids is None:
+            return None
+        parts = [self.doc_rows[d] for d in sorted(doc_ids) if d in self.doc_rows]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def bm25_ranking(
+        self, tokens: list[str], depth: int, allowed: np.ndarray | None
+    ) -> list[tuple[int, float]]:
+        scores = self.lexical.scores(tokens)
+        rows = np.arange(len(scores)) if allowed is None else allowed
+        if not len(rows):
+            return []
+        sub = scores[rows]
+        positive = sub > 0  # no shared token: not a lexical match at all
+        rows, sub = rows[positive], sub[positive]
+        order = np.argsort(-sub, kind="stable")[:depth]
+        return [(int(rows[i]), float(sub[i])) for i in order]
+
+    def dense_ranking(
+        self, qvec: np.ndarray, depth: int, allowed: np.ndarray | None
+    ) -> list[tuple[int, float]]:
+        if allowed is not None and not len(allowed):
+            return []
+        scores, rows = self.dense.search(qvec, depth, allowed)
+        return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
+
+
+class HybridIndex:
+    """The loaded index: documents, per-kind units, and hybrid retrieval over them."""
+
+    def __init__(
+        self, stored: StoredIndex, embedder: Embedder | None = None, config: RetrieverConfig | None = None
+    ) -> None:
+        if embedder is not None and embedder.id != stored.embedder_id:
+            raise CorruptIndexError(
+                f"the index was built with embedder {stored.embedder_id!r} but the configured embedder "
+                f"is {embedder.id!r}; vectors from different models cannot be compared"
+            )
+        built_with = stored.manifest.get("tokenizer")
+        if built_with != TOKENIZER_VERSION:
+            raise CorruptIndexError(
+                f"the index's BM25 files were made by tokenizer {built_with!r}, this version uses "
+                f"{TOKENIZER_VERSION!r} (a rebuild re-tokenises without re-embedding)"
+            )
+        self.config = config or RetrieverConfig()
+        self.manifest: Mapping[str, Any] = MappingProxyType(dict(stored.manifest))
+        self.embedder_id = stored.embedder_id
+        self.dim = int(stored.manifest["embedder"]["dim"])
+        self.documents: Mapping[str, Document] = MappingProxyType({d.doc_id: d for d in stored.documents})
+        seen: dict[str, None] = {}
+        for d in stored.documents:
+            if d.district:
+                seen.setdefault(d.district, None)
+        self.districts: list[str] = list(seen)
+        self._kinds = {
+            k: _KindIndex(k, stored.documents, stored) for k in INDEXED_KINDS if k in stored.vectors
+        }
+        self._lift = {
+            src: lift_map(self._kinds[src].units, self._kinds["chunk"].units)
+            for src in LIFT_SOURCES
+            if src in self._kinds and "chunk" in self._kinds
+        }
+        self._embedder = embedder
+        self._embed_lock = threading.Lock()
+        self.build_report: Any = None  # set by build_index; informational only
+
+    # ------------------------------------------------------------------ embedding
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._embed_lock:
+            if self._embedder is None:
+                from index.embedders.factory import embedder_from_id
+
+                self._embedder = embedder_from_id(self.embedder_id)
+            return self._embedder
+
+    def embed_query(self, query: str) -> np.ndarray:
+        """The query's vector (``role="query"``), shape ``(dim,)``."""
+        query = _check_query(query)
+        embedder = self.embedder
+        with self._embed_lock:
+            vec = embedder.embed([query], role="query")
+        vec = np.asarray(vec, dtype=np.float32).reshape(-1)
+        if vec.shape[0] != self.dim:
+            raise CorruptIndexError(
+                f"embedder {embedder.id!r} returned {vec.shape[0]}-d vectors, the index holds {self.dim}-d"
+            )
+        return vec
+
+    def warm_up(self) -> None:
+        """Load the tokenizer dictionary and the query embedder now, not on the first question.
+
+        ``load_index`` stays fast by deferring both (about a second together); a server
+        calls this once at start-up so its first answer is as quick as the rest.
+        """
+        tokenize("warm up")
+        self.embed_query("warm up")
+
+    def vectors_for(self, units: Sequence[Unit]) -> np.ndarray:
+        """The stored vectors of ``units`` (chunks, sentences or table rows), in order."""
+        out = np.empty((len(units), self.dim), dtype=np.float32)
+        for i, u in enumerate(units):
+            kind = self._kinds.get(u.kind)
+            row = kind.row_of.get((u.doc_id, u.index)) if kind else None
+            if row is None:
+                raise ValueError(
+                    f"unit {u.unit_id} has no stored vector (indexed kinds: {sorted(self._kinds)})"
+                )
+            out[i] = kind.dense.vectors[row]  # type: ignore[union-attr]
+        return out
+
+    # ------------------------------------------------------------------ retrieval
+
+    def retrieve(
+        self,
+        query: str,
+        top_k: int = 10,
+        filters: Filters | None = None,
+        kinds: Sequence[str] = ("chunk",),
+        fusion: FusionConfig | None = None,
+    ) -> list[ScoredChunk]:
+        """The ``top_k`` best units of the given kinds for ``query``, best first."""
+        query = _check_query(query)
+        _check_top_k(top_k)
+        kinds = self._check_kinds(kinds)
+        doc_ids = resolve_filters(filters, self.documents, self.districts)
+        tokens = tokenize(query)
+        qvec = self.embed_query(query)
+        boost = self._named_district_docs(query)
+        return self._rank(tokens, qvec, kinds, doc_ids, top_k, fusion or self.config.fusion, boost)
+
+    def _named_district_docs(self, query: str) -> frozenset[str]:
+        """Documents of the indexed districts the query names (Chinese or English spelling)."""
+        from ingest.districts import find_districts
+
+        named = {d.name for d in find_districts(query)} & set(self.districts)
+        return frozenset(doc_id for doc_id, doc in self.documents.items() if doc.district in named)
+
+    def retrieve_per_district(
+        self,
+        query: str,
+        per_district: int = 5,
+        filters: Filters | None = None,
+        kinds: Sequence[str] = ("chunk",),
+    ) -> dict[str, list[ScoredChunk]]:
+        """The best ``per_district`` units within each district (for "which districts ..." questions)."""
+        query = _check_query(query)
+        _check_top_k(per_district, name="per_district")
+        kinds = self._check_kinds(kinds)
+        doc_ids = resolve_filters(filters, self.documents, self.districts)
+        tokens = tokenize(query)
+        qvec = self.embed_query(query)
+        out: dict[str, list[ScoredChunk]] = {}
+        for district in self.districts:
+            in_district = frozenset(d for d, doc in self.documents.items() if doc.district == district)
+            allowed = in_district if doc_ids is None else in_district & doc_ids
+            if allowed:
+                out[district] = self._rank(tokens, qvec, kinds, allowed, per_district, self.config.fusion)
+        return out
+
+    def _rank(
+        self,
+        tokens: list[str],
+        qvec: np.ndarray,
+        kinds: tuple[str, ...],
+        doc_ids: frozenset[str] | None,
+        top_k: int,
+        fusion: FusionConfig,
+        boost_docs: frozenset[str] = frozenset(),
+    ) -> list[ScoredChunk]:
+        depth = max(self.config.depth, top_k)
+        lists: dict[str, list[tuple[Hashable, float]]] = {}
+        sources = [s for s in self._lift if self.config.lift and "chunk" in kinds]
+        fine: dict[str, list[tuple[int, float]]] = {"bm25": [], "dense": []}
+        for kind in dict.fromkeys([*kinds, *sources]):
+            ki = self._kinds[kind]
+            allowed = ki.allowed_rows(doc_ids)
+            ranked = {
+                "bm25": ki.bm25_ranking(tokens, depth, allowed),
+                "dense": ki.dense_ranking(qvec, depth, allowed),
+            }
+            for method, rows in ranked.items():
+                if kind in kinds:
+                    lists[f"{method}:{kind}"] = [((kind, r), s) for r, s in rows]
+                if kind in sources:
+                    # map to chunk rows now; sentences and table rows compete in one list
+                    fine[method].extend((c, s) for r, s in rows for c in self._lift[kind][r])
+        for method, pairs in fine.items():
+            if sources:
+                pairs.sort(key=lambda p: -p[1])
+                lists[f"{method}:units>chunk"] = [(("chunk", r), s) for r, s in lift_ranking(pairs)]
+        fused = fuse(lists, fusion)
+        if boost_docs and self.config.district_boost > 0:
+            bonus = (
+                self.config.district_boost / (fusion.k + 1)
+                if fusion.method == "rrf"
+                else self.config.district_boost
+            )
+            fused = sorted(
+                (
+                    (item, s + bonus if self._kinds[item[0]].units[item[1]].doc_id in boost_docs else s)
+                    for item, s in fused
+                ),  # type: ignore[index]
+                key=lambda kv: -kv[1],
+            )
+        if self.config.diversity < 1:
+            fused = self._diversify(fused)
+        fused = fused[:top_k]
+        positions = {
+            name: {item: rank for rank, (item, _) in enumerate(ranked, start=1)}
+            for name, ranked in lists.items()
+        }
+        results = []
+        for item, score in fused:
+            kind, row = item  # type: ignore[misc]
+            unit = self._kinds[kind].units[row]
+            ranks = tuple((name, pos[item]) for name, pos in positions.items() if item in pos)
+            results.append(ScoredChunk(unit, float(score), self.documents[unit.doc_id].district, ranks))
+        return results
+
+    def _diversify(self, fused: list[tuple[Hashable, float]]) -> list[tuple[Hashable, float]]:
+        seen: dict[str, int] = {}
+        out = []
+        for item, score in fused:
+            doc_id = self._kinds[item[0]].units[item[1]].doc_id  # type: ignore[index]
+            n = seen.get(doc_id, 0)
+            seen[doc_id] = n + 1
+            out.append((item, score * self.config.diversity**n))
+        return sorted(out, key=lambda kv: -kv[1])
+
+    def _check_kinds(self, kinds: Sequence[str]) -> tuple[str, ...]:
+        if isinstance(kinds, str):
+            kinds = (kinds,)
+        chosen = tuple(dict.fromkeys(kinds))
+        bad = [k for k in chosen if k not in self._kinds]
+        if not chosen or bad:
+            raise ValueError(
+                f"kinds must be a non-empty subset of {sorted(self._kinds)}, got {list(kinds)!r}"
+            )
+        return chosen
+
+
+def _check_query(query: str) -> str:
+    if not isinstance(query, str):
+        raise ValueError(f"query must be a string, got {type(query).__name__}")
+    if not query.strip():
+        raise ValueError("query is empty: give a question or some search words")
+    return query.strip()
+
+
+def _check_top_k(top_k: int, name: str = "top_k") -> None:
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
+        raise ValueError(f"{name} must be an integer from 1 to {MAX_TOP_K}, got {top_k!r}")

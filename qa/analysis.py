@@ -1,0 +1,176 @@
+"""Question analysis: what a question asks, about which districts, years and figures.
+
+Pure functions over the question text (plus the list of districts the index covers), so
+every decision the answerer takes from them is unit-testable and the same for every
+question of a kind — nothing here knows any particular benchmark question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from ingest.districts import SHANGHAI_DISTRICTS, find_districts
+
+Language = Literal["zh", "en", "other"]
+QuestionKind = Literal["across", "comparison", "quantity", "table", "fact"]
+
+# Places outside Shanghai that users plausibly ask about. A question about one of these is
+# about a place the corpus does not cover.
+OTHER_PLACES_ZH: tuple[str, ...] = (
+    "北京", "天津", "重庆", "广州", "深圳", "杭州", "南京", "苏州", "武汉", "成都", "西安", "厦门",
+    "宁波", "无锡", "合肥", "长沙", "郑州", "济南", "青岛", "福州", "昆明", "沈阳", "大连", "哈尔滨",
+    "香港", "澳门", "台湾", "江苏", "浙江", "安徽", "广东", "山东", "河南", "湖北", "湖南", "四川",
+    "三明市", "福建",
+)
+OTHER_PLACES_EN: tuple[str, ...] = (
+    "beijing", "tianjin", "chongqing", "guangzhou", "shenzhen", "hangzhou", "nanjing", "suzhou",
+    "wuhan", "chengdu", "xi'an", "xiamen", "ningbo", "hong kong", "macau", "taiwan", "jiangsu",
+    "zhejiang", "guangdong", "new york", "london", "tokyo",
+)
+
+_ACROSS_ZH = re.compile(r"哪些区|哪几个区|哪个区|哪些地区|哪几个地区|各区|几个区|有哪些区|哪些行政区|哪家区|区有哪些")
+_ACROSS_EN = re.compile(r"\b(which|what)\s+(districts?|areas?)\b|\ball (the )?districts\b|\bacross districts\b|\beach district\b", re.I)
+_COMPARE_ZH = re.compile(r"比较|对比|比一比|相比|有何不同|有什么不同|有何区别|有什么区别|区别|差异|分别|异同|哪个更|谁更|两区|两个区")
+_COMPARE_EN = re.compile(r"\b(compare|comparison|versus|vs\.?|differ|difference|both|respectively)\b", re.I)
+_QUANTITY_ZH = re.compile(r"目标|数字|多少|几个|几家|几项|几名|几台|几所|几张|几岁|几分钟|几年|多长|比例|占比|百分之|率(?:目标|要|是|达到)?|数(?:目标|要|是)?$")
+_QUANTITY_EN = re.compile(r"\bhow (many|much|long|often)\b|\bwhat (share|percentage|proportion|rate|number)\b|\b(rate|ratio|target|number of|per 1,?000)\b", re.I)
+_TABLE_ZH = re.compile(r"千人口|万人口|指标|目标值|规划值|占比|每千|每万|比例")
+_TABLE_EN = re.compile(r"\b(indicator|per 1,?000|per thousand|per 10,?000|planning value|CMI)\b", re.I)
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_OTHER_SCRIPT = re.compile(
+    r"[\u3040-\u30ff\uac00-\ud7af\u0400-\u04ff\u0600-\u06ff\u0590-\u05ff\u0e00-\u0e7f\u0900-\u097f]"
+)
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """Everything the retrieval plan and the composer need to know about a question."""
+
+    question: str
+    lang: Language
+    kind: QuestionKind
+    districts: tuple[str, ...]  # corpus districts the question names, full Chinese names
+    outside_places: tuple[str, ...]  # places it names that the corpus does not cover
+    years: tuple[int, ...]
+    numbers: tuple[str, ...]
+    asks_quantity: bool
+    asks_table: bool
+
+    @property
+    def is_across(self) -> bool:
+        return self.kind == "across"
+
+    @property
+    def is_comparison(self) -> bool:
+        return self.kind == "comparison"
+
+
+def normalize_question(question: str) -> str:
+    """NFKC (full-width digits and letters to ASCII) and collapsed whitespace."""
+    text = unicodedata.normalize("NFKC", question)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def detect_language(text: str) -> Language:
+    """zh when the question is mostly Chinese, en when mostly Latin letters, else other.
+
+    Kana, Hangul, Cyrillic and other scripts mark a third language even when a district
+    name in Chinese characters appears inside it.
+    """
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    other = len(_OTHER_SCRIPT.findall(text))
+    if other > max(2, cjk // 4):
+        return "other"
+    if cjk == 0 and latin == 0:
+        return "other"
+    # English questions often quote a Chinese term; words, not characters, decide.
+    latin_words = len(re.findall(r"[A-Za-z]{2,}", text))
+    return "en" if latin_words >= 3 and latin_words * 2 >= cjk else ("zh" if cjk else "en")
+
+
+def _other_places(text: str, lang: Language) -> list[str]:
+    lowered = text.lower()
+    found = [p for p in OTHER_PLACES_ZH if p in text]
+    found += [p for p in OTHER_PLACES_EN if re.search(rf"(?<![a-z]){re.escape(p)}(?![a-z])", lowered)]
+    # 三明 is named as the model whose experience Shanghai districts learn from: asking
+    # about "三明医改经验" is about the corpus, asking about "三明市的规划" is not.
+    return found
+
+
+def classify(text: str, lang: Language, n_districts: int) -> QuestionKind:
+    """The kind of question, by its wording; the order of the checks matters."""
+    across = _ACROSS_ZH.search(text) or _ACROSS_EN.search(text)
+    if across and n_districts <= 1:
+        return "across"
+    compare = _COMPARE_ZH.search(text) or _COMPARE_EN.search(text)
+    if n_districts >= 2 or (compare and n_districts >= 2):
+        return "comparison"
+    if across:
+        return "across"
+    if _TABLE_ZH.search(text) or _TABLE_EN.search(text):
+        return "table"
+    if _QUANTITY_ZH.search(text) or _QUANTITY_EN.search(text):
+        return "quantity"
+    return "fact"
+
+
+def analyze(question: str, known_districts: Sequence[str]) -> QuestionAnalysis:
+    """Analyse ``question`` against the districts an index covers (full Chinese names)."""
+    text = normalize_question(question)
+    lang = detect_language(text)
+    named = find_districts(text)
+    known = set(known_districts)
+    districts = tuple(d.name for d in named if d.name in known)
+    outside = [d.name for d in named if d.name not in known]
+    outside += _other_places(text, lang)
+    kind = classify(text, lang, len(districts))
+    years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    numbers = tuple(n for n in _NUMBER.findall(text) if not (len(n) == 4 and n.isdigit() and int(n) in years))
+    return QuestionAnalysis(
+        question=text,
+        lang=lang,
+        kind=kind,
+        districts=districts,
+        outside_places=tuple(dict.fromkeys(outside)),
+        years=years,
+        numbers=numbers,
+        asks_quantity=bool(_QUANTITY_ZH.search(text) or _QUANTITY_EN.search(text)),
+        asks_table=bool(_TABLE_ZH.search(text) or _TABLE_EN.search(text)),
+    )
+
+
+def district_short(name: str) -> str:
+    for d in SHANGHAI_DISTRICTS:
+        if d.name == name:
+            return d.short
+    return name.removesuffix("区")
+
+
+def district_english(name: str) -> str:
+    for d in SHANGHAI_DISTRICTS:
+        if d.name == name:
+            return d.english
+    return name
+
+
+_PART_BREAK = re.compile(r"[？?；;]")
+_REFERS_BACK = re.compile(r"这家|这所|这个|该院|该医院|该中心|此院|它的|它|其|这一|那家|\b(it|its|this hospital|that hospital|the same)\b", re.I)
+
+
+def sub_questions(question: str) -> list[str]:
+    """A question asking several things, cut at its question marks."""
+    return [p.strip() for p in _PART_BREAK.split(question) if len(p.strip()) >= 4]
+
+
+def refers_back(part: str) -> bool:
+    """Whether a part of a question points back at something named before ("这家医院")."""
+    return bool(_REFERS_BACK.search(part))

@@ -1,0 +1,276 @@
+"""The extractive answerer: retrieve, score sentences, select, compose, or refuse.
+
+No language model is involved: every clause of the answer is a span of a cited sentence,
+so the answer can only say what the documents say.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index import Filters, HybridIndex
+from ingest.districts import SHANGHAI_DISTRICTS
+from ingest.types import Citation, Passage, ScoredChunk, Unit
+from qa.analysis import QuestionAnalysis, district_english, refers_back, sub_questions
+from qa.compose import CitationList, Claim, compose_en, compose_zh, unit_focus
+from qa.evidence import Evidence, SentenceLookup, bridge_entities, collect_candidates, score_candidates
+from qa.plan import RetrievalPlan, plan_retrieval
+from qa.refusal import refusal_text, silent_note
+from qa.selection import SelectionConfig, select_claims, select_per_district, uncovered_terms
+from qa.terms import Term, idf_weights, key_terms, term_match
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the answerer produced, before the engine wraps it into an Answer."""
+
+    text: str
+    refused: bool
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    notes: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = field(default=(), repr=False)
+
+
+class ExtractiveAnswerer:
+    """Answers from one immutable index snapshot; safe to share between threads."""
+
+    def __init__(self, index: HybridIndex, config: SelectionConfig | None = None, passages_k: int = 8) -> None:
+        self.index = index
+        self.config = config or SelectionConfig()
+        self.passages_k = passages_k
+        self.lookup = SentenceLookup(index.documents)
+        self._texts = [
+            f"{u.text} {u.context}"
+            for doc in index.documents.values()
+            for u in (*doc.sentences, *doc.table_rows)
+        ]
+        self._idf_lock = threading.Lock()
+        self._idf: dict[str, float] = {}
+
+    # -- retrieval ---------------------------------------------------------------------
+    def _weights(self, terms: Sequence[Term]) -> dict[str, float]:
+        with self._idf_lock:
+            todo = [t for t in terms if t.text not in self._idf]
+            if todo:
+                self._idf.update(idf_weights(todo, self._texts))
+            return {t.text: self._idf[t.text] for t in terms}
+
+    def _retrieve(self, plan: RetrievalPlan) -> tuple[list[ScoredChunk], list[ScoredChunk]]:
+        """(sentence and row hits, chunk hits) for the plan."""
+        if plan.mode == "per_district":
+            sentence_hits: list[ScoredChunk] = []
+            chunk_hits: list[ScoredChunk] = []
+            filters = Filters(districts=frozenset(plan.districts)) if plan.districts else None
+            per_s = self.index.retrieve_per_district(
+                plan.query, per_district=plan.per_district_k, filters=filters, kinds=("sentence", "table_row")
+            )
+            per_c = self.index.retrieve_per_district(plan.query, per_district=3, filters=filters, kinds=("chunk",))
+            for hits in per_s.values():
+                sentence_hits.extend(hits)
+            for rank in range(3):
+                chunk_hits.extend(hits[rank] for hits in per_c.values() if len(hits) > rank)
+            return sentence_hits, chunk_hits
+        filters = Filters(districts=frozenset(plan.districts)) if plan.districts else None
+        sentence_hits = self.index.retrieve(plan.query, top_k=plan.sentence_k, filters=filters, kinds=("sentence", "table_row"))
+        chunk_hits = self.index.retrieve(plan.query, top_k=plan.chunk_k, filters=filters, kinds=("chunk",))
+        return sentence_hits, chunk_hits
+
+    # -- answering ---------------------------------------------------------------------
+    def answer(
+        self, analysis: QuestionAnalysis, user_districts: Sequence[str] | None = None, passages_k: int | None = None
+    ) -> Draft:
+        terms = key_terms(analysis.question, analysis.lang)
+        weights = self._weights(terms)
+        query = analysis.question
+        if analysis.lang == "en":
+            query = f"{analysis.question} {' '.join(t.text for t in terms)}"
+        plan = plan_retrieval(analysis, query, self.index.districts, user_districts)
+        sentence_hits, chunk_hits = self._retrieve(plan)
+        candidates = collect_candidates([*sentence_hits, *chunk_hits], self.lookup)
+        units = list(candidates)
+        vectors = self.index.vectors_for(units)
+        qvec = self.index.embed_query(query)
+        ranked = score_candidates(candidates, analysis, terms, weights, qvec, vectors, self.index.documents)
+        k = passages_k or self.passages_k
+
+        if self._outside(analysis) and not analysis.districts:
+            return self._refuse(analysis, ranked, chunk_hits, k, reason="outside")
+        if plan.mode == "per_district":
+            return self._answer_per_district(analysis, plan, terms, ranked, chunk_hits, k)
+        claims = self._select(ranked, terms, weights)
+        if claims and uncovered_terms(terms, claims):
+            claims = self._second_hop(analysis, plan, terms, weights, claims, candidates, qvec)
+        if claims:
+            claims = self._follow_references(analysis, plan, claims, qvec)
+        if not claims:
+            return self._refuse(analysis, ranked, chunk_hits, k)
+        groups = [(None if not analysis.districts else claims[0].district, [Claim(e.unit, e.district) for e in claims])]
+        return self._compose(analysis, terms, groups, claims, chunk_hits, k)
+
+    def _select(self, ranked: Sequence[Evidence], terms: Sequence[Term], weights: dict[str, float]) -> list[Evidence]:
+        cfg = self.config
+        return select_claims(ranked, terms, weights, cfg.min_coverage, cfg.max_claims, cfg.follow_score_ratio)
+
+    def _second_hop(
+        self,
+        analysis: QuestionAnalysis,
+        plan: RetrievalPlan,
+        terms: Sequence[Term],
+        weights: dict[str, float],
+        claims: list[Evidence],
+        candidates: dict[Unit, float],
+        qvec: np.ndarray,
+    ) -> list[Evidence]:
+        """Multi-part questions: search again for the terms still missing, together with the
+        entities the first evidence names (the hospital the question refers back to); the
+        entities count as terms, so evidence about the same hospital wins."""
+        missing = uncovered_terms(terms, claims)
+        bridges = bridge_entities(claims, analysis.question)
+        query = " ".join([*bridges, *(t.text for t in missing)])
+        filters = Filters(districts=frozenset(plan.districts)) if plan.districts else None
+        hits = self.index.retrieve(query, top_k=20, filters=filters, kinds=("sentence", "table_row"))
+        merged = dict(candidates)
+        for unit, score in collect_candidates(hits, self.lookup).items():
+            merged[unit] = max(merged.get(unit, 0.0), score * 0.8)
+        extra = [Term(b) for b in bridges[:1]]
+        terms2 = [*terms, *extra]
+        weights2 = {**weights, **{t.text: float(np.median(list(weights.values()) or [1.0])) for t in extra}}
+        units = list(merged)
+        ranked = score_candidates(
+            merged, analysis, terms2, weights2, qvec, self.index.vectors_for(units), self.index.documents
+        )
+        cfg = self.config
+        again = select_claims(ranked, terms2, weights2, cfg.min_coverage, cfg.max_claims, cfg.follow_score_ratio)
+        return again if len(uncovered_terms(terms, again)) < len(missing) else claims
+
+    def _follow_references(
+        self, analysis: QuestionAnalysis, plan: RetrievalPlan, claims: list[Evidence], qvec: np.ndarray
+    ) -> list[Evidence]:
+        """"…哪家医院…？这家医院会迁到哪里?": a later part that refers back is asked again
+        about the entity the evidence found, and its best evidence naming that entity joins."""
+        parts = sub_questions(analysis.question)
+        bridges = bridge_entities(claims, analysis.question)
+        if len(parts) < 2 or not bridges:
+            return claims
+        chosen = list(claims)
+        filters = Filters(districts=frozenset(plan.districts)) if plan.districts else None
+        for part in parts[1:]:
+            if not refers_back(part) or len(chosen) >= self.config.max_claims + 1:
+                continue
+            query = f"{bridges[0]} {part}"
+            hits = self.index.retrieve(query, top_k=10, filters=filters, kinds=("sentence", "table_row"))
+            part_terms = [t for t in key_terms(part, analysis.lang) if t.text not in bridges[0]]
+            best = None
+            for hit in hits:
+                unit = hit.unit
+                if bridges[0] not in unit.text or any(e.unit == unit for e in chosen):
+                    continue
+                gain = sum(term_match(t, unit.text) for t in part_terms)
+                if gain > 0 and (best is None or gain > best[0]):
+                    best = (gain, hit)
+            if best:
+                hit = best[1]
+                chosen.append(Evidence(hit.unit, hit.district, 0.0, 0.0, hit.score, True, False, hit.score))
+        return chosen
+
+    def _outside(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
+        """Places the corpus does not cover: other Shanghai districts always (their plans
+        are not here), other places only when no document even mentions them (三明 and 福建
+        are named as the model the plans learn from, so a question about them is in scope)."""
+        shanghai = {d.name for d in SHANGHAI_DISTRICTS}
+        texts = [doc.text for doc in self.index.documents.values()]
+        return tuple(
+            p for p in analysis.outside_places if p in shanghai or not any(p in t or p.title() in t for t in texts)
+        )
+
+    def _answer_per_district(
+        self,
+        analysis: QuestionAnalysis,
+        plan: RetrievalPlan,
+        terms: Sequence[Term],
+        ranked: Sequence[Evidence],
+        chunk_hits: Sequence[ScoredChunk],
+        k: int,
+    ) -> Draft:
+        threshold = self.config.min_coverage_across if analysis.is_across else self.config.min_coverage_compare
+        per = select_per_district(ranked, terms, self._weights(terms), plan.districts, threshold, self.config)
+        answered = [d for d in plan.districts if per[d]]
+        silent = [d for d in plan.districts if not per[d]]
+        if not answered:
+            return self._refuse(analysis, ranked, chunk_hits, k)
+        groups = [(d, [Claim(e.unit, d) for e in per[d]]) for d in answered]
+        chosen = [e for d in answered for e in per[d]]
+        lead, tail, notes = "", "", []
+        if analysis.is_across:
+            lead = (f"共{len(answered)}个区：" if analysis.lang == "zh" else f"{len(answered)} of the {len(plan.districts)} districts: ")
+            if silent:
+                tail = silent_note(analysis.lang, len(plan.districts), len(silent))
+                notes.append("checked, nothing found: " + "、".join(silent))
+        elif silent:
+            names = "、".join(silent) if analysis.lang == "zh" else ", ".join(district_english(d) for d in silent)
+            tail = f"{names}的文件未提及。" if analysis.lang == "zh" else f"The {names} plan does not say."
+        return self._compose(analysis, terms, groups, chosen, chunk_hits, k, lead, tail, tuple(notes))
+
+    def _compose(
+        self,
+        analysis: QuestionAnalysis,
+        terms: Sequence[Term],
+        groups: list[tuple[str | None, list[Claim]]],
+        chosen: Sequence[Evidence],
+        chunk_hits: Sequence[ScoredChunk],
+        k: int,
+        lead: str = "",
+        tail: str = "",
+        notes: tuple[str, ...] = (),
+    ) -> Draft:
+        cites = CitationList(self.index.documents)
+        want_number = analysis.asks_quantity or analysis.asks_table
+        texts = {c.unit: unit_focus(c.unit, terms, analysis.numbers, want_number) for _, cs in groups for c in cs}
+        compose = compose_en if analysis.lang == "en" else compose_zh
+        text = compose(groups, texts, cites, lead, tail)
+        passages = self._passages([e.unit for e in chosen], chunk_hits, k)
+        return Draft(text, False, tuple(cites.citations), passages, notes, tuple(chosen))
+
+    def _refuse(
+        self,
+        analysis: QuestionAnalysis,
+        ranked: Sequence[Evidence],
+        chunk_hits: Sequence[ScoredChunk],
+        k: int,
+        reason: str = "silent",
+    ) -> Draft:
+        text = refusal_text(analysis, self.index.districts, reason)
+        passages = self._passages([], chunk_hits, k)
+        return Draft(text, True, (), passages, (f"refused: {reason}",), tuple(ranked[:3]))
+
+    def _passages(self, cited: Sequence[Unit], chunk_hits: Sequence[ScoredChunk], k: int) -> tuple[Passage, ...]:
+        """Chunks holding the cited sentences first, then the other retrieved chunks."""
+        docs = self.index.documents
+        ordered: list[tuple[Unit, float]] = []
+        seen: set[tuple[str, int, int]] = set()
+        for unit in cited:
+            holder = next(
+                (c for c in docs[unit.doc_id].chunks if c.start <= unit.start and unit.end <= c.end),
+                None,
+            )
+            span = holder or unit
+            ordered.append((span, 1.0))
+        ordered.extend((h.unit, h.score) for h in chunk_hits)
+        passages = []
+        for unit, score in ordered:
+            key = (unit.doc_id, unit.start, unit.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            doc = docs[unit.doc_id]
+            passages.append(
+                Passage(unit.doc_id, unit.start, unit.end, doc.text[unit.start : unit.end], score, doc.district, unit.section)
+            )
+            if len(passages) >= k:
+                break
+        return tuple(passages)

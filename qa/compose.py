@@ -1,0 +1,152 @@
+"""Write the short answer from chosen evidence: clauses that each end in their [n].
+
+The answer text is extractive: every clause is a verbatim span of the sentence it cites
+(or, for a table row, its cells with their column labels), so it is grounded by
+construction, and the verifier checks it again before the answer leaves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ingest.types import Citation, Document, Unit
+from qa.analysis import district_english
+from qa.terms import Term, term_match
+
+_TRIM_OVER = 120  # sentences longer than this are cut down to the clauses that matter
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One piece of evidence to state, under the district (or fact) it belongs to."""
+
+    unit: Unit
+    district: str | None
+
+
+class CitationList:
+    """Citations numbered in order of first use; the same unit is cited once."""
+
+    def __init__(self, documents: Mapping[str, Document]) -> None:
+        self._documents = documents
+        self.citations: list[Citation] = []
+        self._numbers: dict[tuple[str, int, int], int] = {}
+
+    def number(self, unit: Unit, district: str | None) -> int:
+        key = (unit.doc_id, unit.start, unit.end)
+        if key not in self._numbers:
+            text = self._documents[unit.doc_id].text
+            self.citations.append(
+                Citation(unit.doc_id, unit.start, unit.end, text[unit.start : unit.end], district, unit.section)
+            )
+            self._numbers[key] = len(self.citations)
+        return self._numbers[key]
+
+
+_OPEN = "（(【[《“‘"
+_CLOSE = "）)】]》”’"
+_SENTENCE_END = "。！？；!?;"
+
+
+def _pieces(text: str, breaks: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` cut after each break character that is not inside brackets/quotes."""
+    spans, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif ch in breaks and depth == 0:
+            spans.append((start, i + 1))
+            start = i + 1
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _relevance(piece: str, terms: Sequence[Term], numbers: Sequence[str], want_number: bool) -> float:
+    score = sum(term_match(t, piece) * (0.3 if t.soft else 1.0) for t in terms)
+    score += sum(1.0 for n in numbers if n in piece)
+    if want_number and re.search(r"\d", piece):
+        score += 0.5
+    return score
+
+
+def focus_text(unit_text: str, terms: Sequence[Term], numbers: Sequence[str], want_number: bool) -> str:
+    """The part of a sentence that answers: its best sentence piece, cut down to the run of
+    clauses holding the key terms. Always a verbatim substring of ``unit_text`` and never
+    containing a sentence end, so each answer clause carries exactly its own [n]."""
+    text = unit_text.strip()
+    sentences = _pieces(text, _SENTENCE_END)
+    if len(sentences) > 1:
+        best = max(sentences, key=lambda se: _relevance(text[se[0] : se[1]], terms, numbers, want_number))
+        text = text[best[0] : best[1]].strip()
+    text = text.rstrip(_SENTENCE_END + " ")
+    if len(text) <= _TRIM_OVER:
+        return text
+    clauses = _pieces(text, "，,：:")
+    hits = [i for i, (s, e) in enumerate(clauses) if _relevance(text[s:e], terms, numbers, want_number) >= 0.5]
+    if not hits:
+        return text
+    start, end = clauses[hits[0]][0], clauses[hits[-1]][1]
+    piece = text[start:end].strip().rstrip("，,：:")
+    return piece if len(piece) >= 6 else text
+
+
+def unit_focus(unit: Unit, terms: Sequence[Term], numbers: Sequence[str], want_number: bool) -> str:
+    """What an answer says for a unit: a focused sentence, or a table row with its labels."""
+    if unit.kind == "table_row":
+        return render_row(unit, terms, numbers, want_number)
+    return focus_text(unit.text, terms, numbers, want_number)
+
+
+def render_row(unit: Unit, terms: Sequence[Term] = (), numbers: Sequence[str] = (), want_number: bool = True) -> str:
+    """A table row as "indicator：label value，label value" from its labelled cells."""
+    cells = [(c.label, c.text.strip().rstrip(" |").strip()) for c in unit.cells]
+    cells = [(label, value) for label, value in cells if value and value != "/"]
+    if not cells:
+        return focus_text(unit.text.replace(" |", ""), terms, numbers, want_number)
+    indicator = next((v for label, v in cells if "指标" in label or "工作内容" in label), None)
+    rest = [
+        f"{label} {focus_text(value, terms, numbers, want_number)}"
+        for label, value in cells
+        if value != indicator and label not in ("序号", "领域", "分类")
+    ]
+    head = focus_text(indicator or cells[0][1], terms, numbers, want_number)
+    return f"{head}：{'，'.join(rest)}" if rest else head
+
+
+def compose_zh(
+    groups: Sequence[tuple[str | None, Sequence[Claim]]],
+    texts: Mapping[Unit, str],
+    cites: CitationList,
+    lead: str = "",
+    tail: str = "",
+) -> str:
+    """Chinese: ``lead`` then one part per district, clauses each ending in [n]."""
+    parts = []
+    for district, claims in groups:
+        clauses = "；".join(f"{texts[c.unit]}[{cites.number(c.unit, c.district)}]" for c in claims)
+        parts.append(f"{district}：{clauses}" if district else clauses)
+    body = "；".join(parts)
+    return f"{lead}{body}。{tail}".strip()
+
+
+def compose_en(
+    groups: Sequence[tuple[str | None, Sequence[Claim]]],
+    texts: Mapping[Unit, str],
+    cites: CitationList,
+    lead: str = "",
+    tail: str = "",
+) -> str:
+    """English: one English lead per district or fact, with the Chinese source phrase and [n]."""
+    parts = []
+    for district, claims in groups:
+        phrases = "; ".join(f"“{texts[c.unit]}” [{cites.number(c.unit, c.district)}]" for c in claims)
+        if district:
+            parts.append(f"{district_english(district)} ({district}) — the plan states: {phrases}.")
+        else:
+            parts.append(f"The plan states: {phrases}.")
+    return " ".join(p for p in (lead, " ".join(parts), tail) if p).strip()

@@ -1,0 +1,208 @@
+"""``PolicyQA``: the one object the CLI, HTTP API, UI and evaluation harness talk to.
+
+It holds an immutable snapshot (index + answerer). ``ask`` reads the current snapshot
+without locking; ``add_documents`` builds a new index on disk and swaps the snapshot in
+one assignment, so a reader always sees one consistent index, never a mix.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest import settings
+from ingest.districts import district_by_name
+from ingest.errors import DocumentNotFoundError, IndexNotBuiltError, UnsupportedDocumentError
+from ingest.types import Answer, Document
+from qa.analysis import analyze
+from qa.answerer import Draft, ExtractiveAnswerer
+from qa.refusal import refusal_text
+from qa.validation import MAX_QUESTION_CHARS, validate_question
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    index: object  # index.HybridIndex
+    answerer: ExtractiveAnswerer
+
+
+def _corpus_documents(corpus_dir: Path, uploads_dir: Path) -> list[Document]:
+    from ingest import load_corpus
+
+    docs = list(load_corpus(corpus_dir)) if corpus_dir.exists() else []
+    if uploads_dir.exists():
+        known = {d.doc_id for d in docs}
+        docs += [d for d in load_corpus(uploads_dir) if d.doc_id not in known]
+    return docs
+
+
+class PolicyQA:
+    """Grounded question answering over an index of plans. Thread-safe."""
+
+    MAX_QUESTION_CHARS = MAX_QUESTION_CHARS
+
+    def __init__(self, index: object, *, index_dir: Path, corpus_dir: Path, generator: object | None = None) -> None:
+        self._snapshot = _Snapshot(index, ExtractiveAnswerer(index))  # type: ignore[arg-type]
+        self._index_dir = index_dir
+        self._corpus_dir = corpus_dir
+        self._write_lock = threading.Lock()
+        self.generator = generator
+
+    # -- construction ------------------------------------------------------------------
+    @classmethod
+    def load(
+        cls,
+        index_dir: str | Path | None = None,
+        *,
+        corpus_dir: str | Path | None = None,
+        embedder: str | None = None,
+        build_if_missing: bool = True,
+        progress: bool = True,
+    ) -> PolicyQA:
+        """Load the index (building it from the corpus first if there is none yet)."""
+        from index import build_index, load_index, make_embedder
+
+        folder = Path(index_dir) if index_dir else settings.index_dir()
+        corpus = Path(corpus_dir) if corpus_dir else settings.corpus_dir()
+        try:
+            index = load_index(folder, embedder=make_embedder(embedder) if embedder else None)
+        except IndexNotBuiltError:
+            if not build_if_missing:
+                raise
+            documents = _corpus_documents(corpus, settings.uploads_dir())
+            index = build_index(documents, folder, make_embedder(embedder), progress=progress)
+        from qa.generator import OpenAICompatibleGenerator
+
+        return cls(index, index_dir=folder, corpus_dir=corpus, generator=OpenAICompatibleGenerator.from_env())
+
+    @property
+    def index(self):  # type: ignore[no-untyped-def]
+        return self._snapshot.index
+
+    # -- asking ------------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        districts: Sequence[str] | None = None,
+        id: str | None = None,
+    ) -> Answer:
+        """Answer one question; every citation is verified before the answer is returned."""
+        started = time.perf_counter()
+        text = validate_question(question)
+        if top_k is not None and not 1 <= int(top_k) <= 50:
+            raise ValueError(f"top_k must be between 1 and 50, got {top_k}")
+        snapshot = self._snapshot
+        known = list(snapshot.index.districts)  # type: ignore[attr-defined]
+        wanted = self._resolve_districts(districts, known)
+        analysis = analyze(text, known)
+        t_analyse = time.perf_counter()
+        if analysis.lang == "other":
+            draft = Draft(refusal_text(analysis, known, "language"), True, (), (), ("refused: language",))
+        else:
+            draft = snapshot.answerer.answer(analysis, wanted, passages_k=top_k)
+        t_answer = time.perf_counter()
+        answer, mode, notes = self._maybe_generate(analysis, draft, snapshot)
+        result = Answer(
+            question=question,
+            answer=answer.text,
+            refused=answer.refused,
+            citations=answer.citations,
+            passages=answer.passages,
+            timings_ms={
+                "analyse": (t_analyse - started) * 1000,
+                "retrieve_and_answer": (t_answer - t_analyse) * 1000,
+                "total": (time.perf_counter() - started) * 1000,
+            },
+            id=id,
+            lang="en" if analysis.lang == "en" else "zh",
+            mode=mode,
+            notes=notes,
+        )
+        from qa.verify import ensure_verified
+
+        return ensure_verified(result, snapshot.index.documents)  # type: ignore[attr-defined]
+
+    def _maybe_generate(self, analysis, draft: Draft, snapshot: _Snapshot):  # type: ignore[no-untyped-def]
+        """Use the optional LLM generator when configured; fall back to the extractive draft."""
+        if self.generator is None or draft.refused or analysis.lang == "other":
+            return draft, "extractive", draft.notes
+        from qa.generation import generate_grounded
+
+        return generate_grounded(self.generator, analysis, draft, snapshot.answerer)
+
+    @staticmethod
+    def _resolve_districts(districts: Sequence[str] | None, known: Sequence[str]) -> list[str] | None:
+        if not districts:
+            return None
+        resolved = []
+        for name in districts:
+            d = district_by_name(str(name))
+            if d is None or d.name not in known:
+                raise ValueError(f"unknown district {name!r}; known districts: {', '.join(known)}")
+            resolved.append(d.name)
+        return resolved
+
+    # -- documents ---------------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        docs = self._snapshot.index.documents  # type: ignore[attr-defined]
+        return [docs[k] for k in sorted(docs)]
+
+    def document(self, doc_id: str) -> Document:
+        docs = self._snapshot.index.documents  # type: ignore[attr-defined]
+        if doc_id not in docs:
+            raise DocumentNotFoundError(f"no document {doc_id!r}; known: {', '.join(sorted(docs))}")
+        return docs[doc_id]
+
+    def add_documents(self, paths: Sequence[Path], progress: Progress | None = None) -> list[str]:
+        """Ingest uploaded files, re-index incrementally, then swap the new index in.
+
+        The files are copied into the uploads folder first, so a later rebuild can read them
+        again; a file that fails to ingest is removed again and nothing else changes.
+        """
+        from index import build_index
+        from ingest import load_document
+
+        report = progress or (lambda stage, fraction: None)
+        with self._write_lock:
+            uploads = settings.uploads_dir()
+            uploads.mkdir(parents=True, exist_ok=True)
+            new_docs = []
+            for path in paths:
+                report(f"ingesting {Path(path).name}", 0.05)
+                doc = load_document(Path(path))
+                new_docs.append(doc)
+            stored = []
+            for path, doc in zip(paths, new_docs, strict=True):
+                target = uploads / f"{doc.doc_id}{Path(path).suffix.lower()}"
+                if Path(path).resolve() != target.resolve():
+                    shutil.copyfile(path, target)
+                stored.append(target)
+            try:
+                current = dict(self._snapshot.index.documents)  # type: ignore[attr-defined]
+                for doc in new_docs:
+                    current[doc.doc_id] = doc
+                report("indexing", 0.2)
+                index = build_index(
+                    list(current.values()),
+                    self._index_dir,
+                    self._snapshot.index.embedder,  # type: ignore[attr-defined]
+                    progress=False,
+                )
+            except Exception:
+                for target in stored:
+                    target.unlink(missing_ok=True)
+                raise
+            self._snapshot = _Snapshot(index, ExtractiveAnswerer(index))
+            report("done", 1.0)
+            return [d.doc_id for d in new_docs]
+
+
+__all__ = ["PolicyQA", "UnsupportedDocumentError"]

@@ -1,0 +1,144 @@
+"""Gather candidate evidence (sentences and table rows) and score how well each answers.
+
+Retrieval finds passages; the answer cites sentences. Candidates come from two places:
+sentences and table rows retrieved directly, and the sentences inside the best chunks.
+Each candidate is scored by coverage of the question's key terms (the main signal),
+dense similarity to the question, its retrieval rank, and matching years and figures.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.types import Document, ScoredChunk, Unit
+from qa.analysis import QuestionAnalysis
+from qa.terms import Term, coverage
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    unit: Unit
+    district: str | None
+    coverage: float  # weighted share of key terms in the unit (with its headings)
+    dense: float  # cosine similarity to the question
+    retrieval: float  # best fused retrieval score that brought it in, normalised to [0, 1]
+    years_ok: bool  # every year the question names appears with the unit
+    has_number: bool
+    score: float
+
+
+class SentenceLookup:
+    """Sentences and table rows of each document, by position, to open up a chunk."""
+
+    def __init__(self, documents: Mapping[str, Document]) -> None:
+        self._units: dict[str, list[Unit]] = {}
+        self._starts: dict[str, list[int]] = {}
+        for doc_id, doc in documents.items():
+            units = sorted((*doc.sentences, *doc.table_rows), key=lambda u: (u.start, u.end))
+            self._units[doc_id] = units
+            self._starts[doc_id] = [u.start for u in units]
+
+    def inside(self, chunk: Unit) -> list[Unit]:
+        """Sentences and rows that lie within ``chunk`` (or overlap it, for rows)."""
+        units = self._units.get(chunk.doc_id, [])
+        starts = self._starts.get(chunk.doc_id, [])
+        i = max(bisect.bisect_right(starts, chunk.start) - 1, 0)
+        found = []
+        while i < len(units) and units[i].start < chunk.end:
+            if units[i].end > chunk.start:
+                found.append(units[i])
+            i += 1
+        return found
+
+    def neighbours(self, unit: Unit) -> tuple[Unit | None, Unit | None]:
+        units = self._units.get(unit.doc_id, [])
+        starts = self._starts.get(unit.doc_id, [])
+        i = bisect.bisect_left(starts, unit.start)
+        while i < len(units) and units[i] != unit:
+            i += 1
+        before = units[i - 1] if 0 < i <= len(units) else None
+        after = units[i + 1] if i + 1 < len(units) else None
+        return before, after
+
+
+def unit_context(unit: Unit, documents: Mapping[str, Document]) -> str:
+    """Text that stands with a unit when judging it: its headings (or column labels)."""
+    heading = " ".join(unit.section)
+    return f"{unit.context} {heading}" if unit.context else heading
+
+
+def years_present(years: Sequence[int], text: str) -> bool:
+    return all(str(y) in text for y in years)
+
+
+def collect_candidates(hits: Iterable[ScoredChunk], lookup: SentenceLookup) -> dict[Unit, float]:
+    """Every sentence/row a hit brings in, with the best retrieval score that brought it."""
+    found: dict[Unit, float] = {}
+    for hit in hits:
+        units = [hit.unit] if hit.unit.kind in ("sentence", "table_row") else lookup.inside(hit.unit)
+        for unit in units:
+            if len(unit.text) < 4:
+                continue
+            found[unit] = max(found.get(unit, 0.0), hit.score)
+    return found
+
+
+def score_candidates(
+    candidates: Mapping[Unit, float],
+    analysis: QuestionAnalysis,
+    terms: Sequence[Term],
+    weights: Mapping[str, float],
+    query_vector: np.ndarray,
+    unit_vectors: np.ndarray,
+    documents: Mapping[str, Document],
+) -> list[Evidence]:
+    """Score every candidate; best first."""
+    units = list(candidates)
+    if not units:
+        return []
+    top = max(candidates.values()) or 1.0
+    dense = unit_vectors @ query_vector if len(unit_vectors) else np.zeros(len(units))
+    scored = []
+    for unit, retrieval, sim in zip(units, candidates.values(), dense, strict=True):
+        doc = documents[unit.doc_id]
+        context = unit_context(unit, documents)
+        cov_text = coverage(terms, dict(weights), unit.text)
+        cov_ctx = coverage(terms, dict(weights), f"{unit.text} {context}")
+        cov = max(cov_text, 0.85 * cov_ctx)
+        years_ok = years_present(analysis.years, f"{unit.text} {context} {doc.title}")
+        has_number = bool(_NUMBER.search(unit.text))
+        score = 0.55 * cov + 0.35 * float(sim) + 0.10 * (retrieval / top)
+        if analysis.asks_quantity and has_number:
+            score += 0.05
+        if analysis.years and not years_ok:
+            score -= 0.15
+        for number in analysis.numbers:
+            if number in unit.text:
+                score += 0.05
+        scored.append(
+            Evidence(unit, doc.district, cov, float(sim), retrieval / top, years_ok, has_number, score)
+        )
+    scored.sort(key=lambda e: -e.score)
+    return scored
+
+
+_ORG = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:医院|卫生服务中心|医学中心|中心|学院|大学)")
+
+
+def bridge_entities(chosen: Sequence[Evidence], question: str) -> list[str]:
+    """Organisations the evidence names that the question does not: what "这家医院" or
+    "the core hospital" refers to when a question asks a second thing about it."""
+    found: list[str] = []
+    for e in chosen:
+        for m in _ORG.finditer(e.unit.text):
+            name = re.sub(r"^(以|由|在|与|和|及|将|把|对|支持|推进|推动|依托|加快|建设|开展|强化)+", "", m.group(0))
+            if len(name) >= 4 and name not in question and name not in found:
+                found.append(name)
+    return found[:3]

@@ -1,0 +1,37 @@
+"""The HTTP API: CONTRACT.md routes, upload jobs and an OpenAI-compatible chat endpoint."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI
+
+from qa.http.errors import install_error_handlers
+from qa.http.jobs import JobStore
+from qa.http.openai_compat import chat_router
+from qa.http.routes import api_router
+from qa.http.settings import ServerSettings
+
+if TYPE_CHECKING:
+    from qa import PolicyQA
+
+__all__ = ["ServerSettings", "build_api"]
+
+
+def build_api(qa: PolicyQA, settings: ServerSettings) -> FastAPI:
+    """A FastAPI app with every API route; the UI is mounted on it separately (see app.py)."""
+    app = FastAPI(
+        title="PolicyQA",
+        version="0.1.0",
+        description="Grounded answers with sentence-level citations over Chinese health-plan documents.",
+        docs_url=None,  # Swagger UI loads from a CDN, which this offline server cannot reach
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    jobs = JobStore(lambda paths, progress: qa.add_documents(paths, progress=progress))
+    app.state.qa = qa
+    app.state.jobs = jobs
+    app.state.settings = settings
+    app.include_router(api_router(qa, settings, jobs))
+    app.include_router(chat_router(qa, settings))
+    return app

@@ -1,0 +1,101 @@
+"""Background ingest jobs: one worker thread, so index updates never race each other."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from ingest.errors import PolicyQAError, UnsupportedDocumentError
+
+JobStatus = Literal["queued", "running", "done", "failed"]
+AddDocuments = Callable[[Sequence[Path], Callable[[str, float], None]], list[str]]
+
+
+@dataclass(frozen=True)
+class Job:
+    job_id: str
+    files: tuple[str, ...]
+    status: JobStatus = "queued"
+    progress: float = 0.0
+    stage: str = "queued"
+    doc_ids: tuple[str, ...] = ()
+    error: dict[str, str] | None = None
+    created: float = field(default_factory=time.time)
+    finished: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "job_id": self.job_id,
+            "status": self.status,
+            "progress": round(self.progress, 4),
+            "stage": self.stage,
+            "files": list(self.files),
+            "doc_ids": list(self.doc_ids),
+            "error": self.error,
+            "created": self.created,
+            "finished": self.finished,
+        }
+
+
+class JobStore:
+    """Runs ``add_documents`` for each upload in order and keeps every job's latest state."""
+
+    def __init__(self, add_documents: AddDocuments, max_jobs: int = 1000) -> None:
+        self._add = add_documents
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policyqa-ingest")
+        self._max_jobs = max_jobs
+
+    def submit(self, paths: Sequence[Path], cleanup: Path | None = None) -> Job:
+        job = Job(job_id=uuid.uuid4().hex, files=tuple(p.name for p in paths))
+        with self._lock:
+            self._jobs[job.job_id] = job
+            while len(self._jobs) > self._max_jobs:  # forget the oldest finished jobs
+                oldest = next(iter(self._jobs))
+                self._jobs.pop(oldest)
+        self._pool.submit(self._run, job.job_id, list(paths), cleanup)
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def _update(self, job_id: str, **changes: Any) -> None:
+        with self._lock:
+            self._jobs[job_id] = replace(self._jobs[job_id], **changes)
+
+    def _run(self, job_id: str, paths: list[Path], cleanup: Path | None) -> None:
+        self._update(job_id, status="running", stage="starting")
+
+        def progress(stage: str, fraction: float) -> None:
+            self._update(job_id, stage=str(stage), progress=min(max(float(fraction), 0.0), 1.0))
+
+        try:
+            doc_ids = self._add(paths, progress)
+        except UnsupportedDocumentError as exc:
+            error = {"code": "unsupported_document", "message": str(exc)}
+            self._update(job_id, status="failed", stage="failed", error=error, finished=time.time())
+        except PolicyQAError as exc:
+            error = {"code": "ingest_failed", "message": str(exc)}
+            self._update(job_id, status="failed", stage="failed", error=error, finished=time.time())
+        except Exception as exc:  # report, never kill the worker thread
+            error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
+            self._update(job_id, status="failed", stage="failed", error=error, finished=time.time())
+        else:
+            self._update(
+                job_id, status="done", stage="done", progress=1.0, doc_ids=tuple(doc_ids), finished=time.time()
+            )
+        finally:
+            if cleanup is not None:
+                shutil.rmtree(cleanup, ignore_errors=True)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,35 @@
+"""Say plainly that the documents do not answer, and why, in the question's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qa.analysis import QuestionAnalysis, district_english
+
+REFUSAL_ZH = "文件中未提及"
+REFUSAL_EN = "The documents do not say"
+
+
+def refusal_text(analysis: QuestionAnalysis, covered: Sequence[str], reason: str = "silent") -> str:
+    """A one-line refusal; for a place outside the corpus, say which districts it covers."""
+    if analysis.lang == "en":
+        if reason == "outside":
+            places = ", ".join(analysis.outside_places)
+            cover = ", ".join(district_english(d) for d in covered)
+            return f"{REFUSAL_EN}: they are plans of {cover} only, and say nothing about {places}."
+        if reason == "language":
+            return f"{REFUSAL_EN}: PolicyQA answers questions in Chinese or English."
+        return f"{REFUSAL_EN} this, the closest passages are listed below as related reading."
+    if reason == "outside":
+        places = "、".join(analysis.outside_places)
+        return f"{REFUSAL_ZH}：现有文件只包括{'、'.join(covered)}的规划，不涉及{places}。"
+    if reason == "language":
+        return f"{REFUSAL_ZH}：PolicyQA 只回答中文或英文问题。"
+    return f"{REFUSAL_ZH}该问题的相关内容，下列相关段落仅供参考。"
+
+
+def silent_note(lang: str, checked: int, silent: int) -> str:
+    """The note after an answer across districts: all plans were checked, the rest say nothing."""
+    if lang == "en":
+        return f"All {checked} district plans were checked, and the other {silent} do not mention it."
+    return f"已核查全部{checked}个区的文件，其余{silent}个区未提及。"

@@ -1,0 +1,113 @@
+"""Choose the smallest set of evidence that answers, or decide that nothing does.
+
+The decision rests on one principled score: the weighted coverage of the question's key
+terms by a piece of evidence (with the years it names). Thresholds are calibrated on the
+dev set as a whole (see benchmarks/answer.py), never per question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from qa.evidence import Evidence
+from qa.terms import UNSEEN_WEIGHT, Term, coverage, term_match
+
+
+@dataclass(frozen=True)
+class SelectionConfig:
+    """Coverage a piece of evidence needs to count as answering."""
+
+    min_coverage: float = 0.6
+    min_coverage_across: float = 0.7
+    min_coverage_compare: float = 0.45
+    max_claims: int = 3
+    max_claims_per_district: int = 2
+    follow_score_ratio: float = 0.75
+
+
+def qualifies(e: Evidence, min_coverage: float) -> bool:
+    return e.years_ok and e.coverage >= min_coverage
+
+
+def evidence_text(chosen: Sequence[Evidence]) -> str:
+    return " ".join(f"{e.unit.text} {e.unit.context} {' '.join(e.unit.section)}" for e in chosen)
+
+
+def uncovered_terms(terms: Sequence[Term], chosen: Sequence[Evidence]) -> list[Term]:
+    text = evidence_text(chosen)
+    return [t for t in terms if not t.soft and term_match(t, text) < 1.0]
+
+
+def anchor_terms(terms: Sequence[Term], weights: Mapping[str, float], ratio: float = 0.75) -> list[Term]:
+    """The question's most specific terms (IDF near the highest): the topic the evidence
+    must name. Words no document uses are never anchors (see ``qa.terms.idf_weights``)."""
+    hard = [t for t in terms if not t.soft and weights.get(t.text, 0.0) > UNSEEN_WEIGHT]
+    if not hard:
+        return []
+    top = max(weights[t.text] for t in hard)
+    return [t for t in hard if weights[t.text] >= ratio * top]
+
+
+def select_claims(
+    ranked: Sequence[Evidence],
+    terms: Sequence[Term],
+    weights: Mapping[str, float],
+    min_coverage: float,
+    max_claims: int,
+    follow_ratio: float,
+    min_gain: float = 0.08,
+) -> list[Evidence]:
+    """The smallest set of evidence that covers the question's key terms, or [].
+
+    Greedy set cover: start from the best-scored evidence, add the piece that adds most
+    coverage while it adds enough. The set answers only when together it covers
+    ``min_coverage`` of the weighted terms and names the question's most specific term.
+    """
+    pool = [e for e in ranked if e.years_ok][:25]
+    if not pool:
+        return []
+    best = pool[0]
+    chosen = [best]
+    covered = coverage(terms, dict(weights), evidence_text(chosen))
+    while len(chosen) < max_claims:
+        options = [e for e in pool if e not in chosen and e.score >= follow_ratio * best.score]
+        if not options:
+            break
+        gains = [(coverage(terms, dict(weights), evidence_text([*chosen, e])) - covered, e) for e in options]
+        gain, pick = max(gains, key=lambda g: (g[0], g[1].score))
+        if gain < min_gain:
+            break
+        chosen.append(pick)
+        covered += gain
+    text = evidence_text(chosen)
+    if covered < min_coverage or any(term_match(a, text) < 1.0 for a in anchor_terms(terms, weights)):
+        return []
+    chosen.sort(key=lambda e: (e.unit.doc_id, e.unit.start))
+    return chosen
+
+
+def by_district(ranked: Sequence[Evidence], districts: Sequence[str]) -> dict[str, list[Evidence]]:
+    """Ranked evidence split per district, each list still best first."""
+    groups: dict[str, list[Evidence]] = {d: [] for d in districts}
+    for e in ranked:
+        if e.district in groups:
+            groups[e.district].append(e)
+    return groups
+
+
+def select_per_district(
+    ranked: Sequence[Evidence],
+    terms: Sequence[Term],
+    weights: Mapping[str, float],
+    districts: Sequence[str],
+    min_coverage: float,
+    config: SelectionConfig,
+) -> Mapping[str, list[Evidence]]:
+    """For each district, its claims (empty when its documents do not say)."""
+    return {
+        d: select_claims(
+            group, terms, weights, min_coverage, config.max_claims_per_district, config.follow_score_ratio
+        )
+        for d, group in by_district(ranked, districts).items()
+    }

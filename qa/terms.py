@@ -1,0 +1,204 @@
+"""Key terms of a question, and how well a passage covers them.
+
+Coverage of the question's key terms by the best evidence is the main signal both for
+choosing sentences and for deciding to refuse: if no passage contains what the question is
+about, the documents do not say it. English questions are mapped to the Chinese terms the
+plans use through a small bilingual glossary (query translation), since the corpus is Chinese.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ingest.districts import SHANGHAI_DISTRICTS
+
+# Words that say what kind of question it is, not what it is about.
+QUESTION_WORDS: frozenset[str] = frozenset(
+    """哪些 哪个 哪几个 哪几 哪家 哪所 哪里 哪儿 哪 哪年 几个 几家 几项 几名 几台 几所 几张 几 什么 多少 是否 是不是
+    怎么 怎样 如何 为何 为什么 谁 吗 呢 吧 呀 啊 么 的 了 着 过 是 有 在 和 与 及 以及 或 对 对于 将 把 被 会 能 可 可以
+    要 想 给 让 由 从 向 到 于 其 该 这 那 这个 那个 这家 那家 之 也 还 都 就 又 并 而 等 个 项 家 区 地区 各区 各
+    请问 请 一下 什么时候 哪一年 哪年 多少岁 多少项 多少台 多少个 多少名 几岁 年前 这项 这家 那家 该 分别 具体 相关 有关 方面 情况 内容 提出 提到 提 提了 有提到 打算 准备 计划 要求 规定 说 讲 谈
+    里 中 上 下 内 前 后 同时 以后 今后 目前 现在 一比 比一比 比较 对比 不同 有何 区别 差异 文件 规划 方案 """.split()
+)
+# Generic words that count, but for less than the words that name the topic.
+SOFT_WORDS: frozenset[str] = frozenset(
+    """目标 目标值 建设 达到 实现 推进 推动 完成 开展 加强 提升 工作 服务 数字 水平 任务 主要 设 设置 建成 今年 年
+    定位 级别 意思 安排 作用 职责 时间 时候 地方 地点 位置 名称 措施 举措 办法 方式 做法 标准 进展 规模 数量 单位
+    成为 什么样 一片 哪一片 期间 以来 末 这项 这家 该项""".split()
+)
+ENGLISH_STOPWORDS: frozenset[str] = frozenset(
+    """a an the of for in on at to by and or what which who whom whose how when where why is are was were be been
+    do does did will would shall should can could may might must has have had it its this that these those there
+    their they them its set sets setting talk talks about mention mentions mentioned district districts document
+    documents plan plans say says said any all each both compare comparison versus vs between with from as than
+    supposed aiming aim level much many""".split()
+)
+
+def _jieba():  # type: ignore[no-untyped-def]
+    """The same private, thread-safely initialised jieba tokenizer that BM25 uses."""
+    from index.tokenize import get_tokenizer
+
+    return get_tokenizer()
+
+
+@lru_cache(maxsize=1)
+def glossary() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(english phrase, chinese terms) pairs, longest phrase first."""
+    text = resources.files("qa").joinpath("glossary_en_zh.tsv").read_text(encoding="utf-8")
+    pairs = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, chinese = line.split("\t")
+        pairs.append((english.strip().lower(), tuple(t for t in chinese.split("|") if t)))
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Chinese variants the plans use for the same thing (搬迁 / 迁址 / 迁建 ...)."""
+    text = resources.files("qa").joinpath("synonyms_zh.tsv").read_text(encoding="utf-8")
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            term, variants = line.split("\t")
+            table[term.strip()] = tuple(v for v in variants.split("|") if v and v != term.strip())
+    return table
+
+
+UNSEEN_WEIGHT = 0.5
+# Characters that glue onto content words in jieba's output ("要建", "内要") without meaning.
+_GLUE = "要会将把被的了是在内中上里等"
+
+_DISTRICT_WORDS = {d.name for d in SHANGHAI_DISTRICTS} | {d.short for d in SHANGHAI_DISTRICTS}
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
+_ASCII_TERM = re.compile(r"[A-Za-z]{2,}|\d+(?:\.\d+)?%?")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A key term: its surface form, alternatives that also count, and a weight."""
+
+    text: str
+    alternatives: tuple[str, ...] = ()
+    soft: bool = False
+
+    def forms(self) -> tuple[str, ...]:
+        return (self.text, *self.alternatives)
+
+
+_ACROSS_PHRASE = re.compile(r"(哪些|哪几个|哪个|几个|各|有哪些)(区|地区)(有|的|要|都)?")
+
+
+def _chinese_terms(text: str) -> list[Term]:
+    jieba = _jieba()
+    text = _ACROSS_PHRASE.sub(" ", text)
+    terms: list[Term] = []
+    for token in jieba.lcut(text):
+        token = token.strip()
+        if len(token) == 2 and _CJK_RUN.match(token) and (token[0] in _GLUE or token[1] in _GLUE):
+            token = token.strip(_GLUE)
+        if not token or token in QUESTION_WORDS or token in _DISTRICT_WORDS:
+            continue
+        if not (_CJK_RUN.search(token) or _ASCII_TERM.fullmatch(token)):
+            continue
+        if len(token) == 1 and _CJK_RUN.match(token) and token not in synonyms():
+            continue
+        if token.endswith("区") and token[:-1] in _DISTRICT_WORDS:
+            continue
+        terms.append(Term(token, synonyms().get(token, ()), soft=token in SOFT_WORDS))
+    return terms
+
+
+def _english_terms(text: str) -> list[Term]:
+    lowered = text.lower()
+    terms: list[Term] = []
+    for phrase, chinese in glossary():
+        pattern = rf"(?<![a-z]){re.escape(phrase)}(?![a-z])"
+        if re.search(pattern, lowered):
+            terms.append(Term(chinese[0], chinese[1:], soft=all(c in SOFT_WORDS for c in chinese)))
+            lowered = re.sub(pattern, " ", lowered)
+    for token in _ASCII_TERM.findall(lowered):
+        if token in ENGLISH_STOPWORDS or len(token) < 2:
+            continue
+        if token.isupper() or token.isdigit() or any(ch.isdigit() for ch in token):
+            terms.append(Term(token.upper() if token.isalpha() else token))
+    # Chinese words quoted inside an English question count as Chinese terms.
+    for run in re.findall(r"[\u4e00-\u9fff]+", text):
+        terms.extend(_chinese_terms(run))
+    return terms
+
+
+def key_terms(question: str, lang: str) -> tuple[Term, ...]:
+    """The terms that say what the question is about, without repeats."""
+    raw = _english_terms(question) if lang == "en" else _chinese_terms(question)
+    seen: set[str] = set()
+    unique = []
+    for term in raw:
+        if term.text not in seen:
+            seen.add(term.text)
+            unique.append(term)
+    return tuple(unique)
+
+
+def sub_pieces(term: str) -> tuple[str, ...]:
+    """Smaller words inside a compound term (jieba search mode), for partial coverage."""
+    if len(term) < 3 or not _CJK_RUN.search(term):
+        return ()
+    jieba = _jieba()
+    pieces = [p for p in jieba.lcut_for_search(term) if len(p) >= 2 and p != term]
+    return tuple(dict.fromkeys(pieces))
+
+
+def term_match(term: Term, text: str) -> float:
+    """1.0 when the term (or an alternative) occurs in ``text``; partial credit for compounds."""
+    if any(form in text for form in term.forms()):
+        return 1.0
+    pieces = sub_pieces(term.text)
+    if not pieces:
+        return 0.0
+    covered = [False] * len(term.text)
+    for piece in pieces:
+        if piece in text:
+            at = term.text.find(piece)
+            covered[at : at + len(piece)] = [True] * len(piece)
+    return 0.8 * sum(covered) / len(term.text)
+
+
+def _is_dictionary_word(word: str) -> bool:
+    if not _CJK_RUN.search(word):
+        return True
+    return (_jieba().FREQ.get(word) or 0) >= 100
+
+
+def idf_weights(terms: Sequence[Term], texts: Sequence[str]) -> dict[str, float]:
+    """IDF of each term over the given texts (sentences of the corpus), soft terms damped."""
+    n = max(len(texts), 1)
+    weights = {}
+    for term in terms:
+        df = sum(1 for t in texts if any(form in t for form in term.forms()))
+        if df == 0 and not _is_dictionary_word(term.text):
+            # A word no document uses and no dictionary knows is a segmentation artefact
+            # ("内要", "五末"): it cannot tell evidence apart, so it counts for little. A real
+            # word no document uses ("火星") keeps its full weight: the documents do not cover it.
+            weights[term.text] = UNSEEN_WEIGHT
+            continue
+        idf = math.log((n + 1) / (df + 0.5))
+        weights[term.text] = max(idf, 0.1) * (0.3 if term.soft else 1.0)
+    return weights
+
+
+def coverage(terms: Iterable[Term], weights: dict[str, float], text: str) -> float:
+    """Weighted share of the question's key terms that ``text`` contains, in [0, 1]."""
+    total = 0.0
+    got = 0.0
+    for term in terms:
+        w = weights.get(term.text, 1.0)
+        total += w
+        got += w * term_match(term, text)
+    return got / total if total else 0.0

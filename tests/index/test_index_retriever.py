@@ -1,0 +1,126 @@
+"""Hybrid retrieval on the real corpus index with the real embedder."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from index import Filters, FusionConfig
+
+pytestmark = pytest.mark.slow
+
+
+def test_retrieve_returns_ranked_chunks_with_provenance(real_index):
+    results = real_index.retrieve("社区卫生服务中心建成社区医院", top_k=7)
+    assert len(results) == 7
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+    for r in results:
+        doc = real_index.documents[r.unit.doc_id]
+        assert r.unit.kind == "chunk"
+        assert r.unit.text == doc.text[r.unit.start : r.unit.end]
+        assert r.district == doc.district
+        assert r.ranks and all(rank >= 1 for _, rank in r.ranks)
+
+
+def test_english_question_finds_chinese_evidence(real_index):
+    # no word in common with the text, so only the dense side can find these
+    results = real_index.retrieve("family doctor contract signing rate target", top_k=3)
+    assert all("签约" in r.unit.text for r in results)
+    relocation = real_index.retrieve(
+        "Where will Minhang relocate its hospital of integrated Chinese and Western medicine?"
+    )
+    assert "迁建闵行区中西医结合医院" in relocation[0].unit.text
+
+
+def test_district_and_doc_filters(real_index):
+    songjiang = real_index.retrieve("老年医学科", top_k=20, filters=Filters(districts=frozenset({"松江区"})))
+    assert songjiang and {r.district for r in songjiang} == {"松江区"}
+    doc_id = next(d for d in real_index.documents if d.startswith("baoshan"))
+    baoshan = real_index.retrieve("老年医学科", top_k=20, filters=Filters(doc_ids=frozenset({doc_id})))
+    assert baoshan and {r.unit.doc_id for r in baoshan} == {doc_id}
+    both = Filters(doc_ids=frozenset({doc_id}), districts=frozenset({"松江区"}))
+    assert real_index.retrieve("老年医学科", filters=both) == []
+
+
+def test_per_district_mode_covers_every_district(real_index):
+    per = real_index.retrieve_per_district("安宁疗护", per_district=3)
+    assert set(per) == set(real_index.districts) and len(per) == 5
+    for district, hits in per.items():
+        assert 1 <= len(hits) <= 3
+        assert {h.district for h in hits} == {district}
+    only = real_index.retrieve_per_district("安宁疗护", filters=Filters(districts=frozenset({"宝山区"})))
+    assert set(only) == {"宝山区"}
+
+
+def test_sentence_and_table_row_kinds(real_index):
+    rows = real_index.retrieve("家庭医生签约率", top_k=5, kinds=("table_row",))
+    assert rows and {r.unit.kind for r in rows} == {"table_row"}
+    mixed = real_index.retrieve("家庭医生签约率", top_k=30, kinds=("sentence", "chunk"))
+    assert {r.unit.kind for r in mixed} == {"sentence", "chunk"}
+
+
+def test_fusion_override_per_call(real_index):
+    q = "区域性医疗中心"
+    bm25_only = FusionConfig(weights={"dense:chunk": 0, "dense:units>chunk": 0})
+    results = real_index.retrieve(q, fusion=bm25_only)
+    assert len(results) == 10
+    assert all(any(name.startswith("bm25") for name, _ in r.ranks) for r in results)
+    assert any("区域性医疗中心" in r.unit.retrieval_text for r in results[:3])
+    weighted = real_index.retrieve(q, fusion=FusionConfig(method="weighted"))
+    assert len(weighted) == 10 and weighted != real_index.retrieve(q)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t"])
+def test_empty_query_is_rejected(real_index, query):
+    with pytest.raises(ValueError, match="query is empty"):
+        real_index.retrieve(query)
+
+
+@pytest.mark.parametrize("top_k", [0, -1, 1001, True, 2.5])
+def test_bad_top_k_is_rejected(real_index, top_k):
+    with pytest.raises(ValueError, match="top_k must be an integer from 1 to 1000"):
+        real_index.retrieve("医院", top_k=top_k)
+    with pytest.raises(ValueError, match="per_district"):
+        real_index.retrieve_per_district("医院", per_district=top_k)
+
+
+def test_unknown_filter_values_list_the_known_ones(real_index):
+    with pytest.raises(ValueError, match=r"unknown district '浦东新区'.*长宁区"):
+        real_index.retrieve("医院", filters=Filters(districts=frozenset({"浦东新区"})))
+    with pytest.raises(ValueError, match=r"unknown doc_id 'nope'.*minhang-2023-2025-health-service-plan"):
+        real_index.retrieve("医院", filters=Filters(doc_ids=frozenset({"nope"})))
+    with pytest.raises(ValueError, match="single string"):
+        Filters(districts="长宁区")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="kinds must be"):
+        real_index.retrieve("医院", kinds=("section",))
+
+
+def test_vectors_for_returns_the_stored_vectors(real_index):
+    hits = real_index.retrieve("中医馆", top_k=3, kinds=("sentence",))
+    vecs = real_index.vectors_for([h.unit for h in hits])
+    assert vecs.shape == (3, real_index.dim)
+    q = real_index.embed_query("中医馆")
+    assert q.shape == (real_index.dim,) and abs(float(np.linalg.norm(q)) - 1) < 1e-4
+    direct = [
+        real_index._kinds["sentence"].dense.vectors[
+            real_index._kinds["sentence"].row_of[(h.unit.doc_id, h.unit.index)]
+        ]
+        for h in hits
+    ]
+    np.testing.assert_array_equal(vecs, np.stack(direct))
+
+
+def test_concurrent_retrieval_matches_sequential(real_index):
+    queries = [
+        "家庭医生签约率",
+        "中医馆建设",
+        "Which districts mention hospice care?",
+        "五床联动",
+        "医联体",
+    ] * 4
+    expected = [[(r.unit.unit_id, r.score) for r in real_index.retrieve(q)] for q in queries]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lambda q: [(r.unit.unit_id, r.score) for r in real_index.retrieve(q)], queries))
+    assert got == expected
