@@ -22,12 +22,12 @@ from typing import Any
 
 import numpy as np
 
-from index.dense import DenseIndex
 from index.embedders.base import Embedder
 from index.filters import Filters, resolve_filters
 from index.fusion import FusionConfig, fuse
+from index.kind_index import KindIndex
 from index.lifting import lift_map, lift_ranking
-from index.store import INDEXED_KINDS, StoredIndex, units_of
+from index.store import INDEXED_KINDS, StoredIndex
 from index.tokenize import TOKENIZER_VERSION, tokenize
 from ingest.errors import CorruptIndexError
 from ingest.types import Document, ScoredChunk, Unit
@@ -61,49 +61,6 @@ class RetrieverConfig:
             raise ValueError(f"district_boost must be >= 0, got {self.district_boost!r}")
 
 
-class _KindIndex:
-    """The units of one kind with their dense and lexical indexes, rows in document order."""
-
-    def __init__(self, kind: str, documents: Sequence[Document], stored: StoredIndex) -> None:
-        self.kind = kind
-        self.units: tuple[Unit, ...] = tuple(u for d in documents for u in units_of(d, kind))
-        self.dense = DenseIndex(stored.vectors[kind])
-        self.lexical = stored.lexical[kind]
-        self.row_of: dict[tuple[str, int], int] = {}
-        rows: dict[str, list[int]] = {}
-        for row, u in enumerate(self.units):
-            self.row_of[(u.doc_id, u.index)] = row
-            rows.setdefault(u.doc_id, []).append(row)
-        self.doc_rows = {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}
-
-    def allowed_rows(self, doc_ids: frozenset[str] | None) -> np.ndarray | None:
-        if doc_ids is None:
-            return None
-        parts = [self.doc_rows[d] for d in sorted(doc_ids) if d in self.doc_rows]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-
-    def bm25_ranking(
-        self, tokens: list[str], depth: int, allowed: np.ndarray | None
-    ) -> list[tuple[int, float]]:
-        scores = self.lexical.scores(tokens)
-        rows = np.arange(len(scores)) if allowed is None else allowed
-        if not len(rows):
-            return []
-        sub = scores[rows]
-        positive = sub > 0  # no shared token: not a lexical match at all
-        rows, sub = rows[positive], sub[positive]
-        order = np.argsort(-sub, kind="stable")[:depth]
-        return [(int(rows[i]), float(sub[i])) for i in order]
-
-    def dense_ranking(
-        self, qvec: np.ndarray, depth: int, allowed: np.ndarray | None
-    ) -> list[tuple[int, float]]:
-        if allowed is not None and not len(allowed):
-            return []
-        scores, rows = self.dense.search(qvec, depth, allowed)
-        return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
-
-
 class HybridIndex:
     """The loaded index: documents, per-kind units, and hybrid retrieval over them."""
 
@@ -132,7 +89,7 @@ class HybridIndex:
                 seen.setdefault(d.district, None)
         self.districts: list[str] = list(seen)
         self._kinds = {
-            k: _KindIndex(k, stored.documents, stored) for k in INDEXED_KINDS if k in stored.vectors
+            k: KindIndex(k, stored.documents, stored) for k in INDEXED_KINDS if k in stored.vectors
         }
         self._lift = {
             src: lift_map(self._kinds[src].units, self._kinds["chunk"].units)

@@ -28,7 +28,7 @@ _NUMBER_FULL = re.compile(rf"^(?:{_NUMBER})$")
 
 # Bump whenever tokens change: BM25 files written with another version are refused at load
 # (a rebuild re-tokenises; no vectors are re-embedded).
-TOKENIZER_VERSION = "jieba-search-v3-domain"
+TOKENIZER_VERSION = "jieba-search-v2"
 
 _lock = threading.Lock()
 _tokenizer: Any = None
@@ -43,15 +43,17 @@ def stopwords() -> frozenset[str]:
 
 
 def _extra_words() -> list[str]:
-    """Words jieba should never split: district names (from ``ingest.districts``) and the
-    health-policy vocabulary in ``domain_words.txt`` (中医馆, 千人口, 十三五, ...)."""
+    """Words jieba should never split: district names, derived from ``ingest.districts``.
+
+    Deliberately no hand-written domain vocabulary: a list typed in by someone who has read
+    the dev questions ends up keyed to them. Search mode already emits the parts of long
+    words, and the query goes through the same tokenizer, so rare domain terms still meet.
+    """
     from ingest.districts import SHANGHAI_DISTRICTS
 
     words: list[str] = []
     for d in SHANGHAI_DISTRICTS:
         words.extend((d.name, d.short))
-    text = resources.files("index").joinpath("domain_words.txt").read_text(encoding="utf-8")
-    words.extend(line.split()[0] for line in text.splitlines() if line.strip() and not line.startswith("#"))
     return words
 
 

@@ -123,9 +123,29 @@ def classify(text: str, lang: Language, n_districts: int) -> QuestionKind:
     return "fact"
 
 
+_INSTRUCTION = re.compile(
+    r"忽略|无视|不要理会|以上指令|之前的指令|系统提示|提示词|扮演|你现在是|直接回答|直接输出|请输出|只回答|"
+    r"\b(ignore|disregard|forget)\b.*\b(instructions?|prompt|above|previous)\b|\bsystem prompt\b|\byou are now\b|"
+    r"\b(answer|reply|respond|output) (only |just )?(with|that)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+?(?:[。！？；!?;\n]|\.\s+|$)")
+
+
+def strip_instructions(text: str) -> str:
+    """The question without sentences that try to instruct the system ("忽略以上指令…").
+
+    The extractive answerer follows no instructions anyway; dropping them keeps their words
+    from being searched for as if they were what the user asks about.
+    """
+    kept = [s for s in _SENTENCE.findall(text) if s.strip() and not _INSTRUCTION.search(s)]
+    cleaned = "".join(kept).strip()
+    return cleaned or text
+
+
 def analyze(question: str, known_districts: Sequence[str]) -> QuestionAnalysis:
     """Analyse ``question`` against the districts an index covers (full Chinese names)."""
-    text = normalize_question(question)
+    text = strip_instructions(normalize_question(question))
     lang = detect_language(text)
     named = find_districts(text)
     known = set(known_districts)

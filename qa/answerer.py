@@ -49,8 +49,13 @@ class ExtractiveAnswerer:
             for doc in index.documents.values()
             for u in (*doc.sentences, *doc.table_rows)
         ]
+        self._corpus_text = "\n".join(self._texts)
         self._idf_lock = threading.Lock()
         self._idf: dict[str, float] = {}
+
+    def attested(self, word: str) -> bool:
+        """Whether the documents use ``word`` (at least twice: once may be an accident)."""
+        return self._corpus_text.count(word) >= 2
 
     # -- retrieval ---------------------------------------------------------------------
     def _weights(self, terms: Sequence[Term]) -> dict[str, float]:
@@ -84,7 +89,7 @@ class ExtractiveAnswerer:
     def answer(
         self, analysis: QuestionAnalysis, user_districts: Sequence[str] | None = None, passages_k: int | None = None
     ) -> Draft:
-        terms = key_terms(analysis.question, analysis.lang)
+        terms = key_terms(analysis.question, analysis.lang, self.attested)
         weights = self._weights(terms)
         query = analysis.question
         if analysis.lang == "en":
@@ -164,7 +169,7 @@ class ExtractiveAnswerer:
                 continue
             query = f"{bridges[0]} {part}"
             hits = self.index.retrieve(query, top_k=10, filters=filters, kinds=("sentence", "table_row"))
-            part_terms = [t for t in key_terms(part, analysis.lang) if t.text not in bridges[0]]
+            part_terms = [t for t in key_terms(part, analysis.lang, self.attested) if t.text not in bridges[0]]
             best = None
             for hit in hits:
                 unit = hit.unit

@@ -20,7 +20,7 @@ class RetrievalPlan:
     query: str
     sentence_k: int = 40
     chunk_k: int = 8
-    per_district_k: int = 12
+    per_district_k: int = 20
 
 
 def plan_retrieval(

@@ -39,6 +39,9 @@ def uncovered_terms(terms: Sequence[Term], chosen: Sequence[Evidence]) -> list[T
     return [t for t in terms if not t.soft and term_match(t, text) < 1.0]
 
 
+MIN_ANCHOR_SHARE = 0.7  # of the most specific terms' weight, the evidence must name this much
+
+
 def anchor_terms(terms: Sequence[Term], weights: Mapping[str, float], ratio: float = 0.75) -> list[Term]:
     """The question's most specific terms (IDF near the highest): the topic the evidence
     must name. Words no document uses are never anchors (see ``qa.terms.idf_weights``)."""
@@ -81,7 +84,8 @@ def select_claims(
         chosen.append(pick)
         covered += gain
     text = evidence_text(chosen)
-    if covered < min_coverage or any(term_match(a, text) < 1.0 for a in anchor_terms(terms, weights)):
+    anchors = anchor_terms(terms, weights)
+    if covered < min_coverage or (anchors and coverage(anchors, dict(weights), text) < MIN_ANCHOR_SHARE):
         return []
     chosen.sort(key=lambda e: (e.unit.doc_id, e.unit.start))
     return chosen

