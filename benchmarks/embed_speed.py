@@ -19,8 +19,9 @@ from pathlib import Path
 # standard one (benchmarks/http.py) would otherwise shadow it for torch's imports.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-import ingest  # noqa: E402,F401  (offline environment first)
 import numpy as np  # noqa: E402
+
+import ingest  # noqa: E402,F401  (offline environment first)
 
 
 def corpus_texts(kinds: list[str]) -> dict[str, list[str]]:

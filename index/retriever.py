@@ -15,6 +15,7 @@ sits behind a lock.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -61,6 +62,9 @@ class RetrieverConfig:
             raise ValueError(f"district_boost must be >= 0, got {self.district_boost!r}")
 
 
+QUERY_CACHE_SIZE = 512
+
+
 class HybridIndex:
     """The loaded index: documents, per-kind units, and hybrid retrieval over them."""
 
@@ -98,6 +102,7 @@ class HybridIndex:
         }
         self._embedder = embedder
         self._embed_lock = threading.Lock()
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.build_report: Any = None  # set by build_index; informational only
 
     # ------------------------------------------------------------------ embedding
@@ -112,12 +117,25 @@ class HybridIndex:
             return self._embedder
 
     def embed_query(self, query: str) -> np.ndarray:
-        """The query's vector (``role="query"``), shape ``(dim,)``."""
+        """The query's vector (``role="query"``), shape ``(dim,)``.
+
+        Recent queries are remembered: one question is searched several times (sentences,
+        chunks, per district), and embedding is the slowest step of a search.
+        """
         query = _check_query(query)
         embedder = self.embedder
         with self._embed_lock:
+            cached = self._query_cache.get(query)
+            if cached is not None:
+                self._query_cache.move_to_end(query)
+                return cached
             vec = embedder.embed([query], role="query")
         vec = np.asarray(vec, dtype=np.float32).reshape(-1)
+        vec.setflags(write=False)
+        with self._embed_lock:
+            self._query_cache[query] = vec
+            while len(self._query_cache) > QUERY_CACHE_SIZE:
+                self._query_cache.popitem(last=False)
         if vec.shape[0] != self.dim:
             raise CorruptIndexError(
                 f"embedder {embedder.id!r} returned {vec.shape[0]}-d vectors, the index holds {self.dim}-d"

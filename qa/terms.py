@@ -174,6 +174,7 @@ def key_terms(question: str, lang: str, attested: Callable[[str], bool] | None =
     return tuple(unique)
 
 
+@lru_cache(maxsize=4096)
 def sub_pieces(term: str) -> tuple[str, ...]:
     """Smaller words inside a compound term (jieba search mode), for partial coverage."""
     if len(term) < 3 or not _CJK_RUN.search(term):

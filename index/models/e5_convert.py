@@ -211,7 +211,7 @@ def build_e5_model(out: Path | None = None, force: bool = False, progress: Progr
         (tmp / MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
         os.chmod(tmp / "model.safetensors", 0o666 & ~umask)  # mkdtemp and safetensors use 0700/0600
         os.chmod(tmp, 0o777 & ~umask)
-        _swap_into_place(tmp, out)
+        _swap_into_place(tmp, out, force)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -219,8 +219,11 @@ def build_e5_model(out: Path | None = None, force: bool = False, progress: Progr
     return out
 
 
-def _swap_into_place(tmp: Path, out: Path) -> None:
+def _swap_into_place(tmp: Path, out: Path, force: bool) -> None:
     """Rename ``tmp`` to ``out``; an existing ``out`` is moved aside first and then removed."""
+    if not force and is_built(out):  # a concurrent build finished first: keep it, readers may use it
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}.old-{os.getpid()}")

@@ -15,6 +15,16 @@ The same pipeline in ``tokenizers`` terms:
   character (checked when building); then every character that occurs in no piece is
   isolated, so a run of unknown characters gives one ``<unk>`` each, as in the engine;
 * model ``Unigram(pieces, scores, unk_id)``; post-processor ``TemplateProcessing("<s> $A </s>")``.
+
+Ids are identical for every sentence of the bundled plans and every dev question. Known
+differences (pinned by ``tests/index/models/test_e5_tokenizer_parity.py``), none reachable
+from ordinary text behind the ``query: ``/``passage: `` prefixes:
+
+* text that normalises to nothing ("", DEL): the engine still emits a lone ``▁``;
+* literal ``<s>``/``</s>``/``<unk>``/``<mask>`` in the text become the special token here;
+* a remapped character followed by a combining mark (one grapheme, e.g. fullwidth A + U+0301):
+  tokenizers' ``Precompiled`` maps the whole grapheme by its first character, dropping the mark;
+* segmentations whose scores tie up to float rounding may be broken the other way.
 """
 
 from __future__ import annotations

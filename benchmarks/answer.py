@@ -1,0 +1,76 @@
+"""Answer quality and speed on the dev set: CONTRACT.md metrics and warm ``ask`` latency.
+
+    python benchmarks/answer.py [--questions FILE] [--repeat N]
+
+Prints one table: overall and per-type accuracy, key-fact coverage, district recall and
+precision, refusal accuracy, false-refusal rate, citation recall, evidence hit@5, and the
+p50/p95 of warm ``PolicyQA.ask`` over every question (after one warm-up pass).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from eval.metrics import evaluate_run  # noqa: E402
+from ingest import settings  # noqa: E402
+
+COLUMNS = ("n", "accuracy", "key_fact_coverage", "district_recall", "district_precision", "refusal_accuracy",
+           "false_refusal_rate", "citation_recall", "citation_precision", "evidence_hit@5")
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--questions", type=Path, default=settings.dev_bench_path())
+    parser.add_argument("--repeat", type=int, default=1, help="extra passes asking the same questions again")
+    args = parser.parse_args()
+
+    from qa import PolicyQA
+
+    items = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    started = time.perf_counter()
+    qa = PolicyQA.load()
+    load_s = time.perf_counter() - started
+    qa.index.warm_up()  # model and dictionary loaded; no question seen yet
+    answers, times = [], []
+    for item in items:
+        t = time.perf_counter()
+        answers.append(qa.ask(item["question"], id=item["id"]).to_dict())
+        times.append((time.perf_counter() - t) * 1000)
+    repeat = []
+    for _ in range(args.repeat):
+        for item in items:
+            t = time.perf_counter()
+            qa.ask(item["question"])
+            repeat.append((time.perf_counter() - t) * 1000)
+    report = evaluate_run(items, answers)
+    cols = [c for c in COLUMNS if c in report["overall"]]
+    print(f"{'group':<16}" + "".join(f"{c[:14]:>16}" for c in cols))
+    rows = [("overall", report["overall"])]
+    rows += [(f"type:{k}", v) for k, v in report["by_type"].items()]
+    rows += [(f"lang:{k}", v) for k, v in report["by_lang"].items()]
+    for name, row in rows:
+        print(f"{name:<16}" + "".join(f"{_fmt(row.get(c)):>16}" for c in cols))
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(f"\nload {load_s:.2f} s; warm ask, each question new ({len(times)} calls): "
+          f"p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms")
+    if repeat:
+        print(f"asked again (query vectors cached, {len(repeat)} calls): p50 {statistics.median(repeat):.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
