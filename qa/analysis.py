@@ -41,6 +41,7 @@ _QUANTITY_EN = re.compile(r"\bhow (many|much|long|often)\b|\bwhat (share|percent
 _TABLE_ZH = re.compile(r"千人口|万人口|指标|目标值|规划值|占比|每千|每万|比例")
 _TABLE_EN = re.compile(r"\b(indicator|per 1,?000|per thousand|per 10,?000|planning value|CMI)\b", re.I)
 
+_ENTITY = re.compile(r"哪家|哪几家|哪所|哪个医院|哪些医院|哪个中心|\bwhich (hospital|centre|center|institution)s?\b", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -63,6 +64,7 @@ class QuestionAnalysis:
     numbers: tuple[str, ...]
     asks_quantity: bool
     asks_table: bool
+    asks_entity: bool = False  # "哪家医院" / "which hospital": the answer names an organisation
 
     @property
     def is_across(self) -> bool:
@@ -165,6 +167,7 @@ def analyze(question: str, known_districts: Sequence[str]) -> QuestionAnalysis:
         numbers=numbers,
         asks_quantity=bool(_QUANTITY_ZH.search(text) or _QUANTITY_EN.search(text)),
         asks_table=bool(_TABLE_ZH.search(text) or _TABLE_EN.search(text)),
+        asks_entity=bool(_ENTITY.search(text)),
     )
 
 

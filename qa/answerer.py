@@ -53,6 +53,15 @@ class ExtractiveAnswerer:
         self._idf_lock = threading.Lock()
         self._idf: dict[str, float] = {}
 
+    def _terms_to_cover(self, analysis: QuestionAnalysis) -> tuple[Term, ...]:
+        """Key terms the evidence must cover. When a later part of the question refers back
+        ("…？这家医院会迁到哪里"), only the first part's terms: the later part is answered
+        about whatever the first part finds (see ``_follow_references``)."""
+        parts = sub_questions(analysis.question)
+        if len(parts) >= 2 and any(refers_back(p) for p in parts[1:]):
+            return key_terms(parts[0], analysis.lang, self.attested)
+        return key_terms(analysis.question, analysis.lang, self.attested)
+
     def attested(self, word: str) -> bool:
         """Whether the documents use ``word`` (at least twice: once may be an accident)."""
         return self._corpus_text.count(word) >= 2
@@ -89,7 +98,7 @@ class ExtractiveAnswerer:
     def answer(
         self, analysis: QuestionAnalysis, user_districts: Sequence[str] | None = None, passages_k: int | None = None
     ) -> Draft:
-        terms = key_terms(analysis.question, analysis.lang, self.attested)
+        terms = self._terms_to_cover(analysis)
         weights = self._weights(terms)
         query = analysis.question
         if analysis.lang == "en":
@@ -135,7 +144,7 @@ class ExtractiveAnswerer:
         entities the first evidence names (the hospital the question refers back to); the
         entities count as terms, so evidence about the same hospital wins."""
         missing = uncovered_terms(terms, claims)
-        bridges = bridge_entities(claims, analysis.question)
+        bridges = bridge_entities(claims, analysis.question, self.attested)
         query = " ".join([*bridges, *(t.text for t in missing)])
         filters = Filters(districts=frozenset(plan.districts)) if plan.districts else None
         hits = self.index.retrieve(query, top_k=20, filters=filters, kinds=("sentence", "table_row"))
@@ -159,7 +168,7 @@ class ExtractiveAnswerer:
         """"…哪家医院…？这家医院会迁到哪里?": a later part that refers back is asked again
         about the entity the evidence found, and its best evidence naming that entity joins."""
         parts = sub_questions(analysis.question)
-        bridges = bridge_entities(claims, analysis.question)
+        bridges = bridge_entities(claims, analysis.question, self.attested)
         if len(parts) < 2 or not bridges:
             return claims
         chosen = list(claims)

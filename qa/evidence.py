@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,6 +122,8 @@ def score_candidates(
         for number in analysis.numbers:
             if number in unit.text:
                 score += 0.05
+        if analysis.asks_entity and any(m.group(0) not in analysis.question for m in _ORG.finditer(unit.text)):
+            score += 0.05
         scored.append(
             Evidence(unit, doc.district, cov, float(sim), retrieval / top, years_ok, has_number, score)
         )
@@ -130,15 +132,30 @@ def score_candidates(
 
 
 _ORG = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:医院|卫生服务中心|医学中心|中心|学院|大学)")
+_ORG_END = re.compile(r"医院|卫生服务中心|医学中心|中心(?!医院)|学院(?!附属)|大学(?!附属)")
 
 
-def bridge_entities(chosen: Sequence[Evidence], question: str) -> list[str]:
-    """Organisations the evidence names that the question does not: what "这家医院" or
-    "the core hospital" refers to when a question asks a second thing about it."""
-    found: list[str] = []
+_CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def bridge_entities(
+    chosen: Sequence[Evidence], question: str, attested: Callable[[str], bool] | None = None
+) -> list[str]:
+    """Organisations the evidence names: what "这家医院" or "它" refers to when a question asks
+    a second thing about it. Each name is the longest ending of the match that the corpus
+    uses elsewhere too ("全面提升闵行区中西医结合医院" -> "闵行区中西医结合医院"). Names the
+    question does not mention come first: those are what the first part asked for."""
+    new: list[str] = []
+    known: list[str] = []
     for e in chosen:
-        for m in _ORG.finditer(e.unit.text):
-            name = re.sub(r"^(以|由|在|与|和|及|将|把|对|支持|推进|推动|依托|加快|建设|开展|强化)+", "", m.group(0))
-            if len(name) >= 4 and name not in question and name not in found:
-                found.append(name)
-    return found[:3]
+        text = e.unit.text
+        for m in _ORG_END.finditer(text):
+            match = text[max(0, m.start() - 12) : m.end()]
+            endings = [match[i:] for i in range(len(match) - 3) if _CJK_ONLY.fullmatch(match[i:])]
+            name = next((x for x in endings if attested is None or attested(x)), None)
+            if not name:
+                continue
+            bucket = known if name in question else new
+            if name not in bucket:
+                bucket.append(name)
+    return [*new, *known][:3]
