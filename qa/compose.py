@@ -118,35 +118,32 @@ def render_row(unit: Unit, terms: Sequence[Term] = (), numbers: Sequence[str] = 
     return f"{head}：{'，'.join(rest)}" if rest else head
 
 
-def compose_zh(
-    groups: Sequence[tuple[str | None, Sequence[Claim]]],
-    texts: Mapping[Unit, str],
-    cites: CitationList,
-    lead: str = "",
-    tail: str = "",
-) -> str:
+Groups = Sequence[tuple[str | None, Sequence[Claim]]]
+
+
+def _cited(groups: Groups, texts: Mapping[Unit, str], cites: CitationList, pattern: str, sep: str):  # type: ignore[no-untyped-def]
+    """(district, its claims written with ``pattern`` and joined by ``sep``) per group."""
+    for district, claims in groups:
+        yield district, sep.join(
+            pattern.format(text=texts[c.unit], n=cites.number(c.unit, c.district)) for c in claims
+        )
+
+
+def compose_zh(groups: Groups, texts: Mapping[Unit, str], cites: CitationList, lead: str = "", tail: str = "") -> str:
     """Chinese: ``lead`` then one part per district, clauses each ending in [n]."""
-    parts = []
-    for district, claims in groups:
-        clauses = "；".join(f"{texts[c.unit]}[{cites.number(c.unit, c.district)}]" for c in claims)
-        parts.append(f"{district}：{clauses}" if district else clauses)
-    body = "；".join(parts)
-    return f"{lead}{body}。{tail}".strip()
+    parts = [
+        f"{district}：{clauses}" if district else clauses
+        for district, clauses in _cited(groups, texts, cites, "{text}[{n}]", "；")
+    ]
+    return f"{lead}{'；'.join(parts)}。{tail}".strip()
 
 
-def compose_en(
-    groups: Sequence[tuple[str | None, Sequence[Claim]]],
-    texts: Mapping[Unit, str],
-    cites: CitationList,
-    lead: str = "",
-    tail: str = "",
-) -> str:
+def compose_en(groups: Groups, texts: Mapping[Unit, str], cites: CitationList, lead: str = "", tail: str = "") -> str:
     """English: one English lead per district or fact, with the Chinese source phrase and [n]."""
-    parts = []
-    for district, claims in groups:
-        phrases = "; ".join(f"“{texts[c.unit]}” [{cites.number(c.unit, c.district)}]" for c in claims)
-        if district:
-            parts.append(f"{district_english(district)} ({district}) — the plan states: {phrases}.")
-        else:
-            parts.append(f"The plan states: {phrases}.")
+    parts = [
+        f"{district_english(district)} ({district}) — the plan states: {phrases}."
+        if district
+        else f"The plan states: {phrases}."
+        for district, phrases in _cited(groups, texts, cites, "“{text}” [{n}]", "; ")
+    ]
     return " ".join(p for p in (lead, " ".join(parts), tail) if p).strip()
