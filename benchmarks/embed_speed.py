@@ -15,8 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-# Replace (not prepend to) the script's own folder on the path: a module there named like a
-# standard one (benchmarks/http.py) would otherwise shadow it for torch's imports.
+# The project root on the path instead of this folder, so benchmark scripts never shadow a module.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import numpy as np  # noqa: E402

