@@ -92,6 +92,18 @@ def focus_text(unit_text: str, terms: Sequence[Term], numbers: Sequence[str], wa
         return text
     start, end = clauses[hits[0]][0], clauses[hits[-1]][1]
     piece = text[start:end].strip().rstrip("，,：:")
+    if len(piece) > _TRIM_OVER and "、" in piece:
+        # a long list of targets: keep the items that hold the key terms
+        return focus_list(piece, terms, numbers, want_number)
+    return piece if len(piece) >= 6 else text
+
+
+def focus_list(text: str, terms: Sequence[Term], numbers: Sequence[str], want_number: bool) -> str:
+    items = _pieces(text, "、")
+    hits = [i for i, (s, e) in enumerate(items) if _relevance(text[s:e], terms, numbers, False) >= 0.5]
+    if not hits:
+        return text
+    piece = text[items[hits[0]][0] : items[hits[-1]][1]].strip().rstrip("、")
     return piece if len(piece) >= 6 else text
 
 

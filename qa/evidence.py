@@ -32,6 +32,7 @@ class Evidence:
     years_ok: bool  # every year the question names appears with the unit
     has_number: bool
     score: float
+    title: str = ""  # the document's title: its years count for the evidence (宝山2025年…计划)
 
 
 class SentenceLookup:
@@ -110,7 +111,7 @@ def score_candidates(
         doc = documents[unit.doc_id]
         context = unit_context(unit, documents)
         cov_text = coverage(terms, dict(weights), unit.text)
-        cov_ctx = coverage(terms, dict(weights), f"{unit.text} {context}")
+        cov_ctx = coverage(terms, dict(weights), f"{unit.text} {context} {doc.title}")
         cov = max(cov_text, 0.85 * cov_ctx)
         years_ok = years_present(analysis.years, f"{unit.text} {context} {doc.title}")
         has_number = bool(_NUMBER.search(unit.text))
@@ -125,7 +126,7 @@ def score_candidates(
         if analysis.asks_entity and any(m.group(0) not in analysis.question for m in _ORG.finditer(unit.text)):
             score += 0.05
         scored.append(
-            Evidence(unit, doc.district, cov, float(sim), retrieval / top, years_ok, has_number, score)
+            Evidence(unit, doc.district, cov, float(sim), retrieval / top, years_ok, has_number, score, doc.title)
         )
     scored.sort(key=lambda e: -e.score)
     return scored

@@ -31,7 +31,7 @@ def qualifies(e: Evidence, min_coverage: float) -> bool:
 
 
 def evidence_text(chosen: Sequence[Evidence]) -> str:
-    return " ".join(f"{e.unit.text} {e.unit.context} {' '.join(e.unit.section)}" for e in chosen)
+    return " ".join(f"{e.unit.text} {e.unit.context} {' '.join(e.unit.section)} {e.title}" for e in chosen)
 
 
 def uncovered_terms(terms: Sequence[Term], chosen: Sequence[Evidence]) -> list[Term]:
@@ -70,7 +70,8 @@ def select_claims(
     pool = [e for e in ranked if e.years_ok][:25]
     if not pool:
         return []
-    best = pool[0]
+    # The most complete evidence leads; the score (which adds dense similarity) breaks ties.
+    best = max(pool[:10], key=lambda e: (round(e.coverage, 2), e.score))
     chosen = [best]
     covered = coverage(terms, dict(weights), evidence_text(chosen))
     while len(chosen) < max_claims:
