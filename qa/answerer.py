@@ -16,7 +16,7 @@ from index import Filters, HybridIndex
 from ingest.districts import SHANGHAI_DISTRICTS
 from ingest.types import Citation, Passage, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis, district_english, refers_back, sub_questions
-from qa.compose import CitationList, Claim, compose_en, compose_zh, unit_focus
+from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
 from qa.evidence import Evidence, SentenceLookup, bridge_entities, collect_candidates, score_candidates
 from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
@@ -245,6 +245,7 @@ class ExtractiveAnswerer:
         cites = CitationList(self.index.documents)
         want_number = analysis.asks_quantity or analysis.asks_table
         texts = {c.unit: unit_focus(c.unit, terms, analysis.numbers, want_number) for _, cs in groups for c in cs}
+        groups, texts = merge_adjacent(groups, texts, self.index.documents)
         compose = compose_en if analysis.lang == "en" else compose_zh
         text = compose(groups, texts, cites, lead, tail)
         passages = self._passages([e.unit for e in chosen], chunk_hits, k)

@@ -133,6 +133,37 @@ def render_row(unit: Unit, terms: Sequence[Term] = (), numbers: Sequence[str] = 
 Groups = Sequence[tuple[str | None, Sequence[Claim]]]
 
 
+def merge_adjacent(
+    groups: Groups, texts: Mapping[Unit, str], documents: Mapping[str, Document]
+) -> tuple[list[tuple[str | None, list[Claim]]], dict[Unit, str]]:
+    """Claims whose sentences follow each other in a document become one claim citing the
+    whole passage: one [n] for one continuous source, as a reader would quote it."""
+    merged_groups: list[tuple[str | None, list[Claim]]] = []
+    merged_texts = dict(texts)
+    for district, claims in groups:
+        out: list[Claim] = []
+        for claim in sorted(claims, key=lambda c: (c.unit.doc_id, c.unit.start)):
+            prev = out[-1] if out else None
+            doc = documents[claim.unit.doc_id]
+            if (
+                prev is not None
+                and prev.unit.doc_id == claim.unit.doc_id
+                and prev.unit.kind == claim.unit.kind == "sentence"
+                and prev.unit.end <= claim.unit.start
+                and not doc.text[prev.unit.end : claim.unit.start].strip()
+            ):
+                unit = Unit(
+                    doc.doc_id, "sentence", prev.unit.index, prev.unit.start, claim.unit.end,
+                    doc.text[prev.unit.start : claim.unit.end], prev.unit.section,
+                )
+                merged_texts[unit] = f"{merged_texts[prev.unit]}，{merged_texts[claim.unit]}"
+                out[-1] = Claim(unit, prev.district)
+            else:
+                out.append(claim)
+        merged_groups.append((district, out))
+    return merged_groups, merged_texts
+
+
 def _cited(groups: Groups, texts: Mapping[Unit, str], cites: CitationList, pattern: str, sep: str):  # type: ignore[no-untyped-def]
     """(district, its claims written with ``pattern`` and joined by ``sep``) per group."""
     for district, claims in groups:

@@ -7,7 +7,9 @@ dev set as a whole (see benchmarks/answer.py), never per question.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from difflib import SequenceMatcher
 from dataclasses import dataclass
 
 from qa.evidence import Evidence
@@ -88,8 +90,38 @@ def select_claims(
     anchors = anchor_terms(terms, weights)
     if covered < min_coverage or (anchors and coverage(anchors, dict(weights), text) < MIN_ANCHOR_SHARE):
         return []
+    chosen.extend(disagreeing(chosen, pool))
     chosen.sort(key=lambda e: (e.unit.doc_id, e.unit.start))
     return chosen
+
+
+def _masked(text: str) -> str:
+    return re.sub(r"\d+(?:\.\d+)?", "#", text)
+
+
+def disagreeing(chosen: Sequence[Evidence], pool: Sequence[Evidence], min_overlap: float = 0.8) -> list[Evidence]:
+    """Evidence that says the same thing as a chosen piece but with other figures.
+
+    Plans restate targets in several places and sometimes disagree (到2025年… / 到2026年…
+    the same 120元/人年); citing one silently would hide that, so both are cited.
+    """
+    extra: list[Evidence] = []
+    for e in chosen:
+        if not re.search(r"\d", e.unit.text):
+            continue
+        for other in pool[:15]:
+            if other in chosen or other in extra or other.district != e.district:
+                continue
+            if other.coverage < e.coverage - 0.05 or not other.years_ok:
+                continue
+            if set(re.findall(r"\d+(?:\.\d+)?", other.unit.text)) == set(re.findall(r"\d+(?:\.\d+)?", e.unit.text)):
+                continue
+            a, b = _masked(e.unit.text), _masked(other.unit.text)
+            shorter = min(len(a), len(b)) or 1
+            matched = sum(block.size for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+            if matched / shorter >= min_overlap:
+                extra.append(other)
+    return extra
 
 
 def by_district(ranked: Sequence[Evidence], districts: Sequence[str]) -> dict[str, list[Evidence]]:
