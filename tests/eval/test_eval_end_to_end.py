@@ -9,14 +9,6 @@ import pytest
 from eval.commands import answer_function
 from eval.harness import run_eval
 
-try:
-    from qa import PolicyQA  # noqa: F401
-
-    ENGINE_MISSING = ""
-except ImportError as exc:  # remove this guard once the engine has landed
-    ENGINE_MISSING = f"qa.PolicyQA cannot be imported yet ({exc})"
-
-
 @pytest.fixture(scope="module")
 def slice10(dev_items):
     """Every sixth dev item: all seven types, both languages."""
@@ -42,7 +34,6 @@ def _check_run(out, items):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(bool(ENGINE_MISSING), reason=ENGINE_MISSING or "engine present")
 def test_policyqa_end_to_end(tmp_path, slice10, docs):
     run_eval(slice10, answer_function("policyqa"), tmp_path, system="policyqa", docs=docs, progress=False)
     _check_run(tmp_path, slice10)
