@@ -33,12 +33,19 @@ class _Snapshot:
 
 
 def _corpus_documents(corpus_dir: Path, uploads_dir: Path) -> list[Document]:
-    from ingest import load_corpus
+    """The bundled corpus (which must ingest cleanly) and the kept uploads, where one bad
+    file is reported and skipped rather than stopping the whole system from starting."""
+    import sys
+
+    from ingest import ingest_paths, load_corpus
 
     docs = list(load_corpus(corpus_dir)) if corpus_dir.exists() else []
-    if uploads_dir.exists():
+    if uploads_dir.exists() and any(uploads_dir.iterdir()):
+        report = ingest_paths([uploads_dir])
+        for failure in report.failures:
+            print(f"policyqa: skipped upload {failure.path}: {failure.reason}", file=sys.stderr)
         known = {d.doc_id for d in docs}
-        docs += [d for d in load_corpus(uploads_dir) if d.doc_id not in known]
+        docs += [d for d in report.documents if d.doc_id not in known]
     return docs
 
 

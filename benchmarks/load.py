@@ -1,0 +1,224 @@
+"""Load benchmark: a bounded burst of concurrent ``POST /api/ask`` requests on loopback.
+
+Starts ``python app.py`` on a free 127.0.0.1 port (``POLICYQA_HOME`` and the rest of the
+environment are passed through), asks each question once alone to get its reference answer,
+then sends ``--n`` requests (default 512) ``--concurrency`` at a time (default 16), mixed
+Chinese and English, some of which the documents do not answer. Reports throughput,
+p50/p95/p99 latency, errors, and whether every answer under load equals the answer to the same
+question asked alone (answer text, refused flag and citation offsets).
+
+    python benchmarks/load.py [--n 512] [--concurrency 16] [--max-seconds 900] [--json OUT]
+
+Bounded: at most ``--n`` requests, none started after ``--max-seconds``; loopback only.
+Exit status 0 when there were no errors and no mismatches, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+
+# Generic questions written for this benchmark (not from the dev set): answerable ones about
+# the district health plans, and a few the documents cannot answer, which must be refused.
+QUESTIONS: tuple[dict, ...] = (
+    {"question": "哪些区提出要加强家庭医生签约服务？"},
+    {"question": "社区卫生服务中心的建设目标是什么？"},
+    {"question": "关于老年人健康管理有哪些措施？"},
+    {"question": "哪些区提到了互联网医院？"},
+    {"question": "公共卫生应急体系建设有什么要求？", "districts": ["宝山区"]},
+    {"question": "上海迪士尼乐园的门票价格是多少？"},  # not in the documents
+    {"question": "Which districts plan to strengthen mental health services?"},
+    {"question": "What are the goals for community health service centres?"},
+    {"question": "How do the plans support traditional Chinese medicine?"},
+    {"question": "What measures are proposed for chronic disease management?"},
+    {"question": "What is the exchange rate between the euro and the US dollar?"},  # not in the documents
+    {"question": "Who won the football World Cup in 2018?"},  # not in the documents
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    question: int  # index into QUESTIONS
+    status: int
+    latency_ms: float
+    key: tuple | None  # the comparable part of the answer, None on error
+    error: str = ""
+
+
+def answer_key(answer: dict) -> tuple:
+    """What must not change under load: the text, the refusal and every citation's offsets."""
+    cites = tuple((c["doc_id"], c["start"], c["end"]) for c in answer.get("citations", []))
+    return (answer.get("answer"), bool(answer.get("refused")), cites)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(port: int, log: Path) -> subprocess.Popen:
+    """``python app.py --port P`` on loopback; output (access log included) goes to ``log``."""
+    cmd = [sys.executable, str(REPO / "app.py"), "--host", HOST, "--port", str(port)]
+    with log.open("wb") as out:
+        return subprocess.Popen(cmd, cwd=REPO, env=os.environ.copy(), stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_ready(url: str, proc: subprocess.Popen, timeout: float) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with status {proc.returncode} before it was ready")
+        try:
+            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"server at {url} not ready after {timeout:.0f}s")
+
+
+def ask(client: httpx.Client, url: str, qi: int) -> Result:
+    t = time.perf_counter()
+    try:
+        r = client.post(f"{url}/api/ask", json=QUESTIONS[qi])
+    except httpx.HTTPError as exc:
+        return Result(qi, 0, (time.perf_counter() - t) * 1000, None, f"{type(exc).__name__}: {exc}")
+    elapsed = (time.perf_counter() - t) * 1000
+    if r.status_code != 200:
+        return Result(qi, r.status_code, elapsed, None, r.text[:200])
+    return Result(qi, 200, elapsed, answer_key(r.json()))
+
+
+def references(url: str) -> dict[int, tuple]:
+    """Each question asked alone, one at a time: the answers the burst must reproduce."""
+    out: dict[int, tuple] = {}
+    with httpx.Client(timeout=300) as client:
+        for qi in range(len(QUESTIONS)):
+            res = ask(client, url, qi)
+            if res.key is None:
+                raise SystemExit(f"reference request failed for {QUESTIONS[qi]['question']!r}: {res.status} {res.error}")
+            out[qi] = res.key
+    return out
+
+
+def burst(url: str, n: int, concurrency: int, max_seconds: float, seed: int) -> tuple[list[Result], float, int]:
+    """``n`` requests in a shuffled mix, ``concurrency`` in flight; none started after the deadline."""
+    order = [i % len(QUESTIONS) for i in range(n)]
+    random.Random(seed).shuffle(order)
+    deadline = time.monotonic() + max_seconds
+    skipped = 0
+    lock = threading.Lock()
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    with httpx.Client(timeout=300, limits=limits) as client:
+
+        def one(qi: int) -> Result | None:
+            nonlocal skipped
+            if time.monotonic() > deadline:
+                with lock:
+                    skipped += 1
+                return None
+            return ask(client, url, qi)
+
+        wall = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            results = [r for r in pool.map(one, order) if r is not None]
+        wall = time.perf_counter() - wall
+    return results, wall, skipped
+
+
+def report(results: list[Result], wall: float, skipped: int, refs: dict[int, tuple], concurrency: int) -> dict:
+    ok = [r for r in results if r.key is not None]
+    latencies = [r.latency_ms for r in results]
+    mismatched = sorted({QUESTIONS[r.question]["question"] for r in ok if r.key != refs[r.question]})
+    errors = [r for r in results if r.key is None]
+    return {
+        "requests": len(results),
+        "skipped_after_deadline": skipped,
+        "concurrency": concurrency,
+        "distinct_questions": len(QUESTIONS),
+        "refused_questions": sum(1 for k in refs.values() if k[1]),
+        "errors": len(errors),
+        "error_samples": [f"{r.status} {r.error}" for r in errors[:5]],
+        "wall_s": round(wall, 2),
+        "throughput_rps": round(len(results) / wall, 2) if wall else None,
+        "p50_ms": round(percentile(latencies, 0.50), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "p99_ms": round(percentile(latencies, 0.99), 1),
+        "max_ms": round(max(latencies), 1),
+        "identical_to_alone": not mismatched and len(ok) == len(results),
+        "mismatched_questions": mismatched,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--n", type=int, default=512, help="requests in the burst (default 512)")
+    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight (default 16)")
+    parser.add_argument("--max-seconds", type=float, default=900, help="start no request after this (default 900)")
+    parser.add_argument("--startup-timeout", type=float, default=900, help="seconds to wait for the server")
+    parser.add_argument("--seed", type=int, default=8, help="shuffle seed for the request order")
+    parser.add_argument("--json", type=Path, help="also write the report as JSON here")
+    args = parser.parse_args(argv)
+    if args.n < 1 or not 1 <= args.concurrency <= 256 or args.max_seconds <= 0:
+        parser.error("--n must be >= 1, --concurrency 1..256, --max-seconds > 0")
+
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    log = Path(tempfile.gettempdir()) / f"policyqa-load-server-{port}.log"
+    print(f"starting the server on {url} (log: {log})", file=sys.stderr)
+    proc = start_server(port, log)
+    try:
+        ready_s = wait_ready(url, proc, args.startup_timeout)
+        refs = references(url)
+        results, wall, skipped = burst(url, args.n, args.concurrency, args.max_seconds, args.seed)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
+    out = {"url": url, "startup_s": round(ready_s, 1)} | report(results, wall, skipped, refs, args.concurrency)
+    print(f"POST /api/ask  requests={out['requests']}  concurrency={out['concurrency']}  "
+          f"questions={out['distinct_questions']} ({out['refused_questions']} refused)  errors={out['errors']}")
+    print(f"  throughput {out['throughput_rps']} req/s over {out['wall_s']} s   p50 {out['p50_ms']} ms   "
+          f"p95 {out['p95_ms']} ms   p99 {out['p99_ms']} ms   max {out['max_ms']} ms")
+    print(f"  identical to the same question asked alone: {'yes' if out['identical_to_alone'] else 'NO'}"
+          + (f"  (differs: {out['mismatched_questions']})" if out["mismatched_questions"] else ""))
+    if skipped:
+        print(f"  {skipped} requests not sent: the --max-seconds deadline passed")
+    for sample in out["error_samples"]:
+        print(f"  error: {sample}")
+    print(f"  server ready after {out['startup_s']} s")
+    if args.json:
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 0 if out["errors"] == 0 and out["identical_to_alone"] and not skipped else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

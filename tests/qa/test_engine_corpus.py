@@ -1,0 +1,32 @@
+"""What the engine indexes: the corpus folder plus kept uploads, skipping bad uploads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.engine import _corpus_documents
+
+
+def test_bad_upload_is_skipped_and_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus, uploads = tmp_path / "corpus", tmp_path / "uploads"
+    corpus.mkdir()
+    uploads.mkdir()
+    (corpus / "plan-a.txt").write_text("长宁区卫生规划\n一、总体要求\n推进社区卫生服务中心建设。", encoding="utf-8")
+    (uploads / "plan-b.txt").write_text("宝山区工作要点\n推进家庭医生签约服务。", encoding="utf-8")
+    (uploads / "broken.txt").write_bytes(b"\x00\x01\x02binary")
+    docs = _corpus_documents(corpus, uploads)
+    assert [d.doc_id for d in docs] == ["plan-a", "plan-b"]
+    err = capsys.readouterr().err
+    assert "skipped upload" in err and "broken.txt" in err
+
+
+def test_upload_cannot_shadow_a_corpus_document(tmp_path: Path) -> None:
+    corpus, uploads = tmp_path / "corpus", tmp_path / "uploads"
+    corpus.mkdir()
+    uploads.mkdir()
+    (corpus / "plan.txt").write_text("长宁区卫生规划\n推进社区卫生服务中心建设。", encoding="utf-8")
+    (uploads / "plan.md").write_text("# 伪造\n另一份文本。", encoding="utf-8")
+    docs = _corpus_documents(corpus, uploads)
+    assert len(docs) == 1 and "长宁区" in docs[0].text
