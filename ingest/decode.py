@@ -15,6 +15,8 @@ from pathlib import Path
 from ingest.errors import UnsupportedDocumentError
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024  # declared total of a .docx's zip members (zip bombs)
+MAX_DOCX_MEMBERS = 10_000
 TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".md")
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
 
@@ -144,6 +146,7 @@ def docx_text(data: bytes, name: str = "<bytes>") -> str:
         raise UnsupportedDocumentError(
             name, "reading .docx needs python-docx: pip install python-docx"
         ) from exc
+    _check_zip_size(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception:  # python-docx raises zip, XML and package errors alike
@@ -155,6 +158,26 @@ def docx_text(data: bytes, name: str = "<bytes>") -> str:
         else:
             lines.append(_one_line(block.text))
     return "\n".join(lines).replace("\x00", "")
+
+
+def _check_zip_size(data: bytes, name: str) -> None:
+    """Refuse a zip bomb before anything is decompressed: the declared sizes bound what zipfile
+    will ever inflate (it stops a member at its declared size), so checking them is enough."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip at all: python-docx reports it as an invalid .docx
+    total = sum(m.file_size for m in members)
+    if len(members) > MAX_DOCX_MEMBERS or total > MAX_DOCX_UNCOMPRESSED:
+        limit = MAX_DOCX_UNCOMPRESSED // (1024 * 1024)
+        raise UnsupportedDocumentError(
+            name,
+            f"refused as a possible zip bomb: {len(members)} parts unpacking to {total / (1024 * 1024):.0f} MB"
+            f" (limit {limit} MB, {MAX_DOCX_MEMBERS} parts)",
+        )
 
 
 def _table_lines(table: object) -> list[str]:
