@@ -13,25 +13,24 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# This file is named http.py: drop its folder from the path so ``import http`` (used by httpx
-# and uvicorn) finds the standard library, not this script.
+# Keep this folder off the front of the path so no benchmark module shadows a library
+# module (an http.py here once shadowed the standard library for httpx and uvicorn).
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
-import socket  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
 import httpx  # noqa: E402
 
-REPO = _HERE.parent
+sys.path.append(str(_HERE))
+from server_utils import REPO, free_port, percentile, start_server, wait_ready  # noqa: E402,F401
+
 EXTRA_QUESTIONS = [  # a few filtered and English ad-hoc questions on top of the dev set
     {"question": "哪些区提出了2025年中医馆建设目标？"},
     {"question": "Which districts mention hospice care?"},
@@ -46,38 +45,8 @@ def questions(n: int) -> list[dict]:
     return (EXTRA_QUESTIONS + picked)[:n]
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(port: int, log: Path) -> subprocess.Popen:
-    """``python app.py`` on ``port``; its output (access log included) goes to ``log``."""
-    cmd = [sys.executable, str(REPO / "app.py"), "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("wb") as out:
-        return subprocess.Popen(cmd, cwd=REPO, env=os.environ.copy(), stdout=out, stderr=subprocess.STDOUT)
-
-
-def wait_ready(url: str, proc: subprocess.Popen | None, timeout: float) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
-        if proc is not None and proc.poll() is not None:
-            raise SystemExit(f"server exited with status {proc.returncode}")
-        try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                return time.perf_counter() - started
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"server at {url} not ready after {timeout:.0f}s")
 
 
 def run(url: str, items: list[dict], concurrency: int) -> dict:

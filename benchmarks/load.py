@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,8 +29,8 @@ from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server_utils import HOST, REPO, free_port, percentile, start_server, wait_ready  # noqa: E402,F401
 
 # Generic questions written for this benchmark (not from the dev set): answerable ones about
 # the district health plans, and five the documents cannot answer. The report counts how many
@@ -71,38 +69,8 @@ def answer_key(answer: dict) -> tuple:
     return (answer.get("answer"), bool(answer.get("refused")), cites)
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(port: int, log: Path) -> subprocess.Popen:
-    """``python app.py --port P`` on loopback; output (access log included) goes to ``log``."""
-    cmd = [sys.executable, str(REPO / "app.py"), "--host", HOST, "--port", str(port)]
-    with log.open("wb") as out:
-        return subprocess.Popen(cmd, cwd=REPO, env=os.environ.copy(), stdout=out, stderr=subprocess.STDOUT)
-
-
-def wait_ready(url: str, proc: subprocess.Popen, timeout: float) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with status {proc.returncode} before it was ready")
-        try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                return time.perf_counter() - started
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"server at {url} not ready after {timeout:.0f}s")
 
 
 def ask(client: httpx.Client, url: str, qi: int) -> Result:
