@@ -27,9 +27,16 @@ def create_app(qa: PolicyQA | None = None, *, settings: ServerSettings | None = 
 
     settings = settings or ServerSettings()
     if qa is None:
+        from ingest.errors import CorruptIndexError
         from qa import PolicyQA
 
-        qa = PolicyQA.load(progress=True)
+        try:
+            qa = PolicyQA.load(progress=True)
+        except CorruptIndexError as exc:
+            from qa.http.unavailable import build_unavailable_app
+
+            print(f"PolicyQA: index unavailable: {exc}", file=sys.stderr)
+            return build_unavailable_app(str(exc))
     app = build_api(qa, settings)
 
     @app.get("/", include_in_schema=False)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from difflib import SequenceMatcher
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from qa.evidence import Evidence
 from qa.terms import UNSEEN_WEIGHT, Term, coverage, term_match

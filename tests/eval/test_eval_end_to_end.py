@@ -9,6 +9,7 @@ import pytest
 from eval.commands import answer_function
 from eval.harness import run_eval
 
+
 @pytest.fixture(scope="module")
 def slice10(dev_items):
     """Every sixth dev item: all seven types, both languages."""
