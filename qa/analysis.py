@@ -171,12 +171,6 @@ def analyze(question: str, known_districts: Sequence[str]) -> QuestionAnalysis:
     )
 
 
-def district_short(name: str) -> str:
-    for d in SHANGHAI_DISTRICTS:
-        if d.name == name:
-            return d.short
-    return name.removesuffix("区")
-
 
 def district_english(name: str) -> str:
     for d in SHANGHAI_DISTRICTS:

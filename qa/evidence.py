@@ -58,18 +58,9 @@ class SentenceLookup:
             i += 1
         return found
 
-    def neighbours(self, unit: Unit) -> tuple[Unit | None, Unit | None]:
-        units = self._units.get(unit.doc_id, [])
-        starts = self._starts.get(unit.doc_id, [])
-        i = bisect.bisect_left(starts, unit.start)
-        while i < len(units) and units[i] != unit:
-            i += 1
-        before = units[i - 1] if 0 < i <= len(units) else None
-        after = units[i + 1] if i + 1 < len(units) else None
-        return before, after
 
 
-def unit_context(unit: Unit, documents: Mapping[str, Document]) -> str:
+def unit_context(unit: Unit) -> str:
     """Text that stands with a unit when judging it: its headings (or column labels)."""
     heading = " ".join(unit.section)
     return f"{unit.context} {heading}" if unit.context else heading
@@ -109,7 +100,7 @@ def score_candidates(
     scored = []
     for unit, retrieval, sim in zip(units, candidates.values(), dense, strict=True):
         doc = documents[unit.doc_id]
-        context = unit_context(unit, documents)
+        context = unit_context(unit)
         cov_text = coverage(terms, dict(weights), unit.text)
         cov_ctx = coverage(terms, dict(weights), f"{unit.text} {context} {doc.title}")
         cov = max(cov_text, 0.85 * cov_ctx)

@@ -28,10 +28,6 @@ class SelectionConfig:
     follow_score_ratio: float = 0.75
 
 
-def qualifies(e: Evidence, min_coverage: float) -> bool:
-    return e.years_ok and e.coverage >= min_coverage
-
-
 def evidence_text(chosen: Sequence[Evidence]) -> str:
     return " ".join(f"{e.unit.text} {e.unit.context} {' '.join(e.unit.section)} {e.title}" for e in chosen)
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from conftest import SMALL_UPLOAD_LIMIT, LiveServer
+from app_helpers import SMALL_UPLOAD_LIMIT, LiveServer
 
 pytestmark = pytest.mark.slow
 

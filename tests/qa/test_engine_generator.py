@@ -3,8 +3,6 @@ stands in for the protocol; the real index and extractive evidence supply the so
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fake_openai import FakeOpenAI, Reply
 
@@ -13,18 +11,6 @@ from qa.generator import OpenAICompatibleGenerator
 
 pytestmark = pytest.mark.slow
 QUESTION = "长宁到2025年要建成几个达标中医馆?"
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
 
 
 @pytest.fixture

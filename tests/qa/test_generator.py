@@ -7,7 +7,6 @@ each scripted reply is checked down to the exact answer text, citations and drop
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 
 import pytest
 from fake_openai import FakeOpenAI, Reply, sample_documents, sample_sources
@@ -28,19 +27,6 @@ DOCS = sample_documents()
 SOURCES = sample_sources()
 S = {s.number: s for s in SOURCES}
 QUESTION = "哪些区提出了社区中医馆的建设目标？"
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A proxy variable in the environment would send loopback requests elsewhere."""
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
 
 
 @pytest.fixture
