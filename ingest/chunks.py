@@ -27,7 +27,10 @@ def pack(text: str, spans: Sequence[Span]) -> list[list[Span]]:
     """Group consecutive sentence spans into chunks near MIN_CHARS..MAX_CHARS.
 
     Prefer to close at a paragraph end once MIN_CHARS is reached; close before MAX_CHARS
-    would be passed once SOFT_MIN_CHARS is reached; a single long sentence stays whole.
+    would be passed once SOFT_MIN_CHARS is reached, and before MERGE_LIMIT would be passed
+    whatever the size (a short sentence, then a long run of blank lines, then another);
+    a single long sentence stays whole. Sentences are at most MAX_SENTENCE_CHARS, so no
+    chunk is longer than max(MERGE_LIMIT, MAX_SENTENCE_CHARS).
     """
     groups: list[list[Span]] = []
     current: list[Span] = []
@@ -36,7 +39,8 @@ def pack(text: str, spans: Sequence[Span]) -> list[list[Span]]:
             size = current[-1][1] - current[0][0]
             grown = span[1] - current[0][0]
             new_paragraph = "\n" in text[current[-1][1] : span[0]]
-            if (new_paragraph and size >= MIN_CHARS) or (grown > MAX_CHARS and size >= SOFT_MIN_CHARS):
+            too_big = grown > MERGE_LIMIT or (grown > MAX_CHARS and size >= SOFT_MIN_CHARS)
+            if (new_paragraph and size >= MIN_CHARS) or too_big:
                 groups.append(current)
                 current = []
         current.append(span)

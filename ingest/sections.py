@@ -31,6 +31,9 @@ HEADING_STYLES: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 _MARKDOWN = re.compile(r"^(#{1,6})\s+\S")
 MAX_HEADING_CHARS = 60
+# Markdown marks its headings explicitly, so they may run longer; but every unit below a
+# heading carries it in its section path, so a pasted "# <whole document>" line is body text.
+MAX_MARKDOWN_HEADING_CHARS = 200
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 
 
@@ -47,7 +50,7 @@ def heading_rank(line: str) -> int | None:
     """The rank of a heading line, or None for body text (including numbered body paragraphs)."""
     md = _MARKDOWN.match(line)
     if md:
-        return len(md.group(1)) - 10
+        return len(md.group(1)) - 10 if len(line) <= MAX_MARKDOWN_HEADING_CHARS else None
     if len(line) > MAX_HEADING_CHARS or not line:
         return None
     for rank, pattern in HEADING_STYLES:

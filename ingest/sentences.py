@@ -3,6 +3,11 @@
 A 。 inside （…） or “…” belongs to the bracketed text, so splitting there would cut a
 citation in half. Nesting is tracked per line and reset at every line end, so one
 unbalanced bracket can swallow at most the rest of its own line.
+
+A line with no terminator at all (an unpunctuated paste, a PDF text layer, a file whose only
+line end is a lone CR) would otherwise be one sentence of any length, quoted whole as a
+citation and packed whole into a chunk. Such runs are cut at MAX_SENTENCE_CHARS, after the
+last comma-like break in the second half of the window when there is one.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ OPENERS: dict[str, str] = {
 }
 CLOSERS = frozenset(OPENERS.values())
 MAX_DEPTH = 16
+# Longer than any sentence in the bundled plans (under 300), no longer than a chunk's MAX_CHARS.
+MAX_SENTENCE_CHARS = 400
+SOFT_BREAKS: tuple[str, ...] = ("，", "、", "：", ",", ":", " ", "\u3000", "\t", "\r")
 
 
 def split_sentences(text: str, skip: Sequence[Span] = ()) -> list[Span]:
@@ -66,17 +74,32 @@ def split_line(text: str, start: int, end: int) -> list[Span]:
             j = i + 1
             while j < end and (text[j] in TERMINATORS or text[j] in ASCII_TERMINATORS):
                 j += 1
-            s, e = trim(text, sentence_start, j)
-            if s < e:
-                spans.append((s, e))
+            spans.extend(bounded(text, sentence_start, j))
             sentence_start = j
             i = j
             continue
         i += 1
-    s, e = trim(text, sentence_start, end)
-    if s < e:
-        spans.append((s, e))
+    spans.extend(bounded(text, sentence_start, end))
     return spans
+
+
+def bounded(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS) -> list[Span]:
+    """``text[start:end]`` trimmed, as one span, or as pieces of at most ``limit`` characters."""
+    if limit < 2:
+        raise ValueError(f"limit must be >= 2 characters; got {limit}")
+    pieces: list[Span] = []
+    start, end = trim(text, start, end)
+    while end - start > limit:
+        window_end = start + limit
+        soft = max(text.rfind(ch, start + limit // 2, window_end) for ch in SOFT_BREAKS)
+        cut = soft + 1 if soft >= 0 else window_end
+        s, e = trim(text, start, cut)
+        if s < e:
+            pieces.append((s, e))
+        start, _ = trim(text, cut, end)
+    if start < end:
+        pieces.append((start, end))
+    return pieces
 
 
 def _ends_sentence(text: str, i: int, end: int) -> bool:

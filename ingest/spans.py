@@ -6,6 +6,7 @@ Units never edit the text; they move their ``[start, end)`` offsets instead, so 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 
@@ -14,18 +15,18 @@ Span = tuple[int, int]
 # str.isspace() covers ASCII, ideographic (U+3000) and no-break spaces alike.
 
 
+_LINE_END = re.compile(r"\n|\r(?!\n)")
+
+
 def line_spans(text: str) -> Iterator[Span]:
-    """Every line as ``(start, end)``, end excluding the ``\\n`` (a trailing ``\\r`` stays in)."""
+    """Every line as ``(start, end)``. A line ends at ``\n`` (a ``\r`` before it stays in the
+    line, trimmed later like any whitespace) or at a lone ``\r``, the old Mac line end."""
     start = 0
-    n = len(text)
-    while start <= n:
-        end = text.find("\n", start)
-        if end < 0:
-            if start < n:
-                yield start, n
-            return
-        yield start, end
-        start = end + 1
+    for match in _LINE_END.finditer(text):
+        yield start, match.start()
+        start = match.end()
+    if start < len(text):
+        yield start, len(text)
 
 
 def trim(text: str, start: int, end: int) -> Span:

@@ -21,6 +21,11 @@ _INDEX_LABELS = frozenset({"序号", "编号", "No.", "No"})
 _ATTACHMENT = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*$")
 _CJK = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]"
 MAX_HEADER_CELLS = 12
+# A "cell" longer than any sentence is pasted text that happens to end in "|", not a cell
+# (the longest cell in the bundled plans has 222 characters); and a separator-free run of more
+# cells than a header may have is not a row. Both keep rows, and their chunks, bounded.
+MAX_CELL_CHARS = 400
+MAX_ROW_CELLS = 2 * MAX_HEADER_CELLS
 MAX_LABEL_CHARS = 8
 MAX_TITLE_CHARS = 80
 
@@ -68,6 +73,11 @@ def find_tables(text: str) -> list[Table]:
                 tables.append(table)
                 i = next_i
                 continue
+            if _parse_runs(text, lines, i) is None and _run_too_long(lines, i):
+                # A block of cell lines too long to be rows: no table starts inside it either.
+                while i < len(lines) and lines[i].piped:
+                    i += 1
+                continue
         i += 1
     return tables
 
@@ -78,7 +88,7 @@ def _lines(text: str) -> list[_Line]:
         s, e = trim(text, ls, le)
         if s == e:
             continue
-        piped = text[e - 1] == "|"
+        piped = text[e - 1] == "|" and e - s <= MAX_CELL_CHARS
         cs, ce = s, e
         while ce > cs and (text[ce - 1] == "|" or text[ce - 1].isspace()):
             ce -= 1
@@ -137,7 +147,11 @@ def _parse_numbered(
             for col in header[s + 1 :]:
                 while j < len(lines) and lines[j].separator:
                     j += 1
-                if j >= len(lines) or _ATTACHMENT.match(text[lines[j].start : lines[j].end]):
+                if (
+                    j >= len(lines)
+                    or _ATTACHMENT.match(text[lines[j].start : lines[j].end])
+                    or lines[j].end - lines[j].start > MAX_CELL_CHARS
+                ):
                     break
                 row.append(_cell(text, lines[j], col))
                 j, last = j + 1, j
@@ -160,6 +174,15 @@ def _next_is_number(text: str, lines: list[_Line], j: int) -> bool:
     return j < len(lines) and _is_number(text, lines[j])
 
 
+def _run_too_long(lines: list[_Line], first: int) -> bool:
+    n = 0
+    for line in lines[first:]:
+        if not line.piped or line.separator:
+            break
+        n += 1
+    return n > MAX_ROW_CELLS
+
+
 def _parse_runs(text: str, lines: list[_Line], first: int) -> tuple[Table, int] | None:
     """Tables without a 序号 column: rows are runs of cell lines separated by "|" lines."""
     runs: list[list[_Line]] = [[]]
@@ -172,7 +195,7 @@ def _parse_runs(text: str, lines: list[_Line], first: int) -> tuple[Table, int] 
             runs[-1].append(lines[j])
         j += 1
     runs = [r for r in runs if r]
-    if not runs:
+    if not runs or any(len(r) > MAX_ROW_CELLS for r in runs):
         return None
     title, title_span = _title(text, lines, first, [])
     if len(runs) == 1:
