@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 
 from ingest.errors import UnsupportedDocumentError
+from ingest.sniff import content_problem, magic_kind
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024  # declared total of a .docx's zip members (zip bombs)
@@ -25,15 +26,6 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
 _FALLBACK_ENCODINGS = frozenset({"big5", "big5hkscs", "cp950", "hz", "utf_16", "utf_32", "gb2312", "gbk"})
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 _MAX_CONTROL_SHARE = 0.01
-_MAGIC = {
-    b"%PDF": "a PDF file",
-    b"PK\x03\x04": "a zip archive",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"\xd0\xcf\x11\xe0": "an old Office (.doc/.xls) file",
-    b"\x7fELF": "an executable",
-}
 
 
 def read_document_text(path: Path) -> str:
@@ -61,9 +53,12 @@ def read_document_text(path: Path) -> str:
             name, f"file is {mb:.1f} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit"
         )
     try:
+        problem = content_problem(path)
         data = path.read_bytes()
     except OSError as exc:
         raise UnsupportedDocumentError(name, f"cannot read file ({exc.strerror})") from None
+    if problem:
+        raise UnsupportedDocumentError(name, problem)
     if suffix in TEXT_SUFFIXES:
         text = decode_text_bytes(data, name)
     elif suffix == ".docx":
@@ -103,9 +98,9 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
 
 
 def _binary_kind(data: bytes) -> str | None:
-    for magic, kind in _MAGIC.items():
-        if data.startswith(magic):
-            return f"looks like {kind}"
+    kind = magic_kind(data)
+    if kind:
+        return f"looks like {kind}"
     if b"\x00" in data[: 1 << 20]:
         return "contains NUL bytes"
     return None

@@ -176,7 +176,7 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_corrupt_docx_and_pdf(tmp_path: Path) -> None:
     docx_path = tmp_path / "broken.docx"
     docx_path.write_bytes(b"not a zip at all")
-    assert _refused(docx_path) == "not a valid .docx file (cannot open it as Word XML)"
+    assert _refused(docx_path) == "the content is not a zip archive, so it is not a .docx (a .docx is a zip archive)"
     pdf_path = tmp_path / "broken.pdf"
     pdf_path.write_bytes(b"%PDF-1.4\ngarbage")
     assert _refused(pdf_path) == "not a readable PDF file"
