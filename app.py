@@ -25,7 +25,7 @@ def create_app(qa: PolicyQA | None = None, *, settings: ServerSettings | None = 
     from qa.http import ServerSettings, build_api
     from qa.ui import mount_ui
 
-    settings = settings or ServerSettings()
+    settings = settings or ServerSettings.from_env()
     if qa is None:
         from ingest.errors import CorruptIndexError
         from qa import PolicyQA
@@ -51,9 +51,13 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
 
     from qa.http.settings import ServerSettings
 
-    settings = ServerSettings(host=host, port=port)
+    settings = ServerSettings.from_env(host=host, port=port)
     app = create_app(settings=settings)
     print(f"PolicyQA: UI http://{host}:{port}{settings.ui_path}/  API http://{host}:{port}/api", file=sys.stderr)
+    if settings.api_token:
+        print("PolicyQA: API token required (POLICYQA_API_TOKEN)", file=sys.stderr)
+    elif host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"PolicyQA: warning: listening on {host} with no API token; set POLICYQA_API_TOKEN", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 

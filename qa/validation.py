@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 
 from ingest.errors import QuestionError
@@ -9,7 +10,13 @@ from ingest.errors import QuestionError
 MAX_QUESTION_CHARS = 2000
 
 
-def validate_question(question: object, max_chars: int = MAX_QUESTION_CHARS) -> str:
+def max_question_chars() -> int:
+    """The question length limit: ``POLICYQA_MAX_QUESTION_CHARS`` or 2000 (checked by ServerSettings)."""
+    raw = os.environ.get("POLICYQA_MAX_QUESTION_CHARS", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else MAX_QUESTION_CHARS
+
+
+def validate_question(question: object, max_chars: int | None = None) -> str:
     """The question, stripped; ``QuestionError`` if it is not a usable question.
 
     Control characters other than ordinary whitespace are refused rather than silently
@@ -18,6 +25,7 @@ def validate_question(question: object, max_chars: int = MAX_QUESTION_CHARS) -> 
     if not isinstance(question, str):
         raise QuestionError(f"the question must be text, not {type(question).__name__}")
     text = question.strip()
+    max_chars = max_chars or max_question_chars()
     if not text:
         raise QuestionError("the question is empty")
     if len(text) > max_chars:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 
 from qa.http.errors import install_error_handlers
+from qa.http.guards import RequestGuard
 from qa.http.jobs import JobStore
 from qa.http.openai_compat import chat_router
 from qa.http.routes import api_router
@@ -28,6 +29,7 @@ def build_api(qa: PolicyQA, settings: ServerSettings) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    app.add_middleware(RequestGuard, settings=settings)  # type: ignore[arg-type]
     jobs = JobStore(lambda paths, progress: qa.add_documents(paths, progress=progress))
     app.state.qa = qa
     app.state.jobs = jobs

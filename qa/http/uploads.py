@@ -15,6 +15,7 @@ from typing import IO
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from ingest.sniff import content_problem
 from qa.http.errors import ApiError
 from qa.http.settings import UPLOAD_SUFFIXES
 
@@ -148,4 +149,8 @@ async def receive_files(request: Request, dest: Path, max_bytes: int) -> list[Pa
         raise ApiError(400, "bad_upload", "no file found: send it in a multipart field named 'file'")
     if empty:
         raise ApiError(400, "unsupported_document", f"{', '.join(empty)}: the file is empty")
+    for path in writer.saved:  # judged by content, not by the name the client chose
+        problem = content_problem(path)
+        if problem:
+            raise ApiError(415, "unsupported_document", f"{path.name}: {problem}")
     return writer.saved

@@ -33,4 +33,16 @@ def mount_ui(app: FastAPI, qa: PolicyQA, settings: ServerSettings) -> FastAPI:
         mcp_server=False,
         theme=theme(),
         css=CSS,
+        # With an API token set, the UI asks for it too (any user name): it can upload documents.
+        auth=_token_check(settings.api_token) if settings.api_token else None,
+        auth_message="PolicyQA: 请输入访问令牌 (enter the access token as the password)",
     )
+
+
+def _token_check(token: str):  # type: ignore[no-untyped-def]
+    import hmac
+
+    def check(_username: str, password: str) -> bool:
+        return hmac.compare_digest(str(password).encode(), token.encode())
+
+    return check

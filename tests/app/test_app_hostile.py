@@ -170,8 +170,8 @@ def test_random_bytes_fail_the_job_cleanly_and_the_server_keeps_serving(client: 
         job = wait_for_job(client, response.json()["job_id"])
         assert job["status"] == "failed", job
         assert job["error"]["code"] == "unsupported_document" and job["error"]["message"]
-    else:
-        assert_json_error(response, (400,))
+    else:  # the content check at the door: random bytes are not text, a PDF or a Word file
+        assert assert_json_error(response, (415,))["code"] == "unsupported_document"
     assert client.get("/api/health").status_code == 200
     assert client.post("/api/ask", json={"question": "中医馆"}).status_code == 200
 
