@@ -18,6 +18,7 @@ naming the file, never silently wrong results.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -35,7 +36,7 @@ import numpy as np
 from index.lexical import BM25Config, LexicalIndex
 from index.serialize import document_from_json, document_to_json
 from index.tokenize import TOKENIZER_VERSION
-from ingest.errors import CorruptIndexError, IndexNotBuiltError
+from ingest.errors import CorruptIndexError, IndexNotBuiltError, IndexWriteError
 from ingest.types import Document, Unit
 
 FORMAT_VERSION = 1
@@ -143,19 +144,43 @@ def _clean_stale_tmp(final: Path) -> None:
 
 
 def write_store(final: Path, stored: StoredIndex) -> None:
-    """Write ``stored`` to ``final`` atomically (see module docstring)."""
+    """Write ``stored`` to ``final`` atomically (see module docstring).
+
+    An ``OSError`` on the way (a full disk, a read-only folder) becomes ``IndexWriteError``
+    naming the folder and the cause; the previous index stays readable.
+    """
     final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    with _write_lock(final):
-        _clean_stale_tmp(final)  # left by a killed writer; safe under the lock
-        tmp = final.parent / f".{final.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        tmp.mkdir()
-        try:
-            _write_contents(tmp, stored)
-            _swap_into_place(tmp, final)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        with _write_lock(final):
+            _clean_stale_tmp(final)  # left by a killed writer; safe under the lock
+            tmp = final.parent / f".{final.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            tmp.mkdir()
+            try:
+                _write_contents(tmp, stored)
+                _swap_into_place(tmp, final)
+            finally:
+                if tmp.exists():
+                    shutil.rmtree(tmp, ignore_errors=True)
+    except OSError as exc:
+        raise IndexWriteError(
+            f"could not write the index to {final}: {_describe(exc, final.parent)}; the previous index is kept"
+        ) from exc
+
+
+LOW_SPACE_BYTES = 64 * 1024 * 1024
+
+
+def _describe(exc: OSError, folder: Path) -> str:
+    """The cause, saying plainly when the disk is full: numpy reports a short write without errno."""
+    cause = exc.strerror or str(exc) or type(exc).__name__
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return cause
+    if exc.errno == errno.ENOSPC or free < LOW_SPACE_BYTES:
+        return f"{cause} (the disk is full: {free / (1024 * 1024):.1f} MB free)"
+    return cause
 
 
 def _write_contents(tmp: Path, stored: StoredIndex) -> None:

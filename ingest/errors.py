@@ -33,6 +33,10 @@ class IndexNotBuiltError(PolicyQAError):
     """No index exists yet at the configured location."""
 
 
+class IndexWriteError(PolicyQAError):
+    """The index could not be written (disk full, read-only folder, ...); the previous index is kept."""
+
+
 class EmbedderUnavailableError(PolicyQAError):
     """An embedding backend could not be loaded (missing package or model files)."""
 

@@ -7,7 +7,7 @@ one assignment, so a reader always sees one consistent index, never a mix.
 
 from __future__ import annotations
 
-import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -18,6 +18,7 @@ from ingest import settings
 from ingest.districts import district_by_name
 from ingest.errors import DocumentNotFoundError, IndexNotBuiltError, UnsupportedDocumentError
 from ingest.types import Answer, Document
+from qa import staging
 from qa.analysis import analyze
 from qa.answerer import Draft, ExtractiveAnswerer
 from qa.refusal import refusal_text
@@ -35,8 +36,6 @@ class _Snapshot:
 def _corpus_documents(corpus_dir: Path, uploads_dir: Path) -> list[Document]:
     """The bundled corpus (which must ingest cleanly) and the kept uploads, where one bad
     file is reported and skipped rather than stopping the whole system from starting."""
-    import sys
-
     from ingest import ingest_paths, load_corpus
 
     docs = list(load_corpus(corpus_dir)) if corpus_dir.exists() else []
@@ -84,6 +83,8 @@ class PolicyQA:
                 raise
             documents = _corpus_documents(corpus, settings.uploads_dir())
             index = build_index(documents, folder, make_embedder(embedder), progress=progress)
+        for line in staging.recover_staged(settings.uploads_dir(), index.documents):
+            print(f"policyqa: {line}", file=sys.stderr)
         from qa.generator import OpenAICompatibleGenerator
 
         return cls(index, index_dir=folder, corpus_dir=corpus, generator=OpenAICompatibleGenerator.from_env())
@@ -171,8 +172,9 @@ class PolicyQA:
     def add_documents(self, paths: Sequence[Path], progress: Progress | None = None) -> list[str]:
         """Ingest uploaded files, re-index incrementally, then swap the new index in.
 
-        The files are copied into the uploads folder first, so a later rebuild can read them
-        again; a file that fails to ingest is removed again and nothing else changes.
+        The files wait in the uploads folder's staging area until the new index is written and
+        only then join the uploads folder (which a full rebuild reads): a failure or a kill at
+        any point leaves the previous index and the uploads folder as they were.
         """
         from index import build_index
         from ingest import load_document
@@ -180,18 +182,11 @@ class PolicyQA:
         report = progress or (lambda stage, fraction: None)
         with self._write_lock:
             uploads = settings.uploads_dir()
-            uploads.mkdir(parents=True, exist_ok=True)
             new_docs = []
             for path in paths:
                 report(f"ingesting {Path(path).name}", 0.05)
-                doc = load_document(Path(path))
-                new_docs.append(doc)
-            stored = []
-            for path, doc in zip(paths, new_docs, strict=True):
-                target = uploads / f"{doc.doc_id}{Path(path).suffix.lower()}"
-                if Path(path).resolve() != target.resolve():
-                    shutil.copyfile(path, target)
-                stored.append(target)
+                new_docs.append(load_document(Path(path)))
+            staged = staging.stage(paths, new_docs, uploads)
             try:
                 current = dict(self._snapshot.index.documents)  # type: ignore[attr-defined]
                 for doc in new_docs:
@@ -203,10 +198,10 @@ class PolicyQA:
                     self._snapshot.index.embedder,  # type: ignore[attr-defined]
                     progress=False,
                 )
-            except Exception:
-                for target in stored:
-                    target.unlink(missing_ok=True)
+            except BaseException:
+                staging.discard(staged)
                 raise
+            staging.commit(staged, uploads)
             self._snapshot = _Snapshot(index, ExtractiveAnswerer(index))
             report("done", 1.0)
             return [d.doc_id for d in new_docs]

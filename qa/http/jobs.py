@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from ingest.errors import PolicyQAError, UnsupportedDocumentError
+from ingest.errors import IndexWriteError, PolicyQAError, UnsupportedDocumentError
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 AddDocuments = Callable[[Sequence[Path], Callable[[str, float], None]], list[str]]
@@ -82,6 +82,9 @@ class JobStore:
             doc_ids = self._add(paths, progress)
         except UnsupportedDocumentError as exc:
             error = {"code": "unsupported_document", "message": str(exc)}
+            self._update(job_id, status="failed", stage="failed", error=error, finished=time.time())
+        except IndexWriteError as exc:
+            error = {"code": "index_write_failed", "message": str(exc)}
             self._update(job_id, status="failed", stage="failed", error=error, finished=time.time())
         except PolicyQAError as exc:
             error = {"code": "ingest_failed", "message": str(exc)}
