@@ -21,7 +21,7 @@ from qa.evidence import Evidence, SentenceLookup, bridge_entities, collect_candi
 from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, select_claims, select_per_district, uncovered_terms
-from qa.terms import Term, idf_weights, key_terms, term_match
+from qa.terms import Term, idf_weights, key_terms, names_a_topic, term_match, unmapped_english_words
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,8 @@ class ExtractiveAnswerer:
 
         if self._outside(analysis) and not analysis.districts:
             return self._refuse(analysis, ranked, chunk_hits, k, reason="outside")
+        if self._topic_unknown(analysis, terms):
+            return self._refuse(analysis, ranked, chunk_hits, k, reason="topic")
         if plan.mode == "per_district":
             return self._answer_per_district(analysis, plan, terms, ranked, chunk_hits, k)
         claims = self._select(ranked, terms, weights)
@@ -125,6 +127,17 @@ class ExtractiveAnswerer:
             return self._refuse(analysis, ranked, chunk_hits, k)
         groups = [(None if not analysis.districts else claims[0].district, [Claim(e.unit, e.district) for e in claims])]
         return self._compose(analysis, terms, groups, claims, chunk_hits, k)
+
+    @staticmethod
+    def _topic_unknown(analysis: QuestionAnalysis, terms: Sequence[Term]) -> bool:
+        """An English question whose topic words the glossary cannot translate, and nothing
+        else in it names a topic ("the exchange rate of the euro": only 率 is left). Answering
+        would match that leftover anywhere in the plans; the honest reply is that they do not say."""
+        return (
+            analysis.lang == "en"
+            and not any(names_a_topic(t) for t in terms)
+            and bool(unmapped_english_words(analysis.question))
+        )
 
     def _select(self, ranked: Sequence[Evidence], terms: Sequence[Term], weights: dict[str, float]) -> list[Evidence]:
         cfg = self.config

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qa.analysis import QuestionAnalysis, district_english
+from qa.terms import unmapped_english_words
 
 REFUSAL_ZH = "文件中未提及"
 REFUSAL_EN = "The documents do not say"
@@ -19,6 +20,12 @@ def refusal_text(analysis: QuestionAnalysis, covered: Sequence[str], reason: str
             return f"{REFUSAL_EN}: they are plans of {cover} only, and say nothing about {places}."
         if reason == "language":
             return f"{REFUSAL_EN}: PolicyQA answers questions in Chinese or English."
+        if reason == "topic":
+            words = ", ".join(unmapped_english_words(analysis.question)[:4])
+            return (
+                f"{REFUSAL_EN} this: nothing in these health plans matches “{words}”, "
+                "and the closest passages are listed below as related reading."
+            )
         return f"{REFUSAL_EN} this, the closest passages are listed below as related reading."
     if reason == "outside":
         places = "、".join(analysis.outside_places)

@@ -143,7 +143,7 @@ def _english_terms(text: str, attested: Callable[[str], bool] | None = None) -> 
     lowered = text.lower()
     terms: list[Term] = []
     for phrase, chinese in glossary():
-        pattern = rf"(?<![a-z]){re.escape(phrase)}(?![a-z])"
+        pattern = _phrase_pattern(phrase)
         if re.search(pattern, lowered):
             terms.append(Term(chinese[0], chinese[1:], soft=all(c in SOFT_WORDS for c in chinese)))
             lowered = re.sub(pattern, " ", lowered)
@@ -156,6 +156,38 @@ def _english_terms(text: str, attested: Callable[[str], bool] | None = None) -> 
     for run in re.findall(r"[\u4e00-\u9fff]+", text):
         terms.extend(_chinese_terms(run, attested))
     return terms
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """A glossary phrase as a whole word or words, plural ``-s`` / ``-es`` included."""
+    return rf"(?<![a-z]){re.escape(phrase)}(?:e?s)?(?![a-z])"
+
+
+_ENGLISH_WORD = re.compile(r"[a-z]{3,}")
+_DISTRICT_SPELLINGS = frozenset(
+    part for d in SHANGHAI_DISTRICTS for spelling in (*d.spellings, d.english.lower()) for part in re.findall(r"[a-z]+", spelling)
+)
+
+
+def unmapped_english_words(question: str) -> tuple[str, ...]:
+    """Content words of an English question that the glossary cannot put into Chinese.
+
+    The corpus is Chinese, so such a word cannot be looked for; when nothing else in the
+    question names a topic, the question is about something the glossary does not know.
+    """
+    lowered = question.lower()
+    for phrase, _ in glossary():
+        lowered = re.sub(_phrase_pattern(phrase), " ", lowered)
+    words = [w for w in _ENGLISH_WORD.findall(lowered) if w not in ENGLISH_STOPWORDS and w not in _DISTRICT_SPELLINGS]
+    return tuple(dict.fromkeys(words))
+
+
+def names_a_topic(term: Term) -> bool:
+    """A term that says what the question is about: not generic, not a bare number or year,
+    not a single Chinese character (率, 数) that fits any topic."""
+    if term.soft or re.fullmatch(r"[\d.%]+", term.text):
+        return False
+    return not (len(term.text) == 1 and _CJK_RUN.match(term.text))
 
 
 def key_terms(question: str, lang: str, attested: Callable[[str], bool] | None = None) -> tuple[Term, ...]:

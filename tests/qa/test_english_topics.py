@@ -1,0 +1,55 @@
+"""English questions about things the plans never cover are refused, not answered with
+whatever sentence happens to contain the one generic word the glossary could translate."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.terms import key_terms, names_a_topic, unmapped_english_words
+
+pytestmark = pytest.mark.slow
+
+OFF_TOPIC = (
+    "What is the exchange rate between the euro and the US dollar?",  # only "rate" (率) translates
+    "Who won the football World Cup in 2018?",  # only the year
+    "When was the Eiffel Tower built?",  # only "built" (建设), a generic word
+    "How do I bake sourdough bread?",  # nothing at all
+)
+ON_TOPIC = (
+    "How do the plans support traditional Chinese medicine?",
+    "What measures are proposed for chronic disease management?",
+    "Which districts plan to strengthen mental health services?",
+    "How many ambulances or emergency stations will Songjiang add?",  # plural glossary match
+)
+
+
+def test_unmapped_words_are_the_ones_the_glossary_cannot_translate() -> None:
+    assert unmapped_english_words("What is the exchange rate between the euro and the US dollar?") == (
+        "exchange", "euro", "dollar",
+    )
+    assert unmapped_english_words("How does Songjiang support traditional Chinese medicine?") == ("support",)
+    assert [t.text for t in key_terms("How many ambulances will Songjiang add?", "en")][0] == "急救"
+
+
+@pytest.mark.parametrize(
+    ("question", "topical"),
+    [("What is the exchange rate?", False), ("Who won in 2018?", False), ("What is the ICU bed target?", True),
+     ("How is chronic disease managed?", True)],
+)
+def test_a_topic_is_named_by_a_specific_term(question: str, topical: bool) -> None:
+    assert any(names_a_topic(t) for t in key_terms(question, "en")) is topical
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_english_questions_are_refused_and_say_what_matched_nothing(policyqa, question: str) -> None:
+    answer = policyqa.ask(question)
+    assert answer.refused and not answer.citations, answer.answer
+    assert answer.notes == ("refused: topic",)
+    for word in unmapped_english_words(question)[:4]:
+        assert word in answer.answer
+
+
+@pytest.mark.parametrize("question", ON_TOPIC)
+def test_english_questions_about_the_plans_are_still_answered(policyqa, question: str) -> None:
+    answer = policyqa.ask(question)
+    assert not answer.refused and answer.citations, answer.answer
