@@ -186,6 +186,13 @@ class PolicyQA:
             for path in paths:
                 report(f"ingesting {Path(path).name}", 0.05)
                 new_docs.append(load_document(Path(path)))
+            seen: dict[str, Path] = {}
+            for path, doc in zip(paths, new_docs, strict=True):
+                if doc.doc_id in seen:  # report.txt and report.md: which one is meant?
+                    raise UnsupportedDocumentError(
+                        Path(path).name, f"same doc_id {doc.doc_id!r} as {seen[doc.doc_id].name}; rename one of them"
+                    )
+                seen[doc.doc_id] = Path(path)
             staged = staging.stage(paths, new_docs, uploads)
             try:
                 current = dict(self._snapshot.index.documents)  # type: ignore[attr-defined]

@@ -19,6 +19,13 @@ if TYPE_CHECKING:
 __all__ = ["ServerSettings", "build_api"]
 
 
+def _add_and_report(qa: PolicyQA, paths, progress):  # type: ignore[no-untyped-def]
+    """Add the files; also say which doc_ids replaced a document that was already indexed."""
+    before = {d.doc_id for d in qa.documents()}
+    doc_ids = qa.add_documents(paths, progress=progress)
+    return doc_ids, [d for d in doc_ids if d in before]
+
+
 def build_api(qa: PolicyQA, settings: ServerSettings) -> FastAPI:
     """A FastAPI app with every API route; the UI is mounted on it separately (see app.py)."""
     app = FastAPI(
@@ -30,7 +37,7 @@ def build_api(qa: PolicyQA, settings: ServerSettings) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(RequestGuard, settings=settings)  # type: ignore[arg-type]
-    jobs = JobStore(lambda paths, progress: qa.add_documents(paths, progress=progress))
+    jobs = JobStore(lambda paths, progress: _add_and_report(qa, paths, progress))
     app.state.qa = qa
     app.state.jobs = jobs
     app.state.settings = settings

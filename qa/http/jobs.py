@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -15,7 +16,8 @@ from typing import Any, Literal
 from ingest.errors import IndexWriteError, PolicyQAError, UnsupportedDocumentError
 
 JobStatus = Literal["queued", "running", "done", "failed"]
-AddDocuments = Callable[[Sequence[Path], Callable[[str, float], None]], list[str]]
+# Returns (doc_ids added or updated, those of them that replaced a document already indexed).
+AddDocuments = Callable[[Sequence[Path], Callable[[str, float], None]], tuple[list[str], list[str]]]
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Job:
     progress: float = 0.0
     stage: str = "queued"
     doc_ids: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
     error: dict[str, str] | None = None
     created: float = field(default_factory=time.time)
     finished: float | None = None
@@ -38,10 +41,28 @@ class Job:
             "stage": self.stage,
             "files": list(self.files),
             "doc_ids": list(self.doc_ids),
+            "replaced": list(self.replaced),
             "error": self.error,
             "created": self.created,
             "finished": self.finished,
         }
+
+
+def _job_error(exc: Exception, upload_dir: Path | None) -> dict[str, str]:
+    """The job's error: a code by kind, a message naming files as the client sent them (the
+    server's temporary folder is nobody's business)."""
+    if isinstance(exc, UnsupportedDocumentError):
+        code = "unsupported_document"
+    elif isinstance(exc, IndexWriteError):
+        code = "index_write_failed"
+    elif isinstance(exc, PolicyQAError):
+        code = "ingest_failed"
+    else:
+        code = "internal_error"
+    message = str(exc) if isinstance(exc, PolicyQAError) else f"{type(exc).__name__}: {exc}"
+    if upload_dir is not None:
+        message = message.replace(f"{upload_dir}{os.sep}", "").replace(str(upload_dir), "(upload)")
+    return {"code": code, "message": message}
 
 
 class JobStore:
@@ -79,22 +100,14 @@ class JobStore:
             self._update(job_id, stage=str(stage), progress=min(max(float(fraction), 0.0), 1.0))
 
         try:
-            doc_ids = self._add(paths, progress)
-        except UnsupportedDocumentError as exc:
-            error = {"code": "unsupported_document", "message": str(exc)}
-            self._update(job_id, status="failed", stage="failed", error=error, finished=time.time())
-        except IndexWriteError as exc:
-            error = {"code": "index_write_failed", "message": str(exc)}
-            self._update(job_id, status="failed", stage="failed", error=error, finished=time.time())
-        except PolicyQAError as exc:
-            error = {"code": "ingest_failed", "message": str(exc)}
-            self._update(job_id, status="failed", stage="failed", error=error, finished=time.time())
+            doc_ids, replaced = self._add(paths, progress)
         except Exception as exc:  # report, never kill the worker thread
-            error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
+            error = _job_error(exc, cleanup)
             self._update(job_id, status="failed", stage="failed", error=error, finished=time.time())
         else:
             self._update(
-                job_id, status="done", stage="done", progress=1.0, doc_ids=tuple(doc_ids), finished=time.time()
+                job_id, status="done", stage="done", progress=1.0, doc_ids=tuple(doc_ids), replaced=tuple(replaced),
+                finished=time.time(),
             )
         finally:
             if cleanup is not None:

@@ -91,6 +91,7 @@ class JobOut(BaseModel):
     stage: str
     files: list[str]
     doc_ids: list[str]
+    replaced: list[str] = Field(default_factory=list, description="doc_ids that replaced an indexed document")
     error: dict[str, str] | None = None
     created: float
     finished: float | None = None
