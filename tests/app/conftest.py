@@ -7,12 +7,11 @@ into the index other test packages use.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 
 import pytest
 from app_helpers import SMALL_UPLOAD_LIMIT, LiveServer, free_port, start_server
+from private_index import private_engine
 
 import ingest  # noqa: F401  (offline environment first)
 
@@ -20,24 +19,8 @@ import ingest  # noqa: F401  (offline environment first)
 @pytest.fixture(scope="session")
 def app_qa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """The real engine on a private copy of the shared test index."""
-    from index import build_index, make_embedder
-    from ingest import load_corpus, settings
-    from qa import PolicyQA
-
-    shared = settings.index_dir()
-    # The first session builds it (several minutes); later ones only check it is up to date.
-    build_index(load_corpus(settings.corpus_dir()), shared, make_embedder(None), progress=False)
-    work = tmp_path_factory.mktemp("app-home")
-    shutil.copytree(shared, work / "index")
-    old_uploads = os.environ.get("POLICYQA_UPLOADS")
-    os.environ["POLICYQA_UPLOADS"] = str(work / "uploads")
-    try:
-        yield PolicyQA.load(work / "index", build_if_missing=False, progress=False)
-    finally:
-        if old_uploads is None:
-            os.environ.pop("POLICYQA_UPLOADS", None)
-        else:
-            os.environ["POLICYQA_UPLOADS"] = old_uploads
+    with private_engine(tmp_path_factory.mktemp("app-home")) as qa:
+        yield qa
 
 
 def _serve(app_qa: object, **settings: object) -> LiveServer:

@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 from app_helpers import LiveServer, free_port, start_server
+from private_index import shared_index_dir
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +52,7 @@ def private_home(tmp_path: Path) -> dict[str, str]:
     from ingest import settings
 
     home = tmp_path / "home"
-    shutil.copytree(settings.index_dir(), home / "index")
+    shutil.copytree(shared_index_dir(), home / "index")
     return {
         "POLICYQA_HOME": str(home),
         "POLICYQA_INDEX": str(home / "index"),
@@ -246,12 +247,11 @@ def test_a_really_full_disk_keeps_the_old_index(
     app_qa: object, tiny_disk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from index.store import read_store
-    from ingest import settings
     from ingest.errors import IndexWriteError
     from qa import PolicyQA
 
     folder = tiny_disk / "index"
-    shutil.copytree(settings.index_dir(), folder)
+    shutil.copytree(shared_index_dir(), folder)
     monkeypatch.setenv("POLICYQA_UPLOADS", str(tmp_path / "uploads"))
     engine = PolicyQA.load(folder, build_if_missing=False, progress=False)
     docs_before = [d.doc_id for d in engine.documents()]

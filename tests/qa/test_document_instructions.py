@@ -15,13 +15,12 @@ not leak into the index other tests use), with its own uploads folder.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from fake_openai import FakeOpenAI
+from private_index import private_engine
 
 from ingest.types import Answer, Document
 from qa.engine import PolicyQA
@@ -116,18 +115,8 @@ class Injected:
 
 @pytest.fixture(scope="module")
 def injected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Injected]:
-    from index import build_index, make_embedder
-    from ingest import load_corpus, settings
-
-    shared = settings.index_dir()
-    # Normally only checks the shared index is up to date; builds it if this runs first.
-    build_index(load_corpus(settings.corpus_dir()), shared, make_embedder(None), progress=False)
     work = tmp_path_factory.mktemp("injected")
-    shutil.copytree(shared, work / "index")
-    old_uploads = os.environ.get("POLICYQA_UPLOADS")
-    os.environ["POLICYQA_UPLOADS"] = str(work / "uploads")
-    try:
-        qa = PolicyQA.load(work / "index", build_if_missing=False, progress=False)
+    with private_engine(work) as qa:
         qa.generator = None  # the extractive answerer under test, whatever POLICYQA_LLM_* says
         items = dev_items()
         single, cross, unanswerable = (
@@ -141,11 +130,6 @@ def injected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Injected]:
         path.write_bytes(PLAN.encode("utf-8"))
         assert qa.add_documents([path]) == [NEW_DOC_ID]
         yield Injected(qa, before, single, cross, unanswerable)
-    finally:
-        if old_uploads is None:
-            os.environ.pop("POLICYQA_UPLOADS", None)
-        else:
-            os.environ["POLICYQA_UPLOADS"] = old_uploads
 
 
 def assert_no_marker_outside_quotes(answer: Answer, documents: dict[str, Document]) -> None:
