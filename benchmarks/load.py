@@ -31,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,28 +167,49 @@ def references(url: str) -> dict[int, tuple]:
     return out
 
 
-def burst(url: str, n: int, concurrency: int, max_seconds: float, seed: int) -> tuple[list[Result], float, int]:
-    """``n`` requests in a shuffled mix, ``concurrency`` in flight; none started after the deadline."""
+def burst(
+    url: str, n: int, concurrency: int, max_seconds: float, seed: int,
+    keep_going: Callable[[], bool] | None = None,
+) -> tuple[list[Result], float, int]:
+    """``n`` requests in a shuffled mix, ``concurrency`` in flight; none started after the
+    deadline. With ``keep_going``, more requests (cycling the mix) follow while it says so:
+    the burst outlasts an upload's re-index, so requests straddle the index swap."""
     order = [i % len(QUESTIONS) for i in range(n)]
     random.Random(seed).shuffle(order)
     deadline = time.monotonic() + max_seconds
     skipped = 0
+    sent = 0
     lock = threading.Lock()
+    results: list[Result] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    def next_question() -> int | None:
+        nonlocal sent, skipped
+        with lock:
+            if sent >= len(order) and not (keep_going and keep_going()):
+                return None
+            if time.monotonic() > deadline:
+                skipped += max(len(order) - sent, 0)
+                sent = max(sent, len(order))
+                return None
+            qi = order[sent % len(order)]
+            sent += 1
+            return qi
 
     with httpx.Client(timeout=300, limits=limits) as client:
 
-        def one(qi: int) -> Result | None:
-            nonlocal skipped
-            if time.monotonic() > deadline:
+        def worker() -> None:
+            while (qi := next_question()) is not None:
+                result = ask(client, url, qi)
                 with lock:
-                    skipped += 1
-                return None
-            return ask(client, url, qi)
+                    results.append(result)
 
         wall = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            results = [r for r in pool.map(one, order) if r is not None]
+        threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
         wall = time.perf_counter() - wall
     return results, wall, skipped
 
@@ -208,7 +230,10 @@ def report(
     if upload is not None:
         during = [r for r in ok if r.started < upload.finished and r.finished > upload.started]
         changed = {qi for qi in refs if refs[qi] != after[qi]}
+        after_swap = [r for r in ok if r.started > upload.finished]
         upload_stats = {
+            "answered_after_swap": len(after_swap),
+            "after_swap_saw_new_index": all(r.key == after[r.question] for r in after_swap),
             "upload": upload.status,
             "upload_error": upload.error,
             "reindex_s": round(upload.finished - upload.started, 1),
@@ -246,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     parser.add_argument("--upload", action=argparse.BooleanOptionalAction, default=True,
                         help="upload and re-index a document during the burst (default: yes)")
-    parser.add_argument("--upload-after", type=float, default=1.0, help="seconds into the burst (default 1)")
+    parser.add_argument("--upload-after", type=float, default=0.3, help="seconds into the burst (default 0.3)")
     args = parser.parse_args(argv)
     if args.n < 1 or not 1 <= args.concurrency <= 256 or args.max_seconds <= 0:
         parser.error("--n must be >= 1, --concurrency 1..256, --max-seconds > 0")
@@ -265,7 +290,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.upload:
             with ThreadPoolExecutor(max_workers=1) as side:
                 pending = side.submit(upload_during, url, args.upload_after, args.max_seconds)
-                results, wall, skipped = burst(url, args.n, args.concurrency, args.max_seconds, args.seed)
+                uploaded_at: list[float] = []
+
+                def until_after_the_swap() -> bool:
+                    """Keep asking until 2 s after the upload's job is done."""
+                    if pending.done() and not uploaded_at:
+                        uploaded_at.append(time.monotonic())
+                    return not uploaded_at or time.monotonic() - uploaded_at[0] < 2.0
+
+                results, wall, skipped = burst(
+                    url, args.n, args.concurrency, args.max_seconds, args.seed, until_after_the_swap
+                )
                 upload = pending.result()
             after = references(url)
         else:
@@ -294,7 +329,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{out['answered_during_reindex']} requests answered meanwhile; "
               f"{out['questions_changed_by_upload']} questions' answers changed by it "
               f"(answered during the re-index from the old index {out['during_reindex_saw_old_index']}, "
-              f"from the new {out['during_reindex_saw_new_index']})" + (f"  {out['upload_error']}" if out["upload_error"] else ""))
+              f"from the new {out['during_reindex_saw_new_index']}); {out['answered_after_swap']} after it, "
+              f"all from the new index: {'yes' if out['after_swap_saw_new_index'] else 'NO'}"
+              + (f"  {out['upload_error']}" if out["upload_error"] else ""))
     if skipped:
         print(f"  {skipped} requests not sent: the --max-seconds deadline passed")
     for sample in out["error_samples"]:
@@ -302,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  server ready after {out['startup_s']} s")
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    upload_ok = upload is None or upload.status == "done"
+    upload_ok = upload is None or (upload.status == "done" and out["after_swap_saw_new_index"])
     return 0 if out["errors"] == 0 and out["identical_to_alone"] and not skipped and upload_ok else 1
 
 
