@@ -233,3 +233,46 @@ def test_gbk_and_utf16_uploads_ingest_with_the_same_text(client: httpx.Client) -
     for doc_id, text in ((GBK_ID, GBK_TEXT), (UTF16_ID, UTF16_TEXT)):
         whole = client.get(f"/api/documents/{doc_id}", params={"context": 0}).json()
         assert whole["text"] == text
+
+
+# -- huge single lines ---------------------------------------------------------------------------
+
+def _one_line(chars: int, seed: int) -> str:
+    """Chinese text with no punctuation and no line end: one 'sentence' as long as the file."""
+    rng = random.Random(seed)
+    words = ("社区", "卫生", "服务", "中心", "建设", "家庭", "医生", "签约", "健康", "管理", "慢性病", "筛查")
+    out: list[str] = []
+    size = 0
+    while size < chars:
+        out.append(rng.choice(words))
+        size += len(out[-1])
+    return "".join(out)[:chars]
+
+
+def test_a_huge_single_line_over_the_document_limit_fails_fast(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLICYQA_MAX_DOCUMENT_CHARS", "100000")  # read by the ingest job, in this process
+    started = time.monotonic()
+    response = client.post("/api/documents", files={"file": ("one-line-huge.txt", _one_line(500_000, 1).encode())})
+    assert response.status_code == 202, response.text
+    job = wait_for_job(client, response.json()["job_id"], timeout=60)
+    assert job["status"] == "failed" and job["error"]["code"] == "unsupported_document", job
+    assert job["error"]["message"] == (
+        "one-line-huge.txt: the text has 500,000 characters; the limit is 100,000 (POLICYQA_MAX_DOCUMENT_CHARS)"
+    )
+    assert time.monotonic() - started < 30  # refused before any embedding
+    assert client.get("/api/health").status_code == 200
+
+
+def test_a_long_single_line_is_indexed_as_bounded_sentences(client: httpx.Client) -> None:
+    from ingest.sentences import MAX_SENTENCE_CHARS
+
+    line = "虚构区" + _one_line(12_000, 2)
+    response = client.post("/api/documents", files={"file": ("xugou-one-line-plan.txt", line.encode())})
+    job = wait_for_job(client, response.json()["job_id"])
+    assert job["status"] == "done", job
+    answer = client.post("/api/ask", json={"question": "虚构区慢性病筛查家庭医生签约"}).json()
+    assert answer["citations"], answer
+    assert all(len(c["quote"]) <= MAX_SENTENCE_CHARS for c in answer["citations"])
+    assert all(c["quote"] in line for c in answer["citations"] if c["doc_id"] == "xugou-one-line-plan")

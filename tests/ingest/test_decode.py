@@ -186,3 +186,12 @@ def test_pdf_without_text_layer(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(minimal_pdf([]))
     assert _refused(path) == "PDF has no text layer (scanned image?); OCR it first"
+
+
+def test_a_document_over_the_character_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text("健康" * 600, encoding="utf-8")
+    monkeypatch.setenv("POLICYQA_MAX_DOCUMENT_CHARS", "1000")
+    assert _refused(path) == "the text has 1,200 characters; the limit is 1,000 (POLICYQA_MAX_DOCUMENT_CHARS)"
+    monkeypatch.setenv("POLICYQA_MAX_DOCUMENT_CHARS", "1200")
+    assert len(load_document(path).text) == 1200
