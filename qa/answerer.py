@@ -103,6 +103,9 @@ class ExtractiveAnswerer:
         query = analysis.question
         if analysis.lang == "en":
             query = f"{analysis.question} {' '.join(t.text for t in terms)}"
+        variants = [v for t in terms for v in t.alternatives if v not in query]
+        if variants:  # the plans' other words for the same thing (签约率 / 签约覆盖率) are searched too
+            query = f"{query} {' '.join(dict.fromkeys(variants))}"
         plan = plan_retrieval(analysis, query, self.index.districts, user_districts)
         sentence_hits, chunk_hits = self._retrieve(plan)
         candidates = collect_candidates([*sentence_hits, *chunk_hits], self.lookup)
