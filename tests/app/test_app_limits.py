@@ -3,13 +3,12 @@ every route, refused with the contract's JSON errors, and checked by content for
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from app_helpers import LiveServer, free_port, start_server
+from sample_files import zip_bytes
 
 from qa.http.settings import KB, MB, ServerSettings
 
@@ -145,20 +144,12 @@ def test_the_question_limit_is_configurable(guarded: LiveServer) -> None:
 
 # -- upload type by content --------------------------------------------------------------------------
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("name", "data", "says"),
     [
         ("plan.txt", b"%PDF-1.7\n" + b"x" * 100, "looks like a PDF file"),
         ("plan.pdf", "一、目标\n建设社区中医馆。".encode(), "not a PDF"),
-        ("plan.docx", _zip({"payload.exe": b"MZ"}), "without word/document.xml"),
+        ("plan.docx", zip_bytes({"payload.exe": b"MZ"}), "without word/document.xml"),
         ("plan.md", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "looks like a PNG image"),
     ],
 )

@@ -3,33 +3,14 @@ refused with a reason that says what the file really is, and real documents pass
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
+from sample_files import docx_bytes, zip_bytes
 
 from ingest import load_document
 from ingest.errors import UnsupportedDocumentError
 from ingest.sniff import content_problem
-
-
-def _docx_bytes(text: str) -> bytes:
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _zip_bytes(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -42,12 +23,12 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     ("name", "data", "reason"),
     [
         ("plan.txt", b"%PDF-1.7\n1 0 obj\n", "binary file (looks like a PDF file), not text"),
-        ("plan.md", _zip_bytes({"a.txt": b"x"}), "binary file (looks like a zip archive), not text"),
+        ("plan.md", zip_bytes({"a.txt": b"x"}), "binary file (looks like a zip archive), not text"),
         ("plan.txt", b"MZ\x90\x00" + b"\x00" * 64, "binary file (looks like a Windows executable), not text"),
         ("plan.pdf", b"\x89PNG\r\n\x1a\n" + b"x" * 50, "the content is a PNG image, not a PDF"),
         ("plan.pdf", "一、目标\n建设社区中医馆。".encode(), "the content has no %PDF- header, so it is not a PDF"),
         ("plan.docx", b"%PDF-1.4\n", "the content is a PDF file, so it is not a .docx (a .docx is a zip archive)"),
-        ("plan.docx", _zip_bytes({"hello.txt": b"hi"}), "the content is a zip archive without word/document.xml, not a .docx"),
+        ("plan.docx", zip_bytes({"hello.txt": b"hi"}), "the content is a zip archive without word/document.xml, not a .docx"),
         ("plan.docx", b"PK\x03\x04" + b"\x00" * 40, "the content is a damaged zip archive, not a .docx"),
     ],
 )
@@ -68,7 +49,7 @@ def test_real_documents_pass_the_content_check(tmp_path: Path) -> None:
         "bom.md": b"\xef\xbb\xbf" + text.encode(),
         "utf16.txt": text.encode("utf-16"),  # NUL bytes by design, but announced by its BOM
         "gbk.txt": text.encode("gbk"),
-        "word.docx": _docx_bytes(text),
+        "word.docx": docx_bytes(text),
         "late-header.pdf": b"\n\n  %PDF-1.4\n",  # the header may start within the first 1024 bytes
     }
     for name, data in files.items():
