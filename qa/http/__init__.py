@@ -37,7 +37,11 @@ def build_api(qa: PolicyQA, settings: ServerSettings) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(RequestGuard, settings=settings)  # type: ignore[arg-type]
-    jobs = JobStore(lambda paths, progress: _add_and_report(qa, paths, progress))
+    from ingest.settings import uploads_dir
+
+    jobs = JobStore(
+        lambda paths, progress: _add_and_report(qa, paths, progress), state_file=uploads_dir() / ".jobs.json"
+    )
     app.state.qa = qa
     app.state.jobs = jobs
     app.state.settings = settings

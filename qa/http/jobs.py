@@ -1,7 +1,14 @@
-"""Background ingest jobs: one worker thread, so index updates never race each other."""
+"""Background ingest jobs: one worker thread, so index updates never race each other.
+
+Job states are also written to a small JSON file (atomically, on every change) when a
+``state_file`` is given, so a client polling a job still gets an answer after the server
+restarts: a job that was queued or running when the server stopped is reported as failed
+with ``interrupted``, and the upload can be sent again.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -48,6 +55,35 @@ class Job:
         }
 
 
+INTERRUPTED = {
+    "code": "interrupted",
+    "message": "the server stopped before this upload was indexed; nothing of it was kept, upload it again",
+}
+
+
+def _read_state(state_file: Path | None) -> dict[str, Job]:
+    """Jobs saved by an earlier run; unfinished ones failed with ``interrupted``. A missing or
+    unreadable file means no history, never a server that cannot start."""
+    if state_file is None or not state_file.is_file():
+        return {}
+    try:
+        rows = json.loads(state_file.read_text(encoding="utf-8"))
+        jobs = {}
+        for row in rows:
+            job = Job(
+                job_id=str(row["job_id"]), files=tuple(row["files"]), status=row["status"],
+                progress=float(row["progress"]), stage=str(row["stage"]), doc_ids=tuple(row["doc_ids"]),
+                replaced=tuple(row.get("replaced", ())), error=row.get("error"), created=float(row["created"]),
+                finished=row.get("finished"),
+            )
+            if job.status in ("queued", "running"):
+                job = replace(job, status="failed", stage="failed", error=dict(INTERRUPTED), finished=time.time())
+            jobs[job.job_id] = job
+        return jobs
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def _job_error(exc: Exception, upload_dir: Path | None) -> dict[str, str]:
     """The job's error: a code by kind, a message naming files as the client sent them (the
     server's temporary folder is nobody's business)."""
@@ -68,12 +104,26 @@ def _job_error(exc: Exception, upload_dir: Path | None) -> dict[str, str]:
 class JobStore:
     """Runs ``add_documents`` for each upload in order and keeps every job's latest state."""
 
-    def __init__(self, add_documents: AddDocuments, max_jobs: int = 1000) -> None:
+    def __init__(self, add_documents: AddDocuments, max_jobs: int = 1000, state_file: Path | None = None) -> None:
         self._add = add_documents
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policyqa-ingest")
         self._max_jobs = max_jobs
+        self._state_file = state_file
+        self._jobs.update(_read_state(state_file))
+
+    def _save(self) -> None:
+        """Write every job's state (caller holds the lock); a failed write never fails a job."""
+        if self._state_file is None:
+            return
+        try:
+            self._state_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self._state_file.with_name(f".{self._state_file.name}.tmp")
+            tmp.write_text(json.dumps([j.to_dict() for j in self._jobs.values()]), encoding="utf-8")
+            os.replace(tmp, self._state_file)
+        except OSError:
+            pass  # a full disk must not stop uploads; the states stay in memory
 
     def submit(self, paths: Sequence[Path], cleanup: Path | None = None) -> Job:
         job = Job(job_id=uuid.uuid4().hex, files=tuple(p.name for p in paths))
@@ -82,6 +132,7 @@ class JobStore:
             while len(self._jobs) > self._max_jobs:  # forget the oldest finished jobs
                 oldest = next(iter(self._jobs))
                 self._jobs.pop(oldest)
+            self._save()
         self._pool.submit(self._run, job.job_id, list(paths), cleanup)
         return job
 
@@ -92,6 +143,7 @@ class JobStore:
     def _update(self, job_id: str, **changes: Any) -> None:
         with self._lock:
             self._jobs[job_id] = replace(self._jobs[job_id], **changes)
+            self._save()
 
     def _run(self, job_id: str, paths: list[Path], cleanup: Path | None) -> None:
         self._update(job_id, status="running", stage="starting")

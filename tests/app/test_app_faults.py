@@ -156,6 +156,8 @@ def test_sigkill_during_an_upload_keeps_the_previous_index_and_the_upload_can_be
         assert f"discarded {NEW_DOC_ID}.txt: interrupted before it was indexed" in log.read_text()
         assert not any((uploads / ".staging").iterdir()) and not (uploads / f"{NEW_DOC_ID}.txt").exists()
         with httpx.Client(base_url=server.url, timeout=120) as client:
+            interrupted = client.get(f"/api/jobs/{job_id}").json()  # the client polling on still hears
+            assert interrupted["status"] == "failed" and interrupted["error"]["code"] == "interrupted", interrupted
             assert [d["doc_id"] for d in client.get("/api/documents").json()] == before_docs
             assert answer_key(client.post("/api/ask", json={"question": question}).json()) == before
 
@@ -222,7 +224,8 @@ def test_a_full_disk_during_the_index_write_fails_the_job_clearly_and_keeps_the_
     assert (folder / "manifest.json").read_bytes() == manifest_before
     assert not any(folder.parent.glob(".index.tmp-*"))
     uploads = Path(os.environ["POLICYQA_UPLOADS"])
-    assert not any(p.is_file() for p in uploads.rglob("*"))  # nothing half-kept for a later rebuild
+    kept = [p for p in uploads.rglob("*") if p.is_file() and p.name != ".jobs.json"]
+    assert not kept  # nothing half-kept for a later rebuild
 
     monkeypatch.setattr(store, "_write_contents", real_write)  # space again: the same upload now works
     with httpx.Client(base_url=private_server.url, timeout=120) as client:
