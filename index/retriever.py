@@ -131,15 +131,15 @@ class HybridIndex:
                 return cached
             vec = embedder.embed([query], role="query")
         vec = np.asarray(vec, dtype=np.float32).reshape(-1)
+        if vec.shape[0] != self.dim:
+            raise CorruptIndexError(
+                f"embedder {embedder.id!r} returned {vec.shape[0]}-d vectors, the index holds {self.dim}-d"
+            )
         vec.setflags(write=False)
         with self._embed_lock:
             self._query_cache[query] = vec
             while len(self._query_cache) > QUERY_CACHE_SIZE:
                 self._query_cache.popitem(last=False)
-        if vec.shape[0] != self.dim:
-            raise CorruptIndexError(
-                f"embedder {embedder.id!r} returned {vec.shape[0]}-d vectors, the index holds {self.dim}-d"
-            )
         return vec
 
     def warm_up(self) -> None:

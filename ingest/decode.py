@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 
 from ingest.errors import UnsupportedDocumentError
-from ingest.sniff import content_problem, magic_kind
+from ingest.sniff import content_problem, text_problem
 
 MAX_BYTES = 50 * 1024 * 1024
 # Embedding runs at about 3,000 characters a second on 2 cores: 2 million characters is some
@@ -91,9 +91,9 @@ def decode_text_bytes(data: bytes, name: str = "<bytes>") -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _strict(data, "utf-16", name)
         return _checked(text, name)
-    kind = _binary_kind(data)
-    if kind:
-        raise UnsupportedDocumentError(name, f"binary file ({kind}), not text")
+    problem = text_problem(data)
+    if problem:
+        raise UnsupportedDocumentError(name, problem)
     for encoding in ("utf-8", "gb18030"):
         try:
             return _checked(data.decode(encoding), name)
@@ -109,15 +109,6 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
         raise UnsupportedDocumentError(
             name, f"undecodable bytes: not valid {encoding} at byte {exc.start}"
         ) from None
-
-
-def _binary_kind(data: bytes) -> str | None:
-    kind = magic_kind(data)
-    if kind:
-        return f"looks like {kind}"
-    if b"\x00" in data[: 1 << 20]:
-        return "contains NUL bytes"
-    return None
 
 
 def _guess(data: bytes, name: str) -> str:

@@ -38,6 +38,18 @@ def magic_kind(head: bytes) -> str | None:
     return None
 
 
+def text_problem(data: bytes) -> str | None:
+    """Why bytes meant as text are not text (a known binary format, NUL bytes), or None."""
+    if data.startswith(_TEXT_BOMS):
+        return None  # UTF-8/UTF-16 text; UTF-16 is full of NUL bytes by design
+    found = magic_kind(data)
+    if found:
+        return f"binary file (looks like {found}), not text"
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        return "binary file (contains NUL bytes), not text"
+    return None
+
+
 def content_problem(path: Path) -> str | None:
     """Why the content of ``path`` does not match its extension, or None when it does.
 
@@ -47,15 +59,9 @@ def content_problem(path: Path) -> str | None:
     suffix = path.suffix.lower()
     with open(path, "rb") as f:
         head = f.read(_SNIFF_BYTES)
-    found = magic_kind(head)
     if suffix in (".txt", ".md"):
-        if head.startswith(_TEXT_BOMS):
-            return None  # UTF-8/UTF-16 text; UTF-16 is full of NUL bytes by design
-        if found:
-            return f"binary file (looks like {found}), not text"
-        if b"\x00" in head:
-            return "binary file (contains NUL bytes), not text"
-        return None
+        return text_problem(head)
+    found = magic_kind(head)
     if suffix == ".pdf":
         # The PDF spec lets the header start anywhere in the first 1024 bytes.
         if b"%PDF-" in head[:1024]:

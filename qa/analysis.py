@@ -171,7 +171,6 @@ def analyze(question: str, known_districts: Sequence[str]) -> QuestionAnalysis:
     )
 
 
-
 def district_english(name: str) -> str:
     for d in SHANGHAI_DISTRICTS:
         if d.name == name:

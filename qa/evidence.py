@@ -59,7 +59,6 @@ class SentenceLookup:
         return found
 
 
-
 def unit_context(unit: Unit) -> str:
     """Text that stands with a unit when judging it: its headings (or column labels)."""
     heading = " ".join(unit.section)
@@ -100,11 +99,9 @@ def score_candidates(
     scored = []
     for unit, retrieval, sim in zip(units, candidates.values(), dense, strict=True):
         doc = documents[unit.doc_id]
-        context = unit_context(unit)
-        cov_text = coverage(terms, dict(weights), unit.text)
-        cov_ctx = coverage(terms, dict(weights), f"{unit.text} {context} {doc.title}")
-        cov = max(cov_text, 0.85 * cov_ctx)
-        years_ok = years_present(analysis.years, f"{unit.text} {context} {doc.title}")
+        with_context = f"{unit.text} {unit_context(unit)} {doc.title}"
+        cov = max(coverage(terms, weights, unit.text), 0.85 * coverage(terms, weights, with_context))
+        years_ok = years_present(analysis.years, with_context)
         has_number = bool(_NUMBER.search(unit.text))
         score = 0.55 * cov + 0.35 * float(sim) + 0.10 * (retrieval / top)
         if analysis.asks_quantity and has_number:

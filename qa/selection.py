@@ -71,12 +71,12 @@ def select_claims(
     # The most complete evidence leads; the score (which adds dense similarity) breaks ties.
     best = max(pool[:10], key=lambda e: (round(e.coverage, 2), e.score))
     chosen = [best]
-    covered = coverage(terms, dict(weights), evidence_text(chosen))
+    covered = coverage(terms, weights, evidence_text(chosen))
     while len(chosen) < max_claims:
         options = [e for e in pool if e not in chosen and e.score >= follow_ratio * best.score]
         if not options:
             break
-        gains = [(coverage(terms, dict(weights), evidence_text([*chosen, e])) - covered, e) for e in options]
+        gains = [(coverage(terms, weights, evidence_text([*chosen, e])) - covered, e) for e in options]
         gain, pick = max(gains, key=lambda g: (g[0], g[1].score))
         if gain < min_gain:
             break
@@ -84,7 +84,7 @@ def select_claims(
         covered += gain
     text = evidence_text(chosen)
     anchors = anchor_terms(terms, weights)
-    if covered < min_coverage or (anchors and coverage(anchors, dict(weights), text) < MIN_ANCHOR_SHARE):
+    if covered < min_coverage or (anchors and coverage(anchors, weights, text) < MIN_ANCHOR_SHARE):
         return []
     chosen.extend(disagreeing(chosen, pool))
     chosen.sort(key=lambda e: (e.unit.doc_id, e.unit.start))

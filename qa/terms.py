@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -254,7 +254,7 @@ def idf_weights(terms: Sequence[Term], texts: Sequence[str]) -> dict[str, float]
     return weights
 
 
-def coverage(terms: Iterable[Term], weights: dict[str, float], text: str) -> float:
+def coverage(terms: Iterable[Term], weights: Mapping[str, float], text: str) -> float:
     """Weighted share of the question's key terms that ``text`` contains, in [0, 1]."""
     total = 0.0
     got = 0.0

