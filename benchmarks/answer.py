@@ -1,6 +1,10 @@
 """Answer quality and speed on the dev set: CONTRACT.md metrics and warm ``ask`` latency.
 
-    python benchmarks/answer.py [--questions FILE] [--repeat N]
+    python benchmarks/answer.py [--questions FILE ...] [--round NAME --half tune|test|all] [--repeat N]
+
+Blind rounds (``data/bench/<round>/``) are split once into halves by ``eval.bench_split``:
+tune on the tune half only; the test half is printed as totals, never item by item.
+Conversation items (with ``history``) are asked with their earlier turns.
 
 Prints one table: overall and per-type accuracy, key-fact coverage, district recall and
 precision, refusal accuracy, false-refusal rate, citation recall, evidence hit@5, and the
@@ -33,13 +37,20 @@ def _fmt(value: object) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--questions", type=Path, default=settings.dev_bench_path())
+    parser.add_argument("--questions", type=Path, action="append", help="question file(s); default: the dev set")
+    parser.add_argument("--round", dest="rounds", action="append", help="blind round folder under data/bench")
+    parser.add_argument("--half", choices=("tune", "test", "all"), default="all")
     parser.add_argument("--repeat", type=int, default=1, help="extra passes asking the same questions again")
     args = parser.parse_args()
 
     from qa import PolicyQA
 
-    items = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    from eval.bench_split import read_items, round_files, select
+
+    files = list(args.questions or [])
+    for name in args.rounds or ():
+        files += round_files(name)
+    items = select(read_items(files or [settings.dev_bench_path()]), args.half)
     started = time.perf_counter()
     qa = PolicyQA.load()
     load_s = time.perf_counter() - started
@@ -47,13 +58,13 @@ def main() -> int:
     answers, times = [], []
     for item in items:
         t = time.perf_counter()
-        answers.append(qa.ask(item["question"], id=item["id"]).to_dict())
+        answers.append(qa.ask(item["question"], id=item["id"], history=item.get("history")).to_dict())
         times.append((time.perf_counter() - t) * 1000)
     repeat = []
     for _ in range(args.repeat):
         for item in items:
             t = time.perf_counter()
-            qa.ask(item["question"])
+            qa.ask(item["question"], history=item.get("history"))
             repeat.append((time.perf_counter() - t) * 1000)
     report = evaluate_run(items, answers)
     cols = [c for c in COLUMNS if c in report["overall"]]

@@ -182,6 +182,7 @@ class Answer:
     lang: str = "zh"
     mode: str = "extractive"
     notes: tuple[str, ...] = ()
+    standalone_question: str | None = None  # a follow-up, resolved against the conversation
 
     def to_dict(self) -> dict[str, Any]:
         row: dict[str, Any] = {}
@@ -198,4 +199,6 @@ class Answer:
             mode=self.mode,
             notes=list(self.notes),
         )
+        if self.standalone_question is not None:
+            row["standalone_question"] = self.standalone_question
         return row

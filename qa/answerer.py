@@ -18,10 +18,12 @@ from ingest.types import Citation, Passage, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis, district_english, refers_back, sub_questions
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
 from qa.evidence import Evidence, SentenceLookup, bridge_entities, collect_candidates, score_candidates
+from qa.judge import Judge, Verdict, evidence_features
+from qa.lexicon import Lexicon
 from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, select_claims, select_per_district, uncovered_terms
-from qa.terms import Term, idf_weights, key_terms, names_a_topic, term_match, unmapped_english_words
+from qa.terms import Term, idf_weights, key_terms, term_match
 
 
 @dataclass(frozen=True)
@@ -34,22 +36,31 @@ class Draft:
     passages: tuple[Passage, ...]
     notes: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = field(default=(), repr=False)
+    # The judge's decisions: (district or None for the whole question, verdict, evidence judged)
+    verdicts: tuple[tuple[str | None, Verdict, tuple[Evidence, ...]], ...] = field(default=(), repr=False)
 
 
 class ExtractiveAnswerer:
     """Answers from one immutable index snapshot; safe to share between threads."""
 
-    def __init__(self, index: HybridIndex, config: SelectionConfig | None = None, passages_k: int = 8) -> None:
+    def __init__(
+        self,
+        index: HybridIndex,
+        config: SelectionConfig | None = None,
+        passages_k: int = 8,
+        judge: Judge | None = None,
+    ) -> None:
         self.index = index
         self.config = config or SelectionConfig()
         self.passages_k = passages_k
+        self.judge = judge or Judge()
         self.lookup = SentenceLookup(index.documents)
         self._texts = [
             f"{u.text} {u.context}"
             for doc in index.documents.values()
             for u in (*doc.sentences, *doc.table_rows)
         ]
-        self._corpus_text = "\n".join(self._texts)
+        self.lexicon = Lexicon(self._texts)
         self._idf_lock = threading.Lock()
         self._idf: dict[str, float] = {}
 
@@ -59,12 +70,12 @@ class ExtractiveAnswerer:
         about whatever the first part finds (see ``_follow_references``)."""
         parts = sub_questions(analysis.question)
         if len(parts) >= 2 and any(refers_back(p) for p in parts[1:]):
-            return key_terms(parts[0], analysis.lang, self.attested)
-        return key_terms(analysis.question, analysis.lang, self.attested)
+            return key_terms(parts[0], analysis.lang, self.lexicon)
+        return key_terms(analysis.question, analysis.lang, self.lexicon)
 
     def attested(self, word: str) -> bool:
         """Whether the documents use ``word`` (at least twice: once may be an accident)."""
-        return self._corpus_text.count(word) >= 2
+        return self.lexicon(word)
 
     # -- retrieval ---------------------------------------------------------------------
     def _weights(self, terms: Sequence[Term]) -> dict[str, float]:
@@ -98,14 +109,12 @@ class ExtractiveAnswerer:
     def answer(
         self, analysis: QuestionAnalysis, user_districts: Sequence[str] | None = None, passages_k: int | None = None
     ) -> Draft:
+        k = passages_k or self.passages_k
         terms = self._terms_to_cover(analysis)
+        if analysis.lang == "other":
+            return self._refuse(analysis, (), k, Verdict(False, 0.0, "language"))
         weights = self._weights(terms)
-        query = analysis.question
-        if analysis.lang == "en":
-            query = f"{analysis.question} {' '.join(t.text for t in terms)}"
-        variants = [v for t in terms for v in t.alternatives if v not in query]
-        if variants:  # the plans' other words for the same thing (签约率 / 签约覆盖率) are searched too
-            query = f"{query} {' '.join(dict.fromkeys(variants))}"
+        query = self._search_query(analysis, terms)
         plan = plan_retrieval(analysis, query, self.index.districts, user_districts)
         sentence_hits, chunk_hits = self._retrieve(plan)
         candidates = collect_candidates([*sentence_hits, *chunk_hits], self.lookup)
@@ -113,12 +122,10 @@ class ExtractiveAnswerer:
         vectors = self.index.vectors_for(units)
         qvec = self.index.embed_query(query)
         ranked = score_candidates(candidates, analysis, terms, weights, qvec, vectors, self.index.documents)
-        k = passages_k or self.passages_k
 
-        if self._outside(analysis) and not analysis.districts:
-            return self._refuse(analysis, ranked, chunk_hits, k, reason="outside")
-        if self._topic_unknown(analysis, terms):
-            return self._refuse(analysis, ranked, chunk_hits, k, reason="topic")
+        veto = self.judge.veto(analysis, self._outside(analysis), terms)
+        if veto is not None:
+            return self._refuse(analysis, chunk_hits, k, veto)
         if plan.mode == "per_district":
             return self._answer_per_district(analysis, plan, terms, ranked, chunk_hits, k)
         claims = self._select(ranked, terms, weights)
@@ -126,25 +133,49 @@ class ExtractiveAnswerer:
             claims = self._second_hop(analysis, plan, terms, weights, claims, candidates, qvec)
         if claims:
             claims = self._follow_references(analysis, plan, claims, qvec)
-        if not claims:
-            return self._refuse(analysis, ranked, chunk_hits, k)
+        verdict = self._judge(analysis, terms, weights, claims, per_district=False)
+        judged = ((None, verdict, tuple(claims)),)
+        if not verdict.answerable:
+            return self._refuse(analysis, chunk_hits, k, verdict, judged)
         groups = [(None if not analysis.districts else claims[0].district, [Claim(e.unit, e.district) for e in claims])]
-        return self._compose(analysis, terms, groups, claims, chunk_hits, k)
+        return self._compose(analysis, terms, groups, claims, chunk_hits, k, verdicts=judged)
 
-    @staticmethod
-    def _topic_unknown(analysis: QuestionAnalysis, terms: Sequence[Term]) -> bool:
-        """An English question whose topic words the glossary cannot translate, and nothing
-        else in it names a topic ("the exchange rate of the euro": only 率 is left). Answering
-        would match that leftover anywhere in the plans; the honest reply is that they do not say."""
-        return (
-            analysis.lang == "en"
-            and not any(names_a_topic(t) for t in terms)
-            and bool(unmapped_english_words(analysis.question))
+    def _search_query(self, analysis: QuestionAnalysis, terms: Sequence[Term]) -> str:
+        """The question, plus (for English) its Chinese terms and the plans' other words for
+        its terms (签约率 / 签约覆盖率, 大夫 / 医生), so BM25 meets the plans' wording."""
+        query = analysis.question
+        if analysis.lang == "en":
+            query = f"{query} {' '.join(t.text for t in terms)}"
+        variants = [v for t in terms for v in (*t.alternatives, *(x.form for x in t.variants[:3])) if v not in query]
+        if variants:
+            query = f"{query} {' '.join(dict.fromkeys(variants))}"
+        return query
+
+    def _judge(
+        self,
+        analysis: QuestionAnalysis,
+        terms: Sequence[Term],
+        weights: dict[str, float],
+        chosen: Sequence[Evidence],
+        *,
+        per_district: bool,
+    ) -> Verdict:
+        if not chosen:
+            return self.judge.judge(None)
+        features = evidence_features(
+            terms,
+            weights,
+            chosen,
+            self.lexicon,
+            english=analysis.lang == "en",
+            per_district=per_district,
+            asks_number=analysis.asks_quantity or analysis.asks_table,
         )
+        return self.judge.judge(features)
 
     def _select(self, ranked: Sequence[Evidence], terms: Sequence[Term], weights: dict[str, float]) -> list[Evidence]:
         cfg = self.config
-        return select_claims(ranked, terms, weights, cfg.min_coverage, cfg.max_claims, cfg.follow_score_ratio)
+        return select_claims(ranked, terms, weights, cfg.max_claims, cfg.follow_score_ratio)
 
     def _second_hop(
         self,
@@ -175,7 +206,7 @@ class ExtractiveAnswerer:
             merged, analysis, terms2, weights2, qvec, self.index.vectors_for(units), self.index.documents
         )
         cfg = self.config
-        again = select_claims(ranked, terms2, weights2, cfg.min_coverage, cfg.max_claims, cfg.follow_score_ratio)
+        again = select_claims(ranked, terms2, weights2, cfg.max_claims, cfg.follow_score_ratio)
         return again if len(uncovered_terms(terms, again)) < len(missing) else claims
 
     def _follow_references(
@@ -227,12 +258,16 @@ class ExtractiveAnswerer:
         chunk_hits: Sequence[ScoredChunk],
         k: int,
     ) -> Draft:
-        threshold = self.config.min_coverage_across if analysis.is_across else self.config.min_coverage_compare
-        per = select_per_district(ranked, terms, self._weights(terms), plan.districts, threshold, self.config)
-        answered = [d for d in plan.districts if per[d]]
-        silent = [d for d in plan.districts if not per[d]]
+        weights = self._weights(terms)
+        per = select_per_district(ranked, terms, weights, plan.districts, self.config)
+        judged = tuple(
+            (d, self._judge(analysis, terms, weights, per[d], per_district=True), tuple(per[d])) for d in plan.districts
+        )
+        answered = [d for d, verdict, _ in judged if verdict.answerable]
+        silent = [d for d in plan.districts if d not in answered]
         if not answered:
-            return self._refuse(analysis, ranked, chunk_hits, k)
+            best = max(judged, key=lambda j: j[1].score)[1] if judged else self.judge.judge(None)
+            return self._refuse(analysis, chunk_hits, k, best, judged)
         groups = [(d, [Claim(e.unit, d) for e in per[d]]) for d in answered]
         chosen = [e for d in answered for e in per[d]]
         lead, tail, notes = "", "", []
@@ -244,7 +279,7 @@ class ExtractiveAnswerer:
         elif silent:
             names = "、".join(silent) if analysis.lang == "zh" else ", ".join(district_english(d) for d in silent)
             tail = f"{names}的文件未提及。" if analysis.lang == "zh" else f"The {names} plan does not say."
-        return self._compose(analysis, terms, groups, chosen, chunk_hits, k, lead, tail, tuple(notes))
+        return self._compose(analysis, terms, groups, chosen, chunk_hits, k, lead, tail, tuple(notes), judged)
 
     def _compose(
         self,
@@ -257,6 +292,7 @@ class ExtractiveAnswerer:
         lead: str = "",
         tail: str = "",
         notes: tuple[str, ...] = (),
+        verdicts: tuple[tuple[str | None, Verdict, tuple[Evidence, ...]], ...] = (),
     ) -> Draft:
         cites = CitationList(self.index.documents)
         want_number = analysis.asks_quantity or analysis.asks_table
@@ -265,19 +301,19 @@ class ExtractiveAnswerer:
         compose = compose_en if analysis.lang == "en" else compose_zh
         text = compose(groups, texts, cites, lead, tail)
         passages = self._passages([e.unit for e in chosen], chunk_hits, k)
-        return Draft(text, False, tuple(cites.citations), passages, notes, tuple(chosen))
+        return Draft(text, False, tuple(cites.citations), passages, notes, tuple(chosen), verdicts)
 
     def _refuse(
         self,
         analysis: QuestionAnalysis,
-        ranked: Sequence[Evidence],
         chunk_hits: Sequence[ScoredChunk],
         k: int,
-        reason: str = "silent",
+        verdict: Verdict,
+        verdicts: tuple[tuple[str | None, Verdict, tuple[Evidence, ...]], ...] = (),
     ) -> Draft:
-        text = refusal_text(analysis, self.index.districts, reason)
+        text = refusal_text(analysis, self.index.districts, verdict.reason)
         passages = self._passages([], chunk_hits, k)
-        return Draft(text, True, (), passages, (f"refused: {reason}",), tuple(ranked[:3]))
+        return Draft(text, True, (), passages, (f"refused: {verdict.reason}",), (), verdicts)
 
     def _passages(self, cited: Sequence[Unit], chunk_hits: Sequence[ScoredChunk], k: int) -> tuple[Passage, ...]:
         """Chunks holding the cited sentences first, then the other retrieved chunks."""

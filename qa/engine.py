@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,6 @@ from ingest.types import Answer, Document
 from qa import staging
 from qa.analysis import analyze
 from qa.answerer import Draft, ExtractiveAnswerer
-from qa.refusal import refusal_text
 from qa.validation import MAX_QUESTION_CHARS, validate_question
 
 Progress = Callable[[str, float], None]
@@ -101,10 +100,22 @@ class PolicyQA:
         top_k: int | None = None,
         districts: Sequence[str] | None = None,
         id: str | None = None,
+        history: Sequence[Mapping[str, str]] | None = None,
     ) -> Answer:
-        """Answer one question; every citation is verified before the answer is returned."""
+        """Answer one question; every citation is verified before the answer is returned.
+
+        ``history`` holds the earlier turns of a conversation ({"role", "content"}); a
+        follow-up ("那宝山呢？") is resolved against them into a standalone question first.
+        """
         started = time.perf_counter()
         text = validate_question(question)
+        standalone = None
+        if history:
+            from qa.followup import resolve, turns_from
+
+            standalone = resolve(text, turns_from(history), list(self._snapshot.index.districts))  # type: ignore[attr-defined]
+            if standalone:
+                text = standalone
         if top_k is not None and not 1 <= int(top_k) <= 50:
             raise ValueError(f"top_k must be between 1 and 50, got {top_k}")
         snapshot = self._snapshot
@@ -112,10 +123,7 @@ class PolicyQA:
         wanted = self._resolve_districts(districts, known)
         analysis = analyze(text, known)
         t_analyse = time.perf_counter()
-        if analysis.lang == "other":
-            draft = Draft(refusal_text(analysis, known, "language"), True, (), (), ("refused: language",))
-        else:
-            draft = snapshot.answerer.answer(analysis, wanted, passages_k=top_k)
+        draft = snapshot.answerer.answer(analysis, wanted, passages_k=top_k)
         t_answer = time.perf_counter()
         answer, mode, notes = self._maybe_generate(analysis, draft, snapshot)
         result = Answer(
@@ -133,6 +141,7 @@ class PolicyQA:
             lang="en" if analysis.lang == "en" else "zh",
             mode=mode,
             notes=notes,
+            standalone_question=standalone,
         )
         from qa.verify import ensure_verified
 

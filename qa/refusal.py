@@ -14,20 +14,20 @@ REFUSAL_EN = "The documents do not say"
 def refusal_text(analysis: QuestionAnalysis, covered: Sequence[str], reason: str = "silent") -> str:
     """A one-line refusal; for a place outside the corpus, say which districts it covers."""
     if analysis.lang == "en":
-        if reason == "outside":
+        if reason == "outside_place":
             places = ", ".join(analysis.outside_places)
             cover = ", ".join(district_english(d) for d in covered)
             return f"{REFUSAL_EN}: they are plans of {cover} only, and say nothing about {places}."
         if reason == "language":
             return f"{REFUSAL_EN}: PolicyQA answers questions in Chinese or English."
-        if reason == "topic":
+        if reason == "unknown_topic":
             words = ", ".join(unmapped_english_words(analysis.question)[:4])
             return (
                 f"{REFUSAL_EN} this: nothing in these health plans matches “{words}”, "
                 "and the closest passages are listed below as related reading."
             )
         return f"{REFUSAL_EN} this, the closest passages are listed below as related reading."
-    if reason == "outside":
+    if reason == "outside_place":
         places = "、".join(analysis.outside_places)
         return f"{REFUSAL_ZH}：现有文件只包括{'、'.join(covered)}的规划，不涉及{places}。"
     if reason == "language":

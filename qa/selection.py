@@ -1,9 +1,5 @@
-"""Choose the smallest set of evidence that answers, or decide that nothing does.
-
-The decision rests on one principled score: the weighted coverage of the question's key
-terms by a piece of evidence (with the years it names). Thresholds are calibrated on the
-dev set as a whole (see benchmarks/answer.py), never per question.
-"""
+"""Choose the smallest set of evidence that answers best. Selection only selects: whether
+that evidence states what was asked is decided by ``qa.judge``."""
 
 from __future__ import annotations
 
@@ -18,11 +14,8 @@ from qa.terms import UNSEEN_WEIGHT, Term, coverage, term_match
 
 @dataclass(frozen=True)
 class SelectionConfig:
-    """Coverage a piece of evidence needs to count as answering."""
+    """How much evidence one answer (or one district of it) may cite."""
 
-    min_coverage: float = 0.6
-    min_coverage_across: float = 0.7
-    min_coverage_compare: float = 0.45
     max_claims: int = 3
     max_claims_per_district: int = 2
     follow_score_ratio: float = 0.75
@@ -32,12 +25,10 @@ def evidence_text(chosen: Sequence[Evidence]) -> str:
     return " ".join(f"{e.unit.text} {e.unit.context} {' '.join(e.unit.section)} {e.title}" for e in chosen)
 
 
-def uncovered_terms(terms: Sequence[Term], chosen: Sequence[Evidence]) -> list[Term]:
+def uncovered_terms(terms: Sequence[Term], chosen: Sequence[Evidence], enough: float = 0.8) -> list[Term]:
+    """Key terms the evidence does not name, in any form the plans use."""
     text = evidence_text(chosen)
-    return [t for t in terms if not t.soft and term_match(t, text) < 1.0]
-
-
-MIN_ANCHOR_SHARE = 0.7  # of the most specific terms' weight, the evidence must name this much
+    return [t for t in terms if not t.soft and term_match(t, text) < enough]
 
 
 def anchor_terms(terms: Sequence[Term], weights: Mapping[str, float], ratio: float = 0.75) -> list[Term]:
@@ -54,16 +45,14 @@ def select_claims(
     ranked: Sequence[Evidence],
     terms: Sequence[Term],
     weights: Mapping[str, float],
-    min_coverage: float,
     max_claims: int,
     follow_ratio: float,
     min_gain: float = 0.08,
 ) -> list[Evidence]:
-    """The smallest set of evidence that covers the question's key terms, or [].
+    """The smallest set of evidence that best covers the question's key terms ([] if none).
 
     Greedy set cover: start from the best-scored evidence, add the piece that adds most
-    coverage while it adds enough. The set answers only when together it covers
-    ``min_coverage`` of the weighted terms and names the question's most specific term.
+    coverage while it adds enough.
     """
     pool = [e for e in ranked if e.years_ok][:25]
     if not pool:
@@ -82,10 +71,6 @@ def select_claims(
             break
         chosen.append(pick)
         covered += gain
-    text = evidence_text(chosen)
-    anchors = anchor_terms(terms, weights)
-    if covered < min_coverage or (anchors and coverage(anchors, weights, text) < MIN_ANCHOR_SHARE):
-        return []
     chosen.extend(disagreeing(chosen, pool))
     chosen.sort(key=lambda e: (e.unit.doc_id, e.unit.start))
     return chosen
@@ -134,13 +119,10 @@ def select_per_district(
     terms: Sequence[Term],
     weights: Mapping[str, float],
     districts: Sequence[str],
-    min_coverage: float,
     config: SelectionConfig,
 ) -> Mapping[str, list[Evidence]]:
-    """For each district, its claims (empty when its documents do not say)."""
+    """For each district, its best claims (empty when nothing of it was retrieved)."""
     return {
-        d: select_claims(
-            group, terms, weights, min_coverage, config.max_claims_per_district, config.follow_score_ratio
-        )
+        d: select_claims(group, terms, weights, config.max_claims_per_district, config.follow_score_ratio)
         for d, group in by_district(ranked, districts).items()
     }

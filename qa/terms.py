@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ingest.districts import SHANGHAI_DISTRICTS
+from qa.lexicon import Lexicon, Variant
 
 # Words that say what kind of question it is, not what it is about.
 QUESTION_WORDS: frozenset[str] = frozenset(
@@ -59,18 +60,6 @@ def glossary() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
-@lru_cache(maxsize=1)
-def synonyms() -> dict[str, tuple[str, ...]]:
-    """Chinese variants the plans use for the same thing (搬迁 / 迁址 / 迁建 ...)."""
-    text = resources.files("qa").joinpath("synonyms_zh.tsv").read_text(encoding="utf-8")
-    table: dict[str, tuple[str, ...]] = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            term, variants = line.split("\t")
-            table[term.strip()] = tuple(v for v in variants.split("|") if v and v != term.strip())
-    return table
-
-
 UNSEEN_WEIGHT = 0.5
 # Characters that glue onto content words in jieba's output ("要建", "内要") without meaning.
 _GLUE = "要会将把被的了是在内中上里等"
@@ -87,6 +76,7 @@ class Term:
     text: str
     alternatives: tuple[str, ...] = ()
     soft: bool = False
+    variants: tuple[Variant, ...] = ()  # the plans' other words for it, with partial credit
 
     def forms(self) -> tuple[str, ...]:
         return (self.text, *self.alternatives)
@@ -131,11 +121,12 @@ def _chinese_terms(text: str, attested: Callable[[str], bool] | None = None) -> 
             continue
         if not (_CJK_RUN.search(token) or _ASCII_TERM.fullmatch(token)):
             continue
-        if len(token) == 1 and _CJK_RUN.match(token) and token not in synonyms():
+        variants = attested.variants(token) if isinstance(attested, Lexicon) else ()
+        if len(token) == 1 and _CJK_RUN.match(token) and not variants:
             continue
         if token.endswith("区") and token[:-1] in _DISTRICT_WORDS:
             continue
-        terms.append(Term(token, synonyms().get(token, ()), soft=token in SOFT_WORDS))
+        terms.append(Term(token, soft=token in SOFT_WORDS, variants=variants))
     return terms
 
 
@@ -147,6 +138,15 @@ def _english_terms(text: str, attested: Callable[[str], bool] | None = None) -> 
         if re.search(pattern, lowered):
             terms.append(Term(chinese[0], chinese[1:], soft=all(c in SOFT_WORDS for c in chinese)))
             lowered = re.sub(pattern, " ", lowered)
+    if isinstance(attested, Lexicon):  # place names in pinyin (Gucun -> 顾村)
+        for word in re.findall(r"\b[A-Z][a-z]{3,}\b", text):
+            low = word.lower()
+            if low in ENGLISH_STOPWORDS or low in _DISTRICT_SPELLINGS or not re.search(rf"(?<![a-z]){low}(?![a-z])", lowered):
+                continue
+            forms = attested.pinyin_forms(low)
+            if forms:
+                terms.append(Term(forms[0], forms[1:]))
+                lowered = re.sub(rf"(?<![a-z]){low}(?![a-z])", " ", lowered)
     for token in _ASCII_TERM.findall(lowered):
         if token in ENGLISH_STOPWORDS or len(token) < 2:
             continue
@@ -217,18 +217,20 @@ def sub_pieces(term: str) -> tuple[str, ...]:
 
 
 def term_match(term: Term, text: str) -> float:
-    """1.0 when the term (or an alternative) occurs in ``text``; partial credit for compounds."""
+    """1.0 when the term (or an alternative) occurs in ``text``; a variant's credit when one
+    of the plans' other words for it does; partial credit for compounds."""
     if any(form in text for form in term.forms()):
         return 1.0
+    best = max((v.credit for v in term.variants if v.form in text), default=0.0)
     pieces = sub_pieces(term.text)
     if not pieces:
-        return 0.0
+        return best
     covered = [False] * len(term.text)
     for piece in pieces:
         if piece in text:
             at = term.text.find(piece)
             covered[at : at + len(piece)] = [True] * len(piece)
-    return 0.8 * sum(covered) / len(term.text)
+    return max(best, 0.8 * sum(covered) / len(term.text))
 
 
 def _is_dictionary_word(word: str) -> bool:
@@ -237,12 +239,52 @@ def _is_dictionary_word(word: str) -> bool:
     return (_jieba().FREQ.get(word) or 0) >= 100
 
 
+# Parts of speech that carry no topic: pronouns, adverbs, conjunctions, particles,
+# prepositions, locatives, numerals, measure words, modal and exclamation words.
+_FUNCTION_TAGS = frozenset("r d c u p f m q y e o ad".split())
+
+
+@lru_cache(maxsize=1)
+def _general_idf() -> tuple[dict[str, float], dict[str, str]]:
+    """jieba's general-language IDF table and part-of-speech tags (both ship with jieba)."""
+    import os
+
+    import jieba
+    import jieba.posseg
+
+    path = os.path.join(os.path.dirname(jieba.__file__), "analyse", "idf.txt")
+    idf: dict[str, float] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            word, _, value = line.rstrip().partition(" ")
+            if value:
+                idf[word] = float(value)
+    return idf, dict(jieba.posseg.dt.word_tag_tab)
+
+
+def topicality(word: str) -> float:
+    """How much a question word can say what the question is about, in [0.15, 1]:
+    function words (我们, 已经, 另外) hardly, everyday words (情况, 身体, 水平) somewhat,
+    words rare in general Chinese (安宁疗护, 反应时间) fully. General, not corpus-specific."""
+    if not _CJK_RUN.search(word):
+        return 1.0
+    idf, tags = _general_idf()
+    if tags.get(word) in _FUNCTION_TAGS:
+        return 0.15
+    general = idf.get(word)
+    if general is None:
+        return 1.0
+    return min(1.0, max(0.15, (general - 3.0) / 6.0))
+
+
 def idf_weights(terms: Sequence[Term], texts: Sequence[str]) -> dict[str, float]:
-    """IDF of each term over the given texts (sentences of the corpus), soft terms damped."""
+    """IDF of each term over the given texts (sentences of the corpus), soft terms damped,
+    scaled by how topical the word is in general Chinese (``topicality``)."""
     n = max(len(texts), 1)
     weights = {}
     for term in terms:
-        df = sum(1 for t in texts if any(form in t for form in term.forms()))
+        forms = (*term.forms(), *(v.form for v in term.variants))
+        df = sum(1 for t in texts if any(form in t for form in forms))
         if df == 0 and not _is_dictionary_word(term.text):
             # A word no document uses and no dictionary knows is a segmentation artefact
             # ("内要", "五末"): it cannot tell evidence apart, so it counts for little. A real
@@ -250,7 +292,7 @@ def idf_weights(terms: Sequence[Term], texts: Sequence[str]) -> dict[str, float]
             weights[term.text] = UNSEEN_WEIGHT
             continue
         idf = math.log((n + 1) / (df + 0.5))
-        weights[term.text] = max(idf, 0.1) * (0.3 if term.soft else 1.0)
+        weights[term.text] = max(idf, 0.1) * (0.3 if term.soft else 1.0) * topicality(term.text)
     return weights
 
 

@@ -1,0 +1,421 @@
+"""Figures stated in plan sentences, and verdicts comparing two of them.
+
+A comparison question ("谁更高", "哪个更快", "一样吗", "which is higher") deserves an answer
+that says which figure is higher, not just two quoted sentences. This module reads the figures
+a sentence states — value or range, normalised unit, and the bound its wording puts on it
+(以上 → ">=") — and compares two of them. Pure functions; spans index the caller's text.
+
+Conventions (chosen here, relied on by callers):
+- Years are never figures: a 19xx/20xx number followed by 年, part of a range of two such
+  numbers, or standing bare ("健康中国2030"). Dates (6月26日), document numbers (〔2024〕9号),
+  ordinals (第一, 第十四个), section markers ("1." or "4、" at a sentence start, "(1)"),
+  slogans ("5+4", "3-2-1", “887365”, “两个允许”) and identifiers (5G, G60, P2+) are skipped.
+- A compound duration is stored in the smallest unit written: 10分45秒 → 645 "秒",
+  1小时30分钟 → 90 "分钟"; ``comparable`` converts between 秒, 分钟, 小时, 天 and 周.
+- 以上/以下/以内 include the figure (">=", "<="), as in Chinese legal usage; 超过/高于 are
+  strict (">"). A bound word after the figure wins over one before it (达到…以上 → ">=").
+- A count in a clause about a population ("每万人口…人员数达1.75名") gets the per-population
+  unit ("名/万人口"), like one written whole ("4.5名每万常住人口").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+Bound = Literal["=", ">=", "<=", ">", "<"]
+Relation = Literal["higher", "lower", "equal", "overlap", "incomparable"]
+Lang = Literal["zh", "en"]
+
+# One character in, one character out, so spans in the folded text are spans in the caller's.
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_FOLD |= {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+# normalised unit → (unit it converts to, factor, wording kind). comparable() compares the
+# first element, so 个/家/所 are one count and 秒/分钟/小时 one duration.
+_BASES: dict[str, tuple[str, float, str]] = {u: (u, 1.0, "count") for u in "项次台辆类种支套篇例份间座处户条"}
+_BASES |= {u: (u, 1.0, "rate") for u in ("%", "‰", "百分点", "岁", "倍", "公斤")}
+_BASES |= {
+    "个": ("个", 1, "count"), "家": ("个", 1, "count"), "所": ("个", 1, "count"), "名": ("人", 1, "count"),
+    "人": ("人", 1, "count"), "万人": ("人", 1e4, "count"), "人次": ("人次", 1, "count"),
+    "万人次": ("人次", 1e4, "count"), "张": ("张", 1, "count"), "床": ("张", 1, "count"),
+    "元": ("元", 1, "rate"), "千元": ("元", 1e3, "rate"), "万元": ("元", 1e4, "rate"), "亿元": ("元", 1e8, "rate"),
+    "万": ("", 1e4, "rate"), "亿": ("", 1e8, "rate"), "秒": ("秒", 1, "time"), "分钟": ("秒", 60, "time"),
+    "小时": ("秒", 3600, "time"), "天": ("秒", 86400, "time"), "周": ("秒", 604800, "time"),
+    "个月": ("个月", 1, "time"), "年": ("个月", 12, "time"), "米": ("米", 1, "size"),
+    "公里": ("米", 1000, "size"), "平方米": ("平方米", 1, "size"), "平方公里": ("平方米", 1e6, "size"),
+}
+_UNITS = {u: u for u in _BASES} | {"个百分点": "百分点", "周岁": "岁", "千米": "公里", "千克": "公斤"}
+# longest first so 个月 wins over 个; 人 is not the start of 人口
+_UNIT = "|".join(re.escape(u) + ("(?!口)" if u.endswith("人") else "") for u in sorted(_UNITS, key=len, reverse=True))
+_SCALES = {"十万": "十万", "10万": "十万", "万": "万", "千": "千", "1000": "千", "百": "百"}
+_PER = (
+    r"(?:/|每)(?P<pop>(?:十万|10万|万|千|1000|百)(?:常住|户籍)?人口?|(?:常住|户籍)?人口)"
+    r"|/(?P<den>人·?年|人|年|日|天|月|床|户)"
+)
+_NUM = r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+_SEP = r"[-~〜—–]{1,2}|至|到"
+_SINGLE = re.compile(
+    rf"(?P<lo>{_NUM})(?:[ \t]*(?P<approx>[余多])(?={_UNIT}))?(?:[ \t]*(?P<u>{_UNIT}))?(?:{_PER})?"
+)
+_RANGE = re.compile(
+    rf"(?P<lo>{_NUM})[ \t]*(?P<u1>{_UNIT})?[ \t]*(?P<sep>{_SEP})[ \t]*(?P<hi>{_NUM})"
+    rf"(?:[ \t]*(?P<u>{_UNIT}))?(?:{_PER})?"
+)
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}(?![0-9]|[.,][0-9])(?:[ \t]*(?:[-~〜—–]{1,2}|至|到)[ \t]*(?:19|20)[0-9]{2}(?![0-9]))?")
+_COMPOUND = re.compile(
+    r"(?:(?P<h>[0-9]+)[ \t]*小时)?(?:(?P<m>[0-9]+)[ \t]*分钟?)?(?:(?P<s>[0-9]+(?:\.[0-9]+)?)[ \t]*秒)?"
+)
+_CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+_CN = re.compile(r"(?P<cn>[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*)(?P<u>个月|个|家|所|名|项|台|辆|天|岁)")
+_CN_PCT = re.compile(r"(?P<kind>百分之|千分之)(?P<n>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百点]+)")
+
+_PREFIX_BOUNDS: dict[str, Bound] = {
+    "不低于": ">=", "不少于": ">=", "不小于": ">=", "至少": ">=", "最少": ">=", "最低": ">=",
+    "大于等于": ">=", "≥": ">=", "≧": ">=", "⩾": ">=", ">=": ">=",
+    "不超过": "<=", "不高于": "<=", "不多于": "<=", "不大于": "<=", "最多": "<=", "至多": "<=", "最高": "<=",
+    "小于等于": "<=", "≤": "<=", "≦": "<=", "⩽": "<=", "<=": "<=",
+    "超过": ">", "高于": ">", "大于": ">", "多于": ">", ">": ">",
+    "低于": "<", "少于": "<", "小于": "<", "不到": "<", "不足": "<", "<": "<",
+}
+_SUFFIX_BOUND = re.compile(r"[ \t]*(?P<w>及以上|以上|及以下|以下|以内)")
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:！!？?\n|]")
+_POPULATION = re.compile(r"(?P<scale>十万|10万|万|千|1000|百)(?:常住|户籍)?人口")
+_DIGIT = re.compile(r"[0-9]")
+_OPENERS = ("(", "（", "[", "【", "〔", "“", '"', "「")
+_CLOSERS = (")", "）", "]", "】", "〕", "”", '"', "」")
+_UNIT_AFTER = re.compile(rf"[ \t]*(?:{_UNIT})")
+_DENOMINATOR = re.compile(r"[ \t]*(?:万|千)?(?:常住|户籍)?人口")
+_COUNTED = re.compile(r"[\u4e00-\u9fff]{0,10}")  # 3家 + 社区标准化 + 口腔诊室
+_FROM_TO = re.compile(r"[ \t]*(?:降低|下降|降|提高|提升|增长|增加|上升|缩短|减少|减|增|提|升)?(?:至|到)[ \t]*")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as a sentence states it; ``value`` is the low end of a range."""
+
+    value: float
+    high: float | None
+    unit: str
+    bound: Bound
+    start: int
+    end: int
+    raw: str
+
+    def text(self, lang: Lang = "zh") -> str:
+        """How an answer writes the figure: bound sign, number or range, unit."""
+        _check_lang(lang)
+        sign = {"=": "", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}[self.bound]
+        if self.unit == "秒" and self.high is None and self.value >= 60:
+            minutes, seconds = divmod(self.value, 60)
+            body = f"{_num(minutes)}分{_num(seconds)}秒" if lang == "zh" else f"{_num(minutes)} min {_num(seconds)} s"
+            return sign + body
+        number = _num(self.value) if self.high is None else f"{_num(self.value)}-{_num(self.high)}"
+        return sign + number + (self.unit if lang == "zh" else _english_unit(self.unit))
+
+
+def parse_figures(text: str) -> list[Figure]:
+    """Every figure ``text`` states, in order; years, dates, ordinals and labels excluded."""
+    t = text.translate(_FOLD)
+    found = _cn_percents(text, t)
+    taken = [(f.start, f.end) for f in found]
+    found += [f for f in _cn_counts(text, t) if not _overlaps(f, taken)]
+    pos = 0
+    while (m := _DIGIT.search(t, pos)) is not None:
+        figure, pos = _read_number(text, t, m.start())
+        if figure is not None and not _overlaps(figure, taken):
+            found.append(figure)
+    return sorted(found, key=lambda f: f.start)
+
+
+def figure_near(text: str, anchors: Sequence[str]) -> Figure | None:
+    """The figure a sentence gives for a topic named by ``anchors``.
+
+    The first figure after the last anchor that a figure follows; if no figure follows any
+    anchor, the figure nearest an anchor; with no anchor in the text, the first figure. Two
+    readings of Chinese word order refine this: a count just before the anchor counts it
+    ("新增5个急救分站" → 5个), and a change "从X降低至Y" answers with Y, the value now.
+    """
+    figures = parse_figures(text)
+    if not figures:
+        return None
+    t = text.translate(_FOLD)
+    hits = [(m.start(), m.end()) for a in anchors if a for m in re.finditer(re.escape(a.translate(_FOLD)), t)]
+    if not hits:
+        return figures[0]
+    for anchor_start, anchor_end in sorted(hits, reverse=True):
+        counted = [f for f in figures if f.end <= anchor_start and _COUNTED.fullmatch(t, f.end, anchor_start)]
+        if counted and _scale(counted[-1].unit)[2] == "count":
+            return counted[-1]
+        after = [i for i, f in enumerate(figures) if f.start >= anchor_end]
+        if after:
+            i = after[0]
+            nxt = figures[i + 1] if i + 1 < len(figures) else None
+            if nxt and _FROM_TO.fullmatch(t, figures[i].end, nxt.start) and comparable(figures[i], nxt):
+                return nxt
+            return figures[i]
+    return min(figures, key=lambda f: min(max(s - f.end, f.start - e, 0) for s, e in hits))
+
+
+def comparable(a: Figure, b: Figure) -> bool:
+    """Same unit after normalisation: 个/家/所 are all counts, 秒/分钟/小时 all durations."""
+    return _scale(a.unit)[0] == _scale(b.unit)[0]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How figure ``a`` stands against figure ``b``, and how an answer says it."""
+
+    relation: Relation
+    a: Figure
+    b: Figure
+
+    def text(self, a_label: str, b_label: str, lang: Lang = "zh") -> str:
+        """One clause for the answer, e.g. "宝山区（30%）高于长宁区（20%）"; labels kept as given."""
+        _check_lang(lang)
+        a, b = self.a.text(lang), self.b.text(lang)
+        zh = lang == "zh"
+        if self.relation == "incomparable":
+            if zh:
+                return f"两者指标单位不同，无法直接比较：{a_label}为{a}，{b_label}为{b}"
+            return f"The two are not directly comparable (different units): {a_label} is {a}, {b_label} is {b}"
+        if self.relation == "equal" and a == b:
+            return f"两者相同（均为{a}）" if zh else f"The two are the same ({a} each)"
+        if self.relation == "equal":
+            return f"两者相同（{a_label}为{a}，{b_label}为{b}）" if zh else f"The two are the same ({a_label} {a}, {b_label} {b})"
+        if self.relation == "overlap":
+            if zh:
+                return f"{a_label}为{a}，{b_label}为{b}，范围有重叠"
+            return f"{a_label} is {a} and {b_label} is {b}; the ranges overlap"
+        words = _WORDS[_scale(self.a.unit)[2]]
+        word = words[(0 if self.relation == "higher" else 1) + (0 if zh else 2)]
+        return f"{a_label}（{a}）{word}{b_label}（{b}）" if zh else f"{a_label} ({a}) {word} {b_label} ({b})"
+
+
+def compare(a: Figure, b: Figure) -> Verdict:
+    """``a`` against ``b`` by value in a common unit. Bounds are shown, not reasoned about:
+    a "≥90%" target is compared as 90%."""
+    if not comparable(a, b):
+        return Verdict("incomparable", a, b)
+    (alo, ahi), (blo, bhi) = _interval(a), _interval(b)
+    if _same(alo, blo) and _same(ahi, bhi):
+        return Verdict("equal", a, b)
+    if ahi < blo and not _same(ahi, blo):
+        return Verdict("lower", a, b)
+    if alo > bhi and not _same(alo, bhi):
+        return Verdict("higher", a, b)
+    return Verdict("overlap", a, b)
+
+
+def verdict_text(a_label: str, a: Figure, b_label: str, b: Figure, lang: Lang = "zh") -> str:
+    """``compare(a, b)`` written for an answer in ``lang``."""
+    return compare(a, b).text(a_label, b_label, lang)
+
+
+# -- reading numbers ---------------------------------------------------------------------
+
+def _read_number(text: str, t: str, i: int) -> tuple[Figure | None, int]:
+    """The figure starting at digit ``i`` (None when it is a year or a label), and where to go on."""
+    year = _YEAR.match(t, i)
+    if year:
+        unit_after = _UNIT_AFTER.match(t, year.end())
+        if unit_after is None or unit_after.group().strip() == "年":
+            return None, (unit_after.end() if unit_after else year.end())
+    comp = _COMPOUND.match(t, i)
+    if comp and sum(g is not None for g in comp.group("h", "m", "s")) >= 2:
+        h, m, s = (float(g or 0) for g in comp.group("h", "m", "s"))
+        value, unit = (h * 3600 + m * 60 + s, "秒") if comp.group("s") else (h * 60 + m, "分钟")
+        return _make(text, t, i, comp.end(), comp.end(), value, None, unit), comp.end()
+    rng = _RANGE.match(t, i)
+    if rng and _valid_range(rng, t):
+        unit = _unit(rng, t)
+        hi = _float(rng.group("hi"))
+        return _make(text, t, i, rng.end("hi"), rng.end(), _float(rng.group("lo")), hi, unit), rng.end()
+    one = _SINGLE.match(t, i)
+    assert one is not None  # t[i] is a digit
+    unit = _unit(one, t)
+    figure = _make(text, t, i, one.end("lo"), one.end(), _float(one.group("lo")), None, unit)
+    if figure is not None and one.group("approx") and figure.bound == "=":
+        figure = Figure(figure.value, None, figure.unit, ">", figure.start, figure.end, figure.raw)
+    return figure, one.end()
+
+
+def _valid_range(m: re.Match[str], t: str) -> bool:
+    if _float(m.group("hi")) <= _float(m.group("lo")):
+        return False
+    if m.group("u1") and _UNITS[m.group("u1")] != _UNITS.get(m.group("u") or "", ""):
+        return False
+    return not (m.group("sep") in ("至", "到") and t[max(m.start() - 1, 0) : m.start()] == "从")
+
+
+def _unit(m: re.Match[str], t: str) -> str:
+    unit = _UNITS.get(m.group("u") or "", "")
+    if m.group("pop"):
+        pop = re.sub(r"常住|户籍", "", m.group("pop")).rstrip("口")
+        return f"{unit}/{_SCALES.get(pop[:-1], '')}人口"
+    if m.group("den"):
+        return f"{unit}/{m.group('den').replace('·', '')}"
+    if unit in ("名", "人", "张", "床", "个", "家", "所", "人次"):
+        clause = t[max(m.start() - 40, 0) : m.start()]
+        clause = clause[max((b.end() for b in _CLAUSE_BREAK.finditer(clause)), default=0) :]
+        pop_in_clause = _POPULATION.search(clause)
+        if pop_in_clause:
+            return f"{unit}/{_SCALES[pop_in_clause.group('scale')]}人口"
+    return unit
+
+
+def _make(text: str, t: str, s: int, num_end: int, e: int, value: float, high: float | None, unit: str) -> Figure | None:
+    """A figure over ``text[s:e]``, or None when the number is a label rather than a figure."""
+    before, after, next_char = t[max(s - 3, 0) : s], t[num_end : num_end + 2], t[e : e + 1]
+    if re.search(r"[a-z+]$", before) or re.match(r"[a-z+]", after):
+        return None  # 5G, G60, P2+, "5+4"
+    if re.search(r"[0-9][-~—–/]$", before) or re.match(r"[-—–/][0-9]", t[e : e + 2]):
+        return None  # 3-2-1, 1/10万
+    if _DENOMINATOR.match(t, num_end) or re.search(r"第[ \t]*$", before):
+        return None  # the 10 of 每10万人口; ordinals 第46次
+    if not unit and (
+        re.match(r"[ \t]*[月日号版]", after)  # dates, document numbers, versions
+        or before.endswith("附件")
+        or (before[-1:] in _OPENERS and next_char in _CLOSERS)  # (1), “887365”
+        or (re.match(r"[.、](?![0-9])", after) and _opens_sentence(t, s))  # "1." / "4、"
+    ):
+        return None
+    return Figure(value, high, unit, _bound(t, s, e), s, e, text[s:e])
+
+
+def _opens_sentence(t: str, s: int) -> bool:
+    i = s
+    while i > 0 and t[i - 1] in " \t":
+        i -= 1
+    return i == 0 or t[i - 1] in "。；;！!？?\n|"
+
+
+def _bound(t: str, s: int, e: int) -> Bound:
+    suffix = _SUFFIX_BOUND.match(t, e)
+    if suffix:
+        return ">=" if "上" in suffix.group("w") else "<="
+    window = t[max(s - 12, 0) : s]
+    cut = max((m.end() for m in re.finditer(r"[0-9，,。；;：:、\n|]", window)), default=0)
+    window = window[cut:]
+    best: tuple[int, int, Bound] | None = None
+    for word, bound in _PREFIX_BOUNDS.items():
+        at = window.rfind(word)
+        if at >= 0 and (best is None or (at + len(word), len(word)) > best[:2]):
+            best = (at + len(word), len(word), bound)
+    return best[2] if best else "="
+
+
+def _cn_counts(text: str, t: str) -> list[Figure]:
+    out: list[Figure] = []
+    for m in _CN.finditer(t):
+        value = _cn_number(m.group("cn"))
+        before = t[max(m.start() - 1, 0) : m.start()]
+        if value is None or before in ("第", "“", "\"", "「") or re.match(r"[零〇一二两三四五六七八九十百千]", before):
+            continue
+        unit = _UNITS[m.group("u")]
+        out.append(Figure(value, None, unit, _bound(t, m.start(), m.end()), m.start(), m.end(), text[m.start() : m.end()]))
+    return out
+
+
+def _cn_percents(text: str, t: str) -> list[Figure]:
+    out: list[Figure] = []
+    for m in _CN_PCT.finditer(t):
+        n = m.group("n")
+        value = _float(n) if n[0].isdigit() else _cn_number(n)
+        if value is not None:
+            unit = "%" if m.group("kind") == "百分之" else "‰"
+            out.append(Figure(value, None, unit, _bound(t, m.start(), m.end()), m.start(), m.end(), text[m.start() : m.end()]))
+    return out
+
+
+def _cn_number(s: str) -> float | None:
+    """三十 → 30, 一百零五 → 105, 三十五点五 → 35.5; None for positional forms like 二〇二五."""
+    whole, _, frac = s.partition("点")
+    total = section = 0
+    digit: int | None = None
+    prev_digit = False
+    for ch in whole:
+        if ch in _CN_DIGITS:
+            if prev_digit and digit != 0:
+                return None
+            digit, prev_digit = _CN_DIGITS[ch], True
+            continue
+        prev_digit = False
+        if ch == "万":
+            total, section, digit = (total + section + (digit or 0)) * 10000, 0, None
+        elif ch in "十百千":
+            section += (1 if digit is None else digit) * {"十": 10, "百": 100, "千": 1000}[ch]
+            digit = None
+        else:
+            return None
+    value = float(total + section + (digit or 0))
+    if frac:
+        if any(ch not in _CN_DIGITS for ch in frac):
+            return None
+        value += float("0." + "".join(str(_CN_DIGITS[ch]) for ch in frac))
+    return value
+
+
+def _float(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def _overlaps(f: Figure, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(f.start < e and s < f.end for s, e in spans)
+
+
+# -- comparing ---------------------------------------------------------------------------
+
+# kind → (zh higher, zh lower, en higher, en lower)
+_WORDS = {
+    "rate": ("高于", "低于", "is higher than", "is lower than"),
+    "count": ("多于", "少于", "has more than", "has fewer than"),
+    "time": ("长于", "短于", "is longer than", "is shorter than"),
+    "size": ("大于", "小于", "is larger than", "is smaller than"),
+}
+_ENGLISH = {
+    "": "", "%": "%", "‰": "‰", "百分点": " percentage points", "岁": " years", "年": " years",
+    "个月": " months", "天": " days", "周": " weeks", "小时": " h", "分钟": " min", "秒": " s",
+    "元": " yuan", "千元": " thousand yuan", "万元": " × 10,000 yuan", "亿元": " × 100 million yuan",
+    "公里": " km", "米": " m", "平方米": " m²", "平方公里": " km²", "公斤": " kg", "张": " beds",
+    "床": " beds", "人次": " visits", "万人次": " × 10,000 visits", "万人": " × 10,000 people", "倍": " times",
+    "万": " × 10,000", "亿": " × 100 million",
+}
+_ENGLISH_PER = {
+    "千人口": "per 1,000 population", "万人口": "per 10,000 population", "十万人口": "per 100,000 population",
+    "百人口": "per 100 population", "人口": "per capita", "人年": "per person per year", "人": "per person",
+    "年": "per year", "日": "per day", "天": "per day", "月": "per month", "床": "per bed", "户": "per household",
+}
+
+
+def _scale(unit: str) -> tuple[str, float, str]:
+    return _BASES.get(unit, (unit, 1.0, "rate"))
+
+
+def _interval(f: Figure) -> tuple[float, float]:
+    factor = _scale(f.unit)[1]
+    return f.value * factor, (f.value if f.high is None else f.high) * factor
+
+
+def _same(x: float, y: float) -> bool:
+    return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _num(v: float) -> str:
+    if _same(v, round(v)):
+        return str(int(round(v)))
+    return f"{v:.6f}".rstrip("0").rstrip(".")
+
+
+def _english_unit(unit: str) -> str:
+    base, _, per = unit.partition("/")
+    word = "" if _scale(base)[2] == "count" and base not in _ENGLISH else _ENGLISH.get(base, base)
+    return f"{word} {_ENGLISH_PER.get(per, 'per ' + per)}" if per else word
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")

@@ -1,0 +1,482 @@
+"""Follow-up questions in a chat, rewritten as standalone questions for the answerer.
+
+``resolve(question, history, known_districts)`` returns the standalone question, or None
+when ``question`` already stands alone (or there is nothing to resolve it against). The
+*topic question* is the latest earlier user turn, itself resolved against the turns before
+it, so chains work. Pure text rules, in order (no model; markers are grammar, not phrases):
+
+1. Left alone (None): a language other than Chinese or English; a question naming its own
+   districts (or asking across districts, "哪些区…") with a full topic; a message that is no
+   question ("谢谢"); and any question with no follow-up marker and a topic of its own. A
+   topic is what remains after removing districts, particles, pronouns and question words:
+   at least 4 Chinese characters or 2 English words (numbers count; 2 / 1 when it names a
+   district). Markers: a leading 那/那么, 的呢, 呢 closing a short question (≤ 15 Chinese
+   characters), "what/how about", a leading "and", "too/as well/instead/the same", and
+   pronouns (它/它们/其/这个/这些/这家/该/此/那里…, it/its/they/this/that/there…) that no
+   earlier clause of the same question could be what they point to. "that" counts only in
+   a question without a topic of its own (else it is read as a conjunction).
+2. The follow-up names districts ("那宝山呢", "What about Minhang?", "Baoshan?"; "那其他区呢"
+   = the indexed districts the topic did not name, "各区呢" = all; districts outside the
+   corpus and places such as 北京 are substituted like any other). With a comparison word
+   ("跟长宁比呢", "compared with Baoshan") the topic's districts are kept and the new added.
+   - Nothing new asked: the topic question with its districts replaced as written (长宁 /
+     长宁区 / Changning / Changning District), in the topic's language even when the
+     follow-up is in another (no translation: the answer then comes in the topic's
+     language). A topic naming no district gets them in front ("宝山区…", "In Minhang, …").
+   - Something new asked ("那宝山的床位数呢"): rule 4 with those districts.
+3. Pronouns (follow-up naming no district): one for an organisation (它, 其, 这家医院, it,
+   this hospital) becomes the first organisation name (…医院/中心/站/馆/学院…, or a
+   capitalised "… Hospital/Centre") in the last assistant answer that the topic question
+   does not name, else any in that answer, else one in the topic question; a place pronoun
+   (那里, there) that name or the topic's districts; 该区 / this district the topic's
+   districts; 该规划 / this plan the topic district's plan. One for the topic itself (这个目标,
+   this target), or with no name to stand for, gives the topic question followed by the
+   follow-up ("…中医馆？这个目标是哪个文件定的？"): the answerer reads a later part that
+   refers back as asked about what the first part finds.
+4. New topic, same districts ("床位数呢？", "And the bed count?"): the follow-up without its
+   markers, prefixed with the districts ("长宁区的…", "In Changning, …"). A bare noun phrase
+   becomes a question: 是多少/有多少 or "what is"/"how many" when the topic or the phrase
+   asks a figure, else 规划对…有什么安排 / "what does the plan say about …".
+5. Anything else ("具体呢？", "Why?"): the topic question followed by the follow-up.
+
+Limits: word order is not parsed, so a rewrite can read awkwardly; organisation names are
+cut at common verbs and particles and may come out too long or too short; year switches
+("那2024年呢") and "similar" follow-ups ("哪些区也有类似目标？") are not recognised as such;
+a bare topic without a question mark ("床位数") is not a question and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ingest.districts import SHANGHAI_DISTRICTS, District, district_by_name
+from qa.analysis import OTHER_PLACES_EN, OTHER_PLACES_ZH, analyze, detect_language
+
+ROLES = ("user", "assistant", "system")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of a chat."""
+
+    role: str
+    content: str
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"turn role {self.role!r} is not one of {', '.join(ROLES)}")
+        if not isinstance(self.content, str):
+            raise ValueError(f"turn content must be a string, got {type(self.content).__name__}")
+
+
+def turns_from(history: Sequence[Mapping[str, str]]) -> list[Turn]:
+    """Chat history as given by a client (``[{"role": ..., "content": ...}]``) as turns,
+    without the system turns."""
+    if isinstance(history, (str, bytes)) or not isinstance(history, Sequence):
+        raise ValueError(f"history must be a list of role/content mappings, got {type(history).__name__}")
+    turns = []
+    for i, item in enumerate(history):
+        if not isinstance(item, Mapping):
+            raise ValueError(f"history[{i}] must be a mapping with 'role' and 'content', got {type(item).__name__}")
+        missing = [key for key in ("role", "content") if key not in item]
+        if missing:
+            raise ValueError(f"history[{i}] has no {' or '.join(repr(k) for k in missing)}")
+        try:
+            turn = Turn(item["role"], item["content"])
+        except ValueError as err:
+            raise ValueError(f"history[{i}]: {err}") from None
+        if turn.role != "system":
+            turns.append(turn)
+    return turns
+
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_SHORTS = "|".join(re.escape(d.short) for d in SHANGHAI_DISTRICTS)
+_SPELLINGS = "|".join(
+    re.escape(s).replace(r"\ ", r"\s*")
+    for s in sorted({s for d in SHANGHAI_DISTRICTS for s in d.spellings}, key=len, reverse=True)
+)
+_MENTION = re.compile(
+    rf"(?P<zh>{_SHORTS})(?P<qu>新区|区(?!域))?"
+    rf"|(?<![A-Za-z])(?P<en>{_SPELLINGS})(?P<dist>\s+(?:New\s+)?(?:District|Area))?(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_ANY_DISTRICT = re.sub(r"\(\?P<\w+>", "(?:", _MENTION.pattern)
+_PLACE = re.compile(
+    "|".join(re.escape(p) for p in OTHER_PLACES_ZH)
+    + "|"
+    + "|".join(rf"(?<![A-Za-z]){re.escape(p)}(?![A-Za-z])" for p in OTHER_PLACES_EN),
+    re.IGNORECASE,
+)
+_JOINER = re.compile(r"\s*(?:和|与|及|、|跟|同|以及|,|，|&|and|or)\s*", re.IGNORECASE)
+_OTHERS = re.compile(
+    r"(?:其他|其它|其余|别的|剩下的?|另外的?)(?:几个)?区(?!域)|\b(?:the\s+)?(?:other|remaining)\s+(?:\w+\s+)?districts\b|\bthe others\b",
+    re.IGNORECASE,
+)
+_ALL = re.compile(r"(?:所有|全部|各个?)的?区(?!域)|\b(?:all|each|every)\s+(?:the\s+)?(?:\w+\s+)?districts?\b", re.IGNORECASE)
+
+_ZH_LEAD = re.compile(r"^(?:那么?)(?![里儿个些家所项座])")
+_ZH_TAIL = re.compile(r"(?:的)?呢[\s？?。！!]*$")
+_EN_LEAD = re.compile(r"^(?:(?:and|but|so|ok(?:ay)?|then)[\s,]+)?(?:what|how)\s+about\b\s*|^and\b[\s,]*", re.IGNORECASE)
+_EN_TAIL = re.compile(r",?\s*\b(?:as well|too|instead)\s*[?.!]*$|\bthe same\b", re.IGNORECASE)
+_ZH_COMPARE = re.compile(r"(?:跟|和|与|同|较|比起|相较于?|对比).{0,14}?(?:相?比(?![例重率])|比较|对比|相较|区别|差别|差异|不同)|^比(?![例重率])")
+_EN_COMPARE = re.compile(
+    r"\bcompar(?:e|ed|es|ing|ison)\b|\bversus\b|\bvs\b|\b(?:more|less|fewer|higher|lower|larger|smaller|bigger)\s+than\b",
+    re.IGNORECASE,
+)
+_ZH_FILLER = re.compile(
+    r"什么时候|为什么|怎么样|有没有|是不是|是否|多少|怎么|怎样|如何|哪些|哪个|哪家|哪里|什么|的话|请问|情况|相比|比较|对比|相较"
+    r"|具体|详细|详情|进一步|另外|然后|还有|这个|这些|这家|这所|这项|这一|这座|这里|这儿|那个|那些|那家|那所|那项|那座|那里|那儿|它们|几个"
+    r"|[哪几谁吗呢吧啊呀么那的了还又也再请比跟和与同是有要它该此其]"
+)
+_EN_FILLER = frozenset(
+    "what which when where who whom whose why how many much about and but so ok okay then also the an in on for of at"
+    " to by with from is are was were be been does do did will would can could should has have had it its they them"
+    " their this that these those there same as well too instead compare compared comparison versus vs than more less"
+    " fewer higher lower larger smaller bigger district districts area please plan plans say says".split()
+)
+_ZH_QWORD = re.compile(r"多少|几|什么|哪|谁|吗|怎么|怎样|如何|是否|何时|为什么|多久|多大|有没有|是不是")
+_ZH_NO_DE = re.compile(r"^(?:有|是|要|将|会|能|在|对|如何|怎么|怎样|为什么|什么时候|何时|哪|多少|几|计划|打算|需要)")
+_EN_QSTART = re.compile(r"^(?:what|which|how|when|where|who|whom|whose|why|is|are|was|were|does|do|did|will|would|can|could|should|has|have)\b", re.IGNORECASE)
+_EN_LOWER_OK = re.compile(r"^(?:what|which|how|when|where|who|whom|whose|why|is|are|was|were|does|do|did|will|would|can|could|should|has|have|the|a|an)\b")
+
+# Pronouns. Chinese determiners are classified by the noun after them.
+_ZH_PRONOUN = re.compile(
+    r"(?P<det>这个|这些|这家|这所|这项|这一|这座|那个|那些|那家|那所|那项|那座|(?<!应)该|此次|本次|(?<![因由为如彼从])此(?![外前后]))"
+    r"|(?P<place>这里|这儿|那里|那儿)|(?P<it>它们|(?<!其)它|(?<![尤极及与])其(?![他它中余实次间]))"
+)
+_ZH_ORG_NOUN = re.compile(r"社区卫生服务中心|卫生服务中心|医疗机构|医院|中心|机构|单位|院|站|馆|学院|大学|集团|医联体|基地")
+_ZH_DISTRICT_NOUN = re.compile(r"(?:区|地区)(?!域)")
+_ZH_PLAN_NOUN = re.compile(r"规划|计划|方案|文件|政策")
+_EN_PRONOUN = re.compile(r"\b(?P<it>it|its|they|them|their)\b|\b(?P<det>this|that|these|those)\b(?:\s+(?P<next>[A-Za-z']+))?|\b(?P<place>there)\b", re.IGNORECASE)
+_EN_DUMMY_IT = re.compile(r"\s+(?:(?:is|was|'s)\s+)?(?:true|possible|necessary|likely|the case)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[？?，,;；。!！]|\b(?:and|while)\b", re.IGNORECASE)
+_EN_ORG_NOUNS = frozenset("hospital hospitals centre center centres centers clinic clinics station stations institution institutions facility facilities one place site building".split())
+_EN_NOT_DET = frozenset("the a an it they we he she its their there not year month week time".split())
+
+# Organisation names: a run of characters ending in an organisation word, cut at particles and verbs.
+_ZH_ORG = re.compile(r"社区卫生服务中心|卫生服务中心|卫生服务站|医学中心|医疗中心|中医医院|医院|分中心|中心|卫生院|护理院|中医馆|中医阁|学院|大学|研究所|研究院|集团|医联体|基地|分站|服务站")
+_ZH_CUT = re.compile(
+    r"的|是|在|将|把|由|与|及|等|了|以|年|即|并|建设|推进|推动|依托|成立|新建|迁建|开办|打造|建成|完成|启动|设置|加强|提升|支持"
+    r"|发挥|组建|创建|成为|作为|包括|其中|以及|通过|开展|实现|落实|完善|深化|优化|鼓励|引进|扩建|改建|筹建|负责|牵头|覆盖|位于|属于"
+)
+_ZH_COUNT = re.compile(r"^(?:[一二三四五六七八九十两几数多各每该本这那][家个所批座项名]|一批|各|全)+")
+_ZH_GENERIC = re.compile(
+    r"社区|区域性|区域|医疗|卫生|服务|综合|专科|公立|区级|市级|国家|区属|市属|特色|高质量|达标|定点|亚定点|后备|救治|康复|诊疗"
+    r"|急救|健康|护理|老年|中西医结合|中医|管理|质控|发热|智慧|基层|医学|紧密型|城市|重点|[一二三]级|新|分"
+)
+_EN_ORG = re.compile(r"\b(?:[A-Z][\w'’-]*\s+)+(?:Hospital|Centre|Center|Clinic|Station|Institute|University|College|Group)\b")
+_EN_GENERIC = frozenset(
+    "the a an in at by and of its this that community health healthcare service services medical regional district public"
+    " general traditional chinese medicine tcm national municipal primary specialist care nursing rehabilitation emergency"
+    " elderly geriatric new each".split()
+)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    district: District
+    style: str  # "full" 长宁区, "short" 长宁, "en" Changning, "en_district" Changning District
+
+
+def _mentions(text: str) -> list[_Mention]:
+    """Every district named in ``text``, and every place outside Shanghai as a pseudo-district
+    (no spellings) so that it is substituted like one; the answerer then says the corpus does
+    not cover it."""
+    out = []
+    for m in _MENTION.finditer(text):
+        if m.group("zh"):
+            d, style = district_by_name(m.group("zh")), "full" if m.group("qu") else "short"
+        else:
+            d, style = district_by_name(re.sub(r"\s+", " ", m.group("en"))), "en_district" if m.group("dist") else "en"
+        if d is not None:
+            out.append(_Mention(m.start(), m.end(), d, style))
+    for m in _PLACE.finditer(text):
+        name = m.group()
+        english = name if not name.isascii() or name[0].isupper() else name.title()
+        out.append(_Mention(m.start(), m.end(), District(name, name, english, ()), "en" if name.isascii() else "full"))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _districts_in(text: str) -> list[District]:
+    return list(dict.fromkeys(m.district for m in _mentions(text)))
+
+
+def _render(d: District, style: str) -> str:
+    if not d.spellings:  # a place outside Shanghai, kept as the user wrote it
+        return d.english if style.startswith("en") else d.name
+    return {"full": d.name, "short": d.short, "en": d.english}.get(style, f"{d.english} District")
+
+
+def _join(districts: Sequence[District], style: str) -> str:
+    names = [_render(d, style) for d in districts]
+    if len(names) <= 1:
+        return "".join(names)
+    if style.startswith("en"):
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return "、".join(names[:-1]) + "和" + names[-1]
+
+
+def _is_zh(text: str) -> bool:
+    return detect_language(text) != "en"
+
+
+def _content(text: str) -> tuple[str, list[str]]:
+    """The words that say what is asked: Chinese characters and English words left after
+    removing districts, other-district phrases, particles, pronouns and question words."""
+    rest = _ALL.sub(" ", _OTHERS.sub(" ", _PLACE.sub(" ", _MENTION.sub(" ", text))))
+    words = [w for w in re.findall(r"[a-z]+", rest.lower()) if len(w) >= 2 and w not in _EN_FILLER]
+    return "".join(re.findall(f"[{_CJK}]+", _ZH_FILLER.sub("", rest))), words
+
+
+def _has_topic(text: str, named: bool) -> bool:
+    zh, words = _content(text)
+    numbers = len(re.findall(r"\d+", _MENTION.sub(" ", text)))
+    return len(zh) + numbers >= (2 if named else 4) or len(words) + numbers >= (1 if named else 2)
+
+
+def _is_question(text: str) -> bool:
+    """Asks something: a question mark or a question word ("谢谢", "Thanks!" do not)."""
+    return bool(re.search(r"[？?]", text) or _ZH_QWORD.search(text) or _EN_QSTART.match(text))
+
+
+def _is_new_topic(text: str, topic: str) -> bool:
+    """Whether the follow-up asks about something the topic question does not mention."""
+    zh, words = _content(text)
+    if len(zh) >= 2 and any(zh[i : i + 2] not in topic for i in range(len(zh) - 1)):
+        return True
+    lowered = topic.lower()
+    return any(w.rstrip("s") not in lowered for w in words)
+
+
+def _pronouns(q: str) -> list[tuple[int, int, str, str]]:
+    """Anaphoric pronouns as (start, end, kind, text); kind: entity, place, district, plan, topic.
+    A pronoun after an earlier clause with its own topic refers inside the question: skipped."""
+    found: list[tuple[int, int, str, str]] = []
+    for m in _ZH_PRONOUN.finditer(q):
+        end, after = m.end(), q[m.end() :]
+        if m.group("det"):
+            org, dist = _ZH_ORG_NOUN.match(after), _ZH_DISTRICT_NOUN.match(after)
+            if org:
+                kind, end = "entity", end + org.end()
+            elif dist:
+                kind, end = "district", end + dist.end()
+            elif _ZH_PLAN_NOUN.match(after) and m.group("det") not in ("这些", "那些"):
+                kind = "plan"  # 该规划 → 长宁区规划
+            else:
+                kind = "entity" if m.group("det")[-1] in "家所" else "topic"
+        else:
+            kind = "place" if m.group("place") else "entity"
+        found.append((m.start(), end, kind, m.group()))
+    for m in _EN_PRONOUN.finditer(q):
+        word, nxt = m.group().split()[0].lower(), (m.group("next") or "").lower()
+        if m.group("it"):
+            if word == "it" and _EN_DUMMY_IT.match(q, m.end()):
+                continue
+            found.append((m.start(), m.end(), "entity", word))
+        elif m.group("place"):
+            if not re.match(r"\s+(?:is|are|was|were|be|been|will|'s|'re)\b", q[m.end() :]) and not re.search(
+                r"\b(?:is|are|was|were)\s+$", q[: m.start()], re.IGNORECASE
+            ):
+                found.append((m.start(), m.end(), "place", word))
+        elif nxt in _EN_ORG_NOUNS:
+            found.append((m.start(), m.end(), "entity", word))
+        elif nxt in ("district", "districts", "area"):
+            found.append((m.start(), m.end(), "district", word))
+        elif nxt in ("plan", "document", "policy") and word in ("this", "that"):
+            found.append((m.start(), m.start() + len(word), "plan", word))
+        elif word == "that" and _has_topic(q, named=False):
+            continue  # "does the plan say that …": a conjunction, not a pronoun
+        elif nxt not in _EN_NOT_DET and not (m.group("next") or "a")[0].isupper():  # "… that Songjiang plans"
+            found.append((m.start(), m.start() + len(word), "topic", word))
+    return sorted(f for f in found if not _refers_inside(q[: f[0]]))
+
+
+def _refers_inside(before: str) -> bool:
+    """Whether an earlier clause of the question states a topic a pronoun can point back to."""
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    return bool(breaks) and _has_topic(before[: breaks[-1].start()], named=False)
+
+
+def _entities(text: str) -> list[str]:
+    """Organisation names in ``text`` (Chinese and English), in order of appearance."""
+    found: list[tuple[int, str]] = []
+    for run in re.finditer(f"[{_CJK}]+", text):
+        s, floor = run.group(), 0
+        for m in _ZH_ORG.finditer(s):
+            cuts = [c.end() for c in _ZH_CUT.finditer(s, floor, m.start())]
+            name = _ZH_COUNT.sub("", s[max([floor, *cuts]) : m.end()])
+            floor = m.end()
+            stem = name[: len(name) - len(m.group())]
+            if 3 <= len(name) <= 20 and _ZH_GENERIC.sub("", stem):
+                found.append((run.start() + m.end() - len(name), name))
+    for m in _EN_ORG.finditer(text):
+        words = m.group().split()
+        while words and words[0].lower() in ("the", "a", "an", "in", "at", "by", "and", "its", "this", "that"):
+            words.pop(0)
+        if any(w.lower() not in _EN_GENERIC for w in words[:-1]):
+            found.append((m.end() - len(" ".join(words)), " ".join(words)))
+    return [name for _, name in sorted(found)]
+
+
+def _entity(answer: str, topic: str) -> str | None:
+    in_answer = _entities(answer)
+    ranked = [e for e in in_answer if e not in topic] + in_answer + _entities(topic)
+    return ranked[0] if ranked else None
+
+
+def _prefix(text: str, districts: Sequence[District], zh: bool, de: bool) -> str:
+    """``text`` with ``districts`` in front: "长宁区的…" / "长宁区…" / "In Changning, …"."""
+    if not districts:
+        return text
+    if zh:
+        return _join(districts, "full") + ("的" if de and not _ZH_NO_DE.match(text) else "") + text
+    head = text.split(" ", 1)[0]
+    return f"In {_join(districts, 'en')}, " + (text[0].lower() + text[1:] if _EN_LOWER_OK.match(head.lower()) else text)
+
+
+def _substitute(topic: str, targets: Sequence[District]) -> str:
+    """The topic question with its districts replaced, as written, by ``targets``."""
+    mentions = _mentions(topic)
+    if not mentions:
+        return _prefix(topic, targets, _is_zh(topic), de=False)
+    old = _districts_in(topic)
+    pieces: list[tuple[int, int, str]] = []
+    if len(old) == len(targets):
+        mapping = dict(zip(old, targets, strict=True))
+        pieces = [(m.start, m.end, _render(mapping[m.district], m.style)) for m in mentions]
+    else:
+        group = [mentions[0]]
+        for m in [*mentions[1:], None]:
+            if m is not None and _JOINER.fullmatch(topic[group[-1].end : m.start]):
+                group.append(m)
+                continue
+            pieces.append((group[0].start, group[-1].end, _join(targets, group[0].style)))
+            group = [m] if m is not None else []
+    for start, end, text in reversed(pieces):
+        topic = topic[:start] + text + topic[end:]
+    return topic
+
+
+def _ask(rest: str, zh: bool, quantity: bool) -> str:
+    """A bare follow-up topic ("床位数", "the bed count") as a question."""
+    rest = rest.strip(" ，,、的?？。.!！")
+    if not rest:
+        return ""
+    if zh:
+        if _ZH_QWORD.search(rest):
+            return rest + "？"
+        if quantity:
+            return rest + ("是多少" if rest[-1] in "数率量比值额积标" else "有多少") + "？"
+        return f"规划对{rest}有什么安排？"
+    if _EN_QSTART.match(rest):
+        return rest[0].upper() + rest[1:] + "?"
+    if not quantity:
+        return f"What does the plan say about {rest}?"
+    last = rest.split()[-1].lower()
+    if last.endswith("s") and not last.endswith(("ss", "us", "is")):
+        return "How many " + re.sub(r"^the\s+", "", rest, flags=re.IGNORECASE) + "?"
+    return f"What is {rest}?"
+
+
+def _new_topic(q: str, targets: Sequence[District], topic: str, compare: bool, known: Sequence[str]) -> str:
+    """Rule 4: the follow-up's own topic, without its markers, about ``targets``."""
+    zh = _is_zh(q)
+    rest = _EN_TAIL.sub("", _ZH_TAIL.sub("", _EN_LEAD.sub("", _ZH_LEAD.sub("", q)))).strip()
+    rest = _ALL.sub("", _OTHERS.sub("", rest))
+    if compare:
+        rest = re.sub(
+            r"(?:跟|和|与|同|比起|相较于?|对比|\b(?:compared?\s+(?:with|to)|versus|vs\.?|than|in|for|with)\s+)?"
+            rf"(?:{_ANY_DISTRICT})(?:\s*(?:和|与|及|、|,|and)\s*(?:{_ANY_DISTRICT}))*(?:相?比(?![例重率])较?|对比|相较)?",
+            "",
+            rest,
+            flags=re.IGNORECASE,
+        )
+    quantity = analyze(topic, known).asks_quantity or analyze(rest, known).asks_quantity
+    question = _ask(rest, zh, quantity)
+    if not question:
+        return _substitute(topic, targets)
+    return question if _mentions(question) else _prefix(question, targets, zh, de=True)
+
+
+def _followed_by(topic: str, q: str) -> str:
+    """Rule 5: the topic question, then the follow-up."""
+    if _is_zh(topic):
+        return topic.rstrip("。") + ("" if topic.endswith(("？", "?")) else "？") + q
+    return topic.rstrip(".") + ("" if topic.endswith("?") else "?") + " " + q
+
+
+def _resolve_one(q: str, topic: str, answer: str, known: Sequence[District]) -> str | None:
+    own, topic_districts = _districts_in(q), _districts_in(topic)
+    compare = bool(_ZH_COMPARE.search(q) or _EN_COMPARE.search(q))
+    scoped = own or analyze(q, [d.name for d in known]).is_across
+    if detect_language(q) == "other" or (scoped and not compare and _has_topic(q, named=False)):
+        return None  # a language we cannot read, or its own districts and a full topic: standalone
+    others = [d for d in known if d not in topic_districts] if _OTHERS.search(q) else []
+    named = own + others + (list(known) if _ALL.search(q) else [])
+    pronouns = _pronouns(q)
+    cjk = len(re.findall(f"[{_CJK}]", q))
+    ellipsis = bool(
+        _ZH_LEAD.search(q) or "的呢" in q or (_ZH_TAIL.search(q) and cjk <= 15) or _EN_LEAD.search(q) or _EN_TAIL.search(q)
+    )
+    if not (ellipsis or pronouns) and (_has_topic(q, bool(named)) or not (named or _is_question(q))):
+        return None
+    names = [d.name for d in known]
+    if named:
+        targets = list(dict.fromkeys([*topic_districts, *named] if compare else named))
+        if not pronouns and _is_new_topic(q, topic):
+            return _new_topic(q, targets, topic, compare, names)
+        return _substitute(topic, targets)
+    if pronouns:
+        entity, zh = _entity(answer, topic), _is_zh(q)
+        text = q
+        for start, end, kind, word in reversed(pronouns):
+            if kind in ("entity", "place") and entity:
+                possessive = word in ("其", "its", "their")
+                sub = entity + ("的" if word == "其" else "'s" if possessive else "")
+            elif kind in ("district", "place") and topic_districts:
+                sub = _join(topic_districts, "full" if zh else "en")
+            elif kind == "plan" and topic_districts:
+                sub = _join(topic_districts, "full") if zh else "the " + _join(topic_districts, "en")
+            else:
+                return _followed_by(topic, q)
+            text = text[:start] + sub + text[end:]
+        return text if _mentions(text) else _prefix(text, topic_districts, zh, de=True)
+    if _is_new_topic(q, topic):
+        return _new_topic(q, topic_districts, topic, False, names)
+    return _followed_by(topic, q)
+
+
+def resolve(question: str, history: Sequence[Turn], known_districts: Sequence[str]) -> str | None:
+    """The standalone form of ``question`` asked after ``history``, or None when it already
+    stands alone (the caller then uses it unchanged). See the module docstring for the rules."""
+    if not isinstance(question, str):
+        raise TypeError(f"question must be a string, got {type(question).__name__}")
+    if isinstance(known_districts, str):
+        raise TypeError("known_districts must be a sequence of district names, not one string")
+    known = []
+    for name in known_districts:
+        d = district_by_name(name) if isinstance(name, str) else None
+        if d is None:
+            raise ValueError(f"known_districts: {name!r} is not a Shanghai district (expected e.g. 闵行区 or Minhang)")
+        known.append(d)
+    topic: str | None = None
+    answer = ""
+    for i, turn in enumerate(history):
+        if not isinstance(turn, Turn):
+            raise TypeError(f"history[{i}] is a {type(turn).__name__}, not a Turn; convert with turns_from()")
+        text = re.sub(r"\s+", " ", turn.content).strip()
+        if turn.role == "assistant":
+            answer = text
+        elif turn.role == "user" and text:
+            topic = (_resolve_one(text, topic, answer, known) if topic else None) or text
+            answer = ""
+    q = re.sub(r"\s+", " ", question).strip()
+    if not q or topic is None:
+        return None
+    resolved = _resolve_one(q, topic, answer, known)
+    return None if resolved == q else resolved

@@ -1,0 +1,123 @@
+"""Whether the evidence found states what the question asks: the one place that decides.
+
+Every answer passes through ``Judge``. First the vetoes, where exactness is the point: a
+language PolicyQA does not read, a place no indexed document covers, an English topic the
+glossary cannot put into Chinese, no evidence at all. Then one calibrated decision: a
+logistic model over a few features of the chosen evidence (coverage of the question's
+words with the plans' synonyms, coverage of its most specific words, the share of its
+words the plans never use in any form, dense similarity). The coefficients are fitted on
+the tune half of the blind question rounds by ``eval/calibrate_judge.py`` and committed
+beside it in ``qa/judge_model.json``; nothing is keyed to a question.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Literal
+
+from qa.analysis import QuestionAnalysis
+from qa.evidence import Evidence
+from qa.lexicon import Lexicon
+from qa.selection import anchor_terms, evidence_text
+from qa.terms import Term, coverage, names_a_topic, unmapped_english_words
+
+Reason = Literal["answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated"]
+REASONS: tuple[Reason, ...] = ("answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated")
+FEATURES: tuple[str, ...] = (
+    "coverage", "sentence_coverage", "anchor_coverage", "unseen_share", "dense", "number_missing", "english", "per_district",
+)
+MODEL_FILE = "judge_model.json"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision on one question (or one district of it), with its score and reason."""
+
+    answerable: bool
+    score: float
+    reason: Reason
+    features: Mapping[str, float] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class JudgeModel:
+    """A logistic model: P(answerable) = sigmoid(intercept + sum(weight * feature))."""
+
+    intercept: float
+    weights: Mapping[str, float]
+    threshold: float = 0.5
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        z = self.intercept + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    @classmethod
+    def load(cls) -> JudgeModel:
+        data = json.loads(resources.files("qa").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+        return cls(float(data["intercept"]), {k: float(v) for k, v in data["weights"].items()}, float(data["threshold"]))
+
+
+def evidence_features(
+    terms: Sequence[Term],
+    weights: Mapping[str, float],
+    chosen: Sequence[Evidence],
+    lexicon: Lexicon,
+    *,
+    english: bool,
+    per_district: bool,
+    asks_number: bool = False,
+) -> dict[str, float]:
+    """What the judge looks at, for one set of chosen evidence: coverage with headings and
+    title (``coverage``) and of the sentences alone (``sentence_coverage``), and whether a
+    question asking a figure got evidence without any (``number_missing``)."""
+    text = evidence_text(chosen)
+    sentences = " ".join(e.unit.text for e in chosen)
+    known = [t for t in terms if t.soft or lexicon.known(t.text) or any(lexicon(f) for f in t.forms())]
+    hard = [t for t in terms if not t.soft]
+    unseen = [t for t in hard if t not in known]
+    anchors = anchor_terms(known, weights)
+    return {
+        "coverage": coverage(known, weights, text) if known else 0.0,
+        "sentence_coverage": coverage(known, weights, sentences) if known else 0.0,
+        "anchor_coverage": coverage(anchors, weights, sentences) if anchors else 0.0,
+        "unseen_share": len(unseen) / len(hard) if hard else 0.0,
+        "dense": max((e.dense for e in chosen), default=0.0),
+        "number_missing": 1.0 if asks_number and not any(ch.isdigit() for ch in sentences) else 0.0,
+        "english": 1.0 if english else 0.0,
+        "per_district": 1.0 if per_district else 0.0,
+    }
+
+
+class Judge:
+    """Vetoes, then the calibrated model; every refusal carries a reason from ``REASONS``."""
+
+    def __init__(self, model: JudgeModel | None = None) -> None:
+        self.model = model or JudgeModel.load()
+
+    @staticmethod
+    def veto(analysis: QuestionAnalysis, outside_places: Sequence[str], terms: Sequence[Term]) -> Verdict | None:
+        """A refusal that needs no evidence, or None."""
+        if analysis.lang == "other":
+            return Verdict(False, 0.0, "language")
+        if outside_places and not analysis.districts:
+            return Verdict(False, 0.0, "outside_place")
+        if (
+            analysis.lang == "en"
+            and not any(names_a_topic(t) for t in terms)
+            and bool(unmapped_english_words(analysis.question))
+        ):
+            # Nothing in it names a topic the glossary knows ("the exchange rate of the euro").
+            return Verdict(False, 0.0, "unknown_topic")
+        return None
+
+    def judge(self, features: Mapping[str, float] | None) -> Verdict:
+        """The calibrated decision on the features of the chosen evidence (None: none found)."""
+        if features is None:
+            return Verdict(False, 0.0, "no_evidence")
+        p = self.model.probability(features)
+        answerable = p >= self.model.threshold
+        return Verdict(answerable, p, "answered" if answerable else "not_stated", dict(features))

