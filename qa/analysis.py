@@ -165,7 +165,8 @@ def analyze(question: str, known_districts: Sequence[str]) -> QuestionAnalysis:
         outside_places=tuple(dict.fromkeys(outside)),
         years=years,
         numbers=numbers,
-        asks_quantity=bool(_QUANTITY_ZH.search(text) or _QUANTITY_EN.search(text)),
+        # "哪几个区" asks which districts, not how many of something.
+        asks_quantity=bool(_QUANTITY_ZH.search(_ACROSS_ZH.sub("", text)) or _QUANTITY_EN.search(text)),
         asks_table=bool(_TABLE_ZH.search(text) or _TABLE_EN.search(text)),
         asks_entity=bool(_ENTITY.search(text)),
     )

@@ -17,6 +17,7 @@ from ingest.districts import SHANGHAI_DISTRICTS
 from ingest.types import Citation, Passage, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis, district_english, refers_back, sub_questions
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
+from qa.comparison import Conclusion, comparison_clause, independent_parts
 from qa.evidence import Evidence, SentenceLookup, bridge_entities, collect_candidates, score_candidates
 from qa.judge import Judge, Verdict, evidence_features
 from qa.lexicon import Lexicon
@@ -128,17 +129,50 @@ class ExtractiveAnswerer:
             return self._refuse(analysis, chunk_hits, k, veto)
         if plan.mode == "per_district":
             return self._answer_per_district(analysis, plan, terms, ranked, chunk_hits, k)
+        parts = independent_parts(analysis, self.index.districts)
+        if parts:
+            return self._answer_parts(analysis, parts, user_districts, chunk_hits, k)
         claims = self._select(ranked, terms, weights)
         if claims and uncovered_terms(terms, claims):
             claims = self._second_hop(analysis, plan, terms, weights, claims, candidates, qvec)
         if claims:
             claims = self._follow_references(analysis, plan, claims, qvec)
-        verdict = self._judge(analysis, terms, weights, claims, per_district=False)
+        verdict = self._judge(analysis, terms, weights, claims, ranked, per_district=False)
         judged = ((None, verdict, tuple(claims)),)
         if not verdict.answerable:
             return self._refuse(analysis, chunk_hits, k, verdict, judged)
         groups = [(None if not analysis.districts else claims[0].district, [Claim(e.unit, e.district) for e in claims])]
         return self._compose(analysis, terms, groups, claims, chunk_hits, k, verdicts=judged)
+
+    def _answer_parts(
+        self,
+        analysis: QuestionAnalysis,
+        parts: Sequence[QuestionAnalysis],
+        user_districts: Sequence[str] | None,
+        chunk_hits: Sequence[ScoredChunk],
+        k: int,
+    ) -> Draft:
+        """A question asking several separate things: each part is answered (or not) on its
+        own, and the answer says which parts the documents leave open (a partial answer)."""
+        drafts = [self.answer(part, user_districts, k) for part in parts]
+        answered = [(p, d) for p, d in zip(parts, drafts, strict=True) if not d.refused]
+        verdicts = tuple(v for d in drafts for v in d.verdicts)
+        if not answered:
+            best = max((v for _, v, _ in verdicts), key=lambda v: v.score, default=Verdict(False, 0.0, "no_evidence"))
+            return self._refuse(analysis, chunk_hits, k, best, verdicts)
+        chosen = list(dict.fromkeys(e for _, d in answered for e in d.evidence))
+        open_parts = [p.question for p, d in zip(parts, drafts, strict=True) if d.refused]
+        tail = ""
+        if open_parts:
+            tail = (
+                "".join(f"The documents do not say: {q.rstrip('?？')}? " for q in open_parts).strip()
+                if analysis.lang == "en"
+                else "".join(f"文件中未提及：{q.rstrip('?？')}。" for q in open_parts)
+            )
+        groups = [(None if not analysis.districts else chosen[0].district, [Claim(e.unit, e.district) for e in chosen])]
+        terms = [t for p, _ in answered for t in self._terms_to_cover(p)]
+        notes = tuple(f"unanswered part: {q}" for q in open_parts)
+        return self._compose(analysis, terms, groups, chosen, chunk_hits, k, tail=tail, notes=notes, verdicts=verdicts)
 
     def _search_query(self, analysis: QuestionAnalysis, terms: Sequence[Term]) -> str:
         """The question, plus (for English) its Chinese terms and the plans' other words for
@@ -157,6 +191,7 @@ class ExtractiveAnswerer:
         terms: Sequence[Term],
         weights: dict[str, float],
         chosen: Sequence[Evidence],
+        pool: Sequence[Evidence],
         *,
         per_district: bool,
     ) -> Verdict:
@@ -170,6 +205,7 @@ class ExtractiveAnswerer:
             english=analysis.lang == "en",
             per_district=per_district,
             asks_number=analysis.asks_quantity or analysis.asks_table,
+            pool=pool,
         )
         return self.judge.judge(features)
 
@@ -261,7 +297,8 @@ class ExtractiveAnswerer:
         weights = self._weights(terms)
         per = select_per_district(ranked, terms, weights, plan.districts, self.config)
         judged = tuple(
-            (d, self._judge(analysis, terms, weights, per[d], per_district=True), tuple(per[d])) for d in plan.districts
+            (d, self._judge(analysis, terms, weights, per[d], ranked, per_district=True), tuple(per[d]))
+            for d in plan.districts
         )
         answered = [d for d, verdict, _ in judged if verdict.answerable]
         silent = [d for d in plan.districts if d not in answered]
@@ -279,7 +316,10 @@ class ExtractiveAnswerer:
         elif silent:
             names = "、".join(silent) if analysis.lang == "zh" else ", ".join(district_english(d) for d in silent)
             tail = f"{names}的文件未提及。" if analysis.lang == "zh" else f"The {names} plan does not say."
-        return self._compose(analysis, terms, groups, chosen, chunk_hits, k, lead, tail, tuple(notes), judged)
+        conclude = None
+        if analysis.is_comparison and len(answered) >= 2:
+            conclude = comparison_clause(analysis, terms, weights, [(d, per[d]) for d in answered[:2]])
+        return self._compose(analysis, terms, groups, chosen, chunk_hits, k, lead, tail, tuple(notes), judged, conclude)
 
     def _compose(
         self,
@@ -293,13 +333,19 @@ class ExtractiveAnswerer:
         tail: str = "",
         notes: tuple[str, ...] = (),
         verdicts: tuple[tuple[str | None, Verdict, tuple[Evidence, ...]], ...] = (),
+        conclude: Conclusion | None = None,
     ) -> Draft:
         cites = CitationList(self.index.documents)
         want_number = analysis.asks_quantity or analysis.asks_table
         texts = {c.unit: unit_focus(c.unit, terms, analysis.numbers, want_number) for _, cs in groups for c in cs}
         groups, texts = merge_adjacent(groups, texts, self.index.documents)
         compose = compose_en if analysis.lang == "en" else compose_zh
-        text = compose(groups, texts, cites, lead, tail)
+        text = compose(groups, texts, cites, lead, "")
+        if conclude is not None:  # a computed comparison, citing the figures it compares
+            verdict_text = conclude(cites)
+            if verdict_text:
+                text = f"{text}{'' if analysis.lang == 'zh' else ' '}{verdict_text}"
+        text = f"{text}{'' if analysis.lang == 'zh' else ' '}{tail}".strip() if tail else text
         passages = self._passages([e.unit for e in chosen], chunk_hits, k)
         return Draft(text, False, tuple(cites.citations), passages, notes, tuple(chosen), verdicts)
 

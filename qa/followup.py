@@ -38,10 +38,11 @@ it, so chains work. Pure text rules, in order (no model; markers are grammar, no
    becomes a question: 是多少/有多少 or "what is"/"how many" when the topic or the phrase
    asks a figure, else 规划对…有什么安排 / "what does the plan say about …".
 5. Anything else ("具体呢？", "Why?"): the topic question followed by the follow-up.
+0. Before all: a follow-up that only names a year ("到2030年呢？", "And in 2024?") is the topic
+   question with its year replaced (or the year put in front when it names none).
 
 Limits: word order is not parsed, so a rewrite can read awkwardly; organisation names are
-cut at common verbs and particles and may come out too long or too short; year switches
-("那2024年呢") and "similar" follow-ups ("哪些区也有类似目标？") are not recognised as such;
+cut at common verbs and particles and may come out too long or too short; "similar" follow-ups ("哪些区也有类似目标？") are not recognised as such;
 a bare topic without a question mark ("床位数") is not a question and is left alone.
 """
 
@@ -161,11 +162,12 @@ _ZH_ORG = re.compile(r"社区卫生服务中心|卫生服务中心|卫生服务�
 _ZH_CUT = re.compile(
     r"的|是|在|将|把|由|与|及|等|了|以|年|即|并|建设|推进|推动|依托|成立|新建|迁建|开办|打造|建成|完成|启动|设置|加强|提升|支持"
     r"|发挥|组建|创建|成为|作为|包括|其中|以及|通过|开展|实现|落实|完善|深化|优化|鼓励|引进|扩建|改建|筹建|负责|牵头|覆盖|位于|属于"
+    r"|为|拓展|做好|扩容|争创|建立|健全|培育|加快|推广|探索|构建|形成|强化|聚焦|围绕|对接|联合|带动|辐射|下沉|迁至|迁入|搬迁"
 )
-_ZH_COUNT = re.compile(r"^(?:[一二三四五六七八九十两几数多各每该本这那][家个所批座项名]|一批|各|全)+")
+_ZH_COUNT = re.compile(r"^(?:[一二三四五六七八九十两几数多各每该本这那][家个所批座项名]|一批|各)+")
 _ZH_GENERIC = re.compile(
     r"社区|区域性|区域|医疗|卫生|服务|综合|专科|公立|区级|市级|国家|区属|市属|特色|高质量|达标|定点|亚定点|后备|救治|康复|诊疗"
-    r"|急救|健康|护理|老年|中西医结合|中医|管理|质控|发热|智慧|基层|医学|紧密型|城市|重点|[一二三]级|新|分"
+    r"|急救|健康|护理|老年|中西医结合|中医|管理|质控|发热|智慧|基层|医学|紧密型|城市|重点|[一二三]级|新|分|上海市?|市"
 )
 _EN_ORG = re.compile(r"\b(?:[A-Z][\w'’-]*\s+)+(?:Hospital|Centre|Center|Clinic|Station|Institute|University|College|Group)\b")
 _EN_GENERIC = frozenset(
@@ -307,9 +309,12 @@ def _entities(text: str) -> list[str]:
     found: list[tuple[int, str]] = []
     for run in re.finditer(f"[{_CJK}]+", text):
         s, floor = run.group(), 0
+        after_digit = run.start() > 0 and text[run.start() - 1].isdigit()  # "5家…": 家 counts
         for m in _ZH_ORG.finditer(s):
             cuts = [c.end() for c in _ZH_CUT.finditer(s, floor, m.start())]
-            name = _ZH_COUNT.sub("", s[max([floor, *cuts]) : m.end()])
+            begin = max([floor, *cuts])
+            begin += int(begin == 0 and after_digit and s[0] in "家个所批座项名")
+            name = _ZH_COUNT.sub("", s[begin : m.end()])
             floor = m.end()
             stem = name[: len(name) - len(m.group())]
             if 3 <= len(name) <= 20 and _ZH_GENERIC.sub("", stem):
@@ -410,7 +415,28 @@ def _followed_by(topic: str, q: str) -> str:
     return topic.rstrip(".") + ("" if topic.endswith("?") else "?") + " " + q
 
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_YEAR_ONLY = re.compile(
+    r"^\s*(?:那么?|还有|and|what about|how about)?\s*(?:到|在|至|by|in|for)?\s*((?:19|20)\d{2})\s*(?:年)?\s*(?:的|呢|呐|ne)*\s*[？?。.]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def _year_switch(q: str, topic: str) -> str | None:
+    """"到2030年呢？" / "And in 2024?": the topic question about another year."""
+    m = _YEAR_ONLY.match(q)
+    if not m:
+        return None
+    year = m.group(1)
+    if _YEAR.search(topic):
+        return _YEAR.sub(year, topic)
+    return f"到{year}年，{topic}" if _is_zh(topic) else f"By {year}, {topic}"
+
+
 def _resolve_one(q: str, topic: str, answer: str, known: Sequence[District]) -> str | None:
+    switched = _year_switch(q, topic)
+    if switched:
+        return switched
     own, topic_districts = _districts_in(q), _districts_in(topic)
     compare = bool(_ZH_COMPARE.search(q) or _EN_COMPARE.search(q))
     scoped = own or analyze(q, [d.name for d in known]).is_across

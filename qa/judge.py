@@ -5,7 +5,7 @@ language PolicyQA does not read, a place no indexed document covers, an English 
 glossary cannot put into Chinese, no evidence at all. Then one calibrated decision: a
 logistic model over a few features of the chosen evidence (coverage of the question's
 words with the plans' synonyms, coverage of its most specific words, the share of its
-words the plans never use in any form, dense similarity). The coefficients are fitted on
+words the plans never use in any form, the margin of its dense similarity over the other candidates). The coefficients are fitted on
 the tune half of the blind question rounds by ``eval/calibrate_judge.py`` and committed
 beside it in ``qa/judge_model.json``; nothing is keyed to a question.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,14 +22,15 @@ from typing import Literal
 
 from qa.analysis import QuestionAnalysis
 from qa.evidence import Evidence
+from qa.figures import parse_figures
 from qa.lexicon import Lexicon
 from qa.selection import anchor_terms, evidence_text
-from qa.terms import Term, coverage, names_a_topic, unmapped_english_words
+from qa.terms import Term, coverage, names_a_topic, term_match, topicality, unmapped_english_words
 
 Reason = Literal["answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated"]
 REASONS: tuple[Reason, ...] = ("answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated")
 FEATURES: tuple[str, ...] = (
-    "coverage", "sentence_coverage", "anchor_coverage", "unseen_share", "dense", "number_missing", "english", "per_district",
+    "coverage", "sentence_coverage", "anchor_coverage", "worst_missing", "unseen_share", "dense_margin", "number_missing", "english", "per_district",
 )
 MODEL_FILE = "judge_model.json"
 
@@ -70,6 +72,7 @@ def evidence_features(
     english: bool,
     per_district: bool,
     asks_number: bool = False,
+    pool: Sequence[Evidence] = (),
 ) -> dict[str, float]:
     """What the judge looks at, for one set of chosen evidence: coverage with headings and
     title (``coverage``) and of the sentences alone (``sentence_coverage``), and whether a
@@ -80,16 +83,37 @@ def evidence_features(
     hard = [t for t in terms if not t.soft]
     unseen = [t for t in hard if t not in known]
     anchors = anchor_terms(known, weights)
+    top = max((weights.get(t.text, 0.0) for t in known if not t.soft), default=0.0)
+    # The most specific word the evidence leaves out: one missing key word (心理健康 in
+    # 心理健康素养) can make evidence about a neighbouring topic look complete.
+    worst = max(
+        (weights.get(t.text, 0.0) / top * (1.0 - term_match(t, text)) for t in known if not t.soft and top > 0),
+        default=0.0,
+    )
     return {
         "coverage": coverage(known, weights, text) if known else 0.0,
         "sentence_coverage": coverage(known, weights, sentences) if known else 0.0,
-        "anchor_coverage": coverage(anchors, weights, sentences) if anchors else 0.0,
-        "unseen_share": len(unseen) / len(hard) if hard else 0.0,
-        "dense": max((e.dense for e in chosen), default=0.0),
-        "number_missing": 1.0 if asks_number and not any(ch.isdigit() for ch in sentences) else 0.0,
+        "anchor_coverage": coverage(anchors, weights, text) if anchors else 0.0,
+        "worst_missing": worst,
+        # Weighted by how topical each word is: 不太好 or 问下 unseen says little, 火星 a lot.
+        "unseen_share": sum(map(topicality, (t.text for t in unseen))) / sum(map(topicality, (t.text for t in hard)))
+        if hard
+        else 0.0,
+        # How far the evidence stands out from what else was retrieved, in dense similarity:
+        # raw cosines shift with the question's length and wording, the margin much less.
+        "dense_margin": max((e.dense for e in chosen), default=0.0) - _mean_dense(pool[:20]),
+        "number_missing": 1.0 if asks_number and not (parse_figures(sentences) or _WHOLE.search(sentences)) else 0.0,
         "english": 1.0 if english else 0.0,
         "per_district": 1.0 if per_district else 0.0,
     }
+
+
+# Words that state a quantity without a digit: "全覆盖设置社区中医馆" answers "how many".
+_WHOLE = re.compile(r"全覆盖|全部|所有|每个|每家|每所|各个|全区|应签尽签|100%")
+
+
+def _mean_dense(pool: Sequence[Evidence]) -> float:
+    return sum(e.dense for e in pool) / len(pool) if pool else 0.0
 
 
 class Judge:

@@ -60,8 +60,8 @@ class Lexicon:
         return self(word)
 
     def known(self, word: str) -> bool:
-        """Whether the plans use the word or any variant of it."""
-        return self(word) or bool(self.variants(word))
+        """Whether the plans use the word (even once) or any variant of it."""
+        return self.count(word) >= 1 or bool(self.variants(word))
 
     def _variants(self, word: str) -> tuple[Variant, ...]:
         if len(word) < 2 or not _CJK.match(word):
@@ -70,9 +70,9 @@ class Lexicon:
         for form in thesaurus.synonyms(word):
             if len(form) >= 2 and form not in word and self(form):
                 found.setdefault(form, SYNONYM_CREDIT)
+        for form in self._spelled_out(word):
+            found.setdefault(form, SPELLED_OUT_CREDIT)
         if not self(word):
-            for form in self._spelled_out(word):
-                found.setdefault(form, SPELLED_OUT_CREDIT)
             if not found:
                 for form in thesaurus.related(word):
                     if len(form) >= 2 and form not in word and self(form):

@@ -26,12 +26,17 @@ def refusal_text(analysis: QuestionAnalysis, covered: Sequence[str], reason: str
                 f"{REFUSAL_EN} this: nothing in these health plans matches “{words}”, "
                 "and the closest passages are listed below as related reading."
             )
+        if analysis.districts:
+            names = ", ".join(district_english(d) for d in analysis.districts)
+            return f"{REFUSAL_EN} this: the {names} plan states nothing on it, and the closest passages are listed below."
         return f"{REFUSAL_EN} this, the closest passages are listed below as related reading."
     if reason == "outside_place":
         places = "、".join(analysis.outside_places)
         return f"{REFUSAL_ZH}：现有文件只包括{'、'.join(covered)}的规划，不涉及{places}。"
     if reason == "language":
         return f"{REFUSAL_ZH}：PolicyQA 只回答中文或英文问题。"
+    if analysis.districts:
+        return f"{REFUSAL_ZH}：{'、'.join(analysis.districts)}的文件没有这方面的内容，下列相关段落仅供参考。"
     return f"{REFUSAL_ZH}该问题的相关内容，下列相关段落仅供参考。"
 
 

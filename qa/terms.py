@@ -24,7 +24,9 @@ QUESTION_WORDS: frozenset[str] = frozenset(
     怎么 怎样 如何 为何 为什么 谁 吗 呢 吧 呀 啊 么 的 了 着 过 是 有 在 和 与 及 以及 或 对 对于 将 把 被 会 能 可 可以
     要 想 给 让 由 从 向 到 于 其 该 这 那 这个 那个 这家 那家 之 也 还 都 就 又 并 而 等 个 项 家 区 地区 各区 各
     请问 请 一下 什么时候 哪一年 哪年 多少岁 多少项 多少台 多少个 多少名 几岁 年前 这项 这家 那家 该 分别 具体 相关 有关 方面 情况 内容 提出 提到 提 提了 有提到 打算 准备 计划 要求 规定 说 讲 谈
-    里 中 上 下 内 前 后 同时 以后 今后 目前 现在 一比 比一比 比较 对比 不同 有何 区别 差异 文件 规划 方案 """.split()
+    里 中 上 下 内 前 后 同时 以后 今后 目前 现在 一比 比一比 比较 对比 不同 有何 区别 差异 文件 规划 方案
+    更高 更低 更多 更少 更快 更慢 更大 更小 更长 更短 更好 高 低 多 少 快 慢 大 小 一样 一样吗 相同 不一样 相比 相较
+    差 差多少 相差 是否 有没有 超过 超出 低于 高于 多于 少于 谁定 谁家 哪边 还是 呢 吗 """.split()
 )
 # Generic words that count, but for less than the words that name the topic.
 SOFT_WORDS: frozenset[str] = frozenset(
@@ -61,6 +63,7 @@ def glossary() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 UNSEEN_WEIGHT = 0.5
+_PUNCTUATION = " ,.;:!?\"'“”‘’「」『』《》（）()【】[]、，。；：！？…—-·"
 # Characters that glue onto content words in jieba's output ("要建", "内要") without meaning.
 _GLUE = "要会将把被的了是在内中上里等"
 
@@ -114,7 +117,7 @@ def _chinese_terms(text: str, attested: Callable[[str], bool] | None = None) -> 
     text = _ACROSS_PHRASE.sub(" ", text)
     terms: list[Term] = []
     for token in merge_attested([t.strip() for t in jieba.lcut(text) if t.strip()], attested):
-        token = token.strip()
+        token = token.strip().strip(_PUNCTUATION)
         if len(token) == 2 and _CJK_RUN.match(token) and (token[0] in _GLUE or token[1] in _GLUE):
             token = token.strip(_GLUE)
         if not token or token in QUESTION_WORDS or token in _DISTRICT_WORDS:

@@ -51,6 +51,15 @@ def _groups() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     return {w: tuple(c) for w, c in codes.items()}, members
 
 
+@lru_cache(maxsize=1)
+def _categories() -> dict[str, tuple[str, ...]]:
+    """Category (first five code characters) -> the words of its synonym sets."""
+    found: dict[str, list[str]] = {}
+    for code, words in _groups()[1].items():
+        found.setdefault(code[:5], []).extend(words)
+    return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+
+
 @lru_cache(maxsize=8192)
 def synonyms(word: str) -> tuple[str, ...]:
     """Words in the same synonym set as ``word`` (大夫 -> 医生, 医师, 郎中, ...)."""
@@ -62,8 +71,8 @@ def synonyms(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=8192)
 def related(word: str) -> tuple[str, ...]:
     """Words in the same small category but another synonym set (宝宝 -> 婴儿, 新生儿)."""
-    codes, members = _groups()
     own = set(synonyms(word)) | {word}
-    prefixes = {code[:5] for code in codes.get(word, ())}
-    found = [w for code, ws in members.items() if code[:5] in prefixes for w in ws if w not in own]
+    categories = _categories()
+    prefixes = dict.fromkeys(code[:5] for code in _groups()[0].get(word, ()))
+    found = [w for prefix in prefixes for w in categories[prefix] if w not in own]
     return tuple(dict.fromkeys(found))

@@ -27,13 +27,20 @@ if TYPE_CHECKING:
 STREAM_PIECE_CHARS = 24
 
 
-def last_user_text(messages: list[ChatMessage]) -> str:
-    for message in reversed(messages):
-        if message.role != "user":
-            continue
-        if isinstance(message.content, list):  # content parts: keep the text ones
-            return "".join(str(p.get("text", "")) for p in message.content if p.get("type") == "text")
-        return message.content or ""
+def _text(message: ChatMessage) -> str:
+    if isinstance(message.content, list):  # content parts: keep the text ones
+        return "".join(str(p.get("text", "")) for p in message.content if p.get("type") == "text")
+    return message.content or ""
+
+
+def split_messages(messages: list[ChatMessage]) -> tuple[str, list[dict[str, str]]]:
+    """(the last user message, the user and assistant turns before it as history)."""
+    for i in range(len(messages) - 1, -1, -1):
+        if messages[i].role == "user":
+            history = [
+                {"role": m.role, "content": _text(m)} for m in messages[:i] if m.role in ("user", "assistant")
+            ]
+            return _text(messages[i]), history
     raise ApiError(400, "no_user_message", "messages must contain at least one message with role 'user'")
 
 
@@ -66,8 +73,8 @@ def chat_router(qa: PolicyQA, settings: ServerSettings) -> APIRouter:
     @router.post("/chat/completions", response_model=None)
     def chat_completions(body: ChatRequest) -> dict[str, Any] | StreamingResponse:
         """OpenAI-compatible chat completion (``stream: true`` for server-sent events)."""
-        question = last_user_text(body.messages)
-        answer = ask(qa, settings, question, top_k=body.top_k, districts=body.districts)
+        question, history = split_messages(body.messages)
+        answer = ask(qa, settings, question, top_k=body.top_k, districts=body.districts, history=history or None)
         content = message_text(answer)
         citations = [c.to_dict() for c in answer.citations]
         base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": body.model}
@@ -81,7 +88,7 @@ def chat_router(qa: PolicyQA, settings: ServerSettings) -> APIRouter:
                           "total_tokens": len(question) + len(content)},
                 "citations": citations,
                 "refused": answer.refused,
-            }
+            } | ({"standalone_question": answer.standalone_question} if answer.standalone_question else {})
 
         def events() -> Iterator[str]:
             chunk = base | {"object": "chat.completion.chunk"}

@@ -63,7 +63,10 @@ def api_router(qa: PolicyQA, settings: ServerSettings, jobs: JobStore) -> APIRou
     @router.post("/ask", response_model=AnswerOut, response_model_exclude_none=True, tags=["qa"])
     def post_ask(body: AskRequest) -> dict[str, Any]:
         """Answer one question with citations (the Answer object of CONTRACT.md)."""
-        answer = ask(qa, settings, body.question, top_k=body.top_k, districts=body.districts, id=body.id)
+        history = [t.model_dump() for t in body.history] if body.history else None
+        answer = ask(
+            qa, settings, body.question, top_k=body.top_k, districts=body.districts, id=body.id, history=history
+        )
         return answer.to_dict()
 
     @router.get("/documents", response_model=list[DocumentSummary], tags=["documents"])

@@ -7,6 +7,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 
+class Turn(BaseModel):
+    """One earlier turn of a conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant", "system"]
+    content: StrictStr
+
+
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -14,6 +23,7 @@ class AskRequest(BaseModel):
     top_k: StrictInt | None = Field(default=None, ge=1, le=50)
     districts: list[StrictStr] | None = None
     id: StrictStr | None = None
+    history: list[Turn] | None = Field(default=None, max_length=40)
 
 
 class CitationOut(BaseModel):
@@ -48,6 +58,7 @@ class AnswerOut(BaseModel):
     lang: str = "zh"
     mode: str = "extractive"
     notes: list[str] = []
+    standalone_question: str | None = None
 
 
 class DocumentSummary(BaseModel):

@@ -51,7 +51,12 @@ class UiHandlers:
             gr.Warning(f"问题过长（{len(question)} 字），上限 {self.settings.max_question_chars} 字。")
             return render.chat_html(turns), turns, question
         try:
-            answer = self.qa.ask(question, districts=list(districts) if districts else None)
+            history = [
+                {"role": role, "content": text}
+                for turn in turns
+                for role, text in (("user", turn["question"]), ("assistant", turn["answer"]["answer"]))
+            ]
+            answer = self.qa.ask(question, districts=list(districts) if districts else None, history=history or None)
         except (PolicyQAError, ValueError) as exc:  # a bad question, or an engine failure
             gr.Warning(str(exc))
             return render.chat_html(turns), turns, question

@@ -80,6 +80,8 @@ def passages_html(passages: Sequence[dict[str, Any]], limit: int = 5, snippet: i
 
 def turn_html(index: int, question: str, answer: dict[str, Any]) -> str:
     user = f'<div class="msg user"><div class="bubble">{esc(question)}</div></div>'
+    if answer.get("standalone_question"):  # a follow-up: show how it was understood
+        user += f'<div class="understood">理解为 · Understood as: {esc(answer["standalone_question"])}</div>'
     if answer.get("refused"):
         label = REFUSAL_LABEL_EN if answer.get("lang") == "en" else REFUSAL_LABEL
         related = passages_html(answer.get("passages") or [])

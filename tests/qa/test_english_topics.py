@@ -44,7 +44,7 @@ def test_a_topic_is_named_by_a_specific_term(question: str, topical: bool) -> No
 def test_off_topic_english_questions_are_refused_and_say_what_matched_nothing(policyqa, question: str) -> None:
     answer = policyqa.ask(question)
     assert answer.refused and not answer.citations, answer.answer
-    assert answer.notes == ("refused: topic",)
+    assert answer.notes == ("refused: unknown_topic",)
     for word in unmapped_english_words(question)[:4]:
         assert word in answer.answer
 

@@ -234,6 +234,16 @@ def test_pronoun_prefers_the_organisation_the_topic_did_not_name() -> None:
     assert resolve("它要争创几级医院？", chat, CORPUS) == "长宁区的同仁医院要争创几级医院？"
 
 
+def test_organisation_name_is_cut_from_the_answer_sentence() -> None:
+    chat = [
+        Turn("user", "长宁区哪家医院要异地迁建？"),
+        Turn("assistant", "2025年底前,完成光华医院异地迁建一期工程和妇保院改扩建工程［1］。"),
+    ]
+    assert resolve("它的一期工程什么时候完成？", chat, CORPUS) == "长宁区的光华医院的一期工程什么时候完成？"
+    chat = [Turn("user", "长宁区要推动哪些社区卫生服务中心迁建？"), Turn("assistant", "推动5家华阳社区卫生服务中心异地迁建［1］。")]
+    assert resolve("它迁到哪里？", chat, CORPUS) == "长宁区的华阳社区卫生服务中心迁到哪里？"
+
+
 @pytest.mark.parametrize(
     ("question", "standalone"),
     [
@@ -343,3 +353,11 @@ def test_system_turns_do_not_count_as_topic_or_answer() -> None:
 def test_district_spans_agree_with_find_districts(text: str) -> None:
     """The spans used for substitution find the same districts as ingest's finder."""
     assert [d.name for d in _districts_in(text)] == [d.name for d in find_districts(text)]
+
+
+def test_a_follow_up_naming_only_a_year_switches_the_year() -> None:
+    history = turns_from(
+        [{"role": "user", "content": "长宁到2025年要建成几个达标中医馆？"}, {"role": "assistant", "content": "10个。"}]
+    )
+    assert resolve("到2030年呢？", history, CORPUS) == "长宁到2030年要建成几个达标中医馆？"
+    assert resolve("And in 2030?", history, CORPUS) == "长宁到2030年要建成几个达标中医馆？"

@@ -1,0 +1,81 @@
+"""Questions that compare, and questions that ask several separate things.
+
+A comparison is computed, not just cited: the figure each district's evidence gives for
+the topic is parsed (``qa.figures``) and the verdict stated with both figures and both
+citations ("宝山区（30%）高于长宁区（20%）[1][2]"), or, when the figures are not of the same
+kind, said to be not comparable. A multi-part question is cut into parts that can each be
+answered (or not) on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back, sub_questions
+from qa.compose import CitationList
+from qa.evidence import Evidence
+from qa.figures import Figure, figure_near, verdict_text
+from qa.terms import Term
+
+Conclusion = Callable[[CitationList], str]
+
+
+def _anchors(terms: Sequence[Term], weights: Mapping[str, float]) -> list[str]:
+    """The forms of the question's most specific terms, most specific first."""
+    ranked = sorted((t for t in terms if not t.soft), key=lambda t: -weights.get(t.text, 0.0))
+    return [f for t in ranked[:3] for f in (*t.forms(), *(v.form for v in t.variants))]
+
+
+def district_figure(evidence: Sequence[Evidence], anchors: Sequence[str]) -> tuple[Evidence, Figure] | None:
+    """The first piece of a district's evidence that states a figure for the topic."""
+    for e in evidence:
+        figure = figure_near(e.unit.text, anchors)
+        if figure is not None:
+            return e, figure
+    return None
+
+
+def comparison_clause(
+    analysis: QuestionAnalysis,
+    terms: Sequence[Term],
+    weights: Mapping[str, float],
+    sides: Sequence[tuple[str, Sequence[Evidence]]],
+) -> Conclusion | None:
+    """The verdict of two districts' figures, to be written once citations are numbered."""
+    anchors = _anchors(terms, weights)
+    found = [(d, district_figure(ev, anchors)) for d, ev in sides]
+    if len(found) < 2 or any(f is None for _, f in found):
+        return None
+    (a_name, (a_ev, a_fig)), (b_name, (b_ev, b_fig)) = found  # type: ignore[misc]
+    lang = "en" if analysis.lang == "en" else "zh"
+    label = (lambda d: district_english(d)) if lang == "en" else (lambda d: d)
+
+    def conclude(cites: CitationList) -> str:
+        na = cites.number(a_ev.unit, a_ev.district)
+        nb = cites.number(b_ev.unit, b_ev.district)
+        text = verdict_text(label(a_name), a_fig, label(b_name), b_fig, lang)
+        end = "。" if lang == "zh" else "."
+        return f"{text.rstrip('。.')}[{na}][{nb}]{end}"
+
+    return conclude
+
+
+def independent_parts(analysis: QuestionAnalysis, index_districts: Sequence[str]) -> list[QuestionAnalysis]:
+    """The parts of a question that ask separate things, each analysed on its own, with the
+    districts the whole question names; [] when it asks one thing (or a later part refers
+    back to the first, which the answerer follows instead)."""
+    parts = sub_questions(analysis.question)
+    if len(parts) < 2 or any(refers_back(p) for p in parts[1:]):
+        return []
+    known = list(analysis.districts)
+    out = []
+    for part in parts:
+        part_analysis = analyze(part, index_districts)
+        if known and not part_analysis.districts:
+            names = "、".join(known) if analysis.lang != "en" else " and ".join(district_english(d) for d in known)
+            prefixed = f"{names}{part}" if analysis.lang != "en" else f"In {names}: {part}"
+            part_analysis = analyze(prefixed, index_districts)
+        if part_analysis.kind in ("across", "comparison"):
+            return []
+        out.append(part_analysis)
+    return out

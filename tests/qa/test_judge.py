@@ -1,0 +1,94 @@
+"""The judge on hand-written evidence: vetoes, features and the calibrated decision."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.types import Unit
+from qa.analysis import analyze
+from qa.evidence import Evidence
+from qa.judge import FEATURES, REASONS, Judge, JudgeModel, evidence_features
+from qa.lexicon import Lexicon
+from qa.terms import idf_weights, key_terms
+
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
+KNOWN = ["长宁区", "宝山区", "闵行区", "松江区", "静安区"]
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon([p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))])
+
+
+def evidence(text: str, dense: float = 0.9) -> Evidence:
+    unit = Unit("doc", "sentence", 0, 0, len(text), text)
+    return Evidence(unit, "长宁区", 0.0, dense, 1.0, True, any(c.isdigit() for c in text), 1.0)
+
+
+def features_for(question: str, text: str, lexicon: Lexicon, pool_dense: float = 0.85) -> dict[str, float]:
+    analysis = analyze(question, KNOWN)
+    terms = key_terms(analysis.question, analysis.lang, lexicon)
+    weights = idf_weights(terms, [text, "其他句子。"])
+    pool = [evidence("其他", pool_dense)] * 5
+    return evidence_features(
+        terms, weights, [evidence(text)], lexicon, english=False, per_district=False,
+        asks_number=analysis.asks_quantity, pool=pool,
+    )
+
+
+def test_vetoes_need_no_evidence() -> None:
+    assert Judge.veto(analyze("長寧の病院は？ですか", KNOWN), (), ()).reason == "language"  # type: ignore[union-attr]
+    outside = analyze("徐汇区有几家社区卫生服务中心？", KNOWN)
+    assert Judge.veto(outside, ("徐汇区",), ()).reason == "outside_place"  # type: ignore[union-attr]
+    assert Judge.veto(analyze("长宁区有几家社区卫生服务中心？", KNOWN), (), ()) is None
+
+
+def test_no_evidence_is_a_refusal_with_a_closed_reason() -> None:
+    verdict = Judge().judge(None)
+    assert not verdict.answerable and verdict.reason == "no_evidence" and verdict.reason in REASONS
+
+
+def test_colloquial_words_match_the_plans_words(lexicon: Lexicon) -> None:
+    """大夫 is not a word of the plans, but its Cilin synonym 医师 is: it counts."""
+    text = "通过师带徒传承培养青年医师30名"
+    plain = features_for("带徒弟能带出多少年轻大夫？", text, lexicon)
+    assert plain["coverage"] > 0.5
+    assert plain["number_missing"] == 0.0
+
+
+def test_a_figure_question_without_a_figure_is_marked(lexicon: Lexicon) -> None:
+    f = features_for("宝山区家庭医生签约率是多少？", "推进家庭医生签约服务提质增效", lexicon)
+    assert f["number_missing"] == 1.0
+
+
+def test_the_model_answers_matching_evidence_and_refuses_unrelated(lexicon: Lexicon) -> None:
+    judge = Judge()
+    good = features_for(
+        "长宁打算弄多少个名中医工作室？", "到2025年,完成市区两级名中医工作室建设15个", lexicon, pool_dense=0.8
+    )
+    bad = features_for("长宁的医保报销比例是多少？", "到2025年,完成市区两级名中医工作室建设15个", lexicon, pool_dense=0.88)
+    assert judge.judge(good).answerable
+    assert not judge.judge(bad).answerable
+    assert judge.judge(good).score > judge.judge(bad).score
+
+
+def test_committed_model_has_every_feature() -> None:
+    model = JudgeModel.load()
+    assert set(model.weights) == set(FEATURES)
+    data = json.loads((Path(__file__).resolve().parents[2] / "qa" / "judge_model.json").read_text(encoding="utf-8"))
+    assert data["fitted_on"]["half"] == "tune"
+
+
+@pytest.mark.slow
+def test_calibration_script_reproduces_the_committed_coefficients(policyqa) -> None:  # type: ignore[no-untyped-def]
+    from eval.calibrate_judge import DEFAULT_ROUNDS, collect_rows, fit
+    from eval.bench_split import read_items, round_files, select
+
+    items = select(read_items(f for name in DEFAULT_ROUNDS for f in round_files(name)), "tune")
+    refit = fit(*collect_rows(policyqa, items))
+    committed = json.loads((Path(__file__).resolve().parents[2] / "qa" / "judge_model.json").read_text(encoding="utf-8"))
+    assert refit["weights"] == pytest.approx(committed["weights"], abs=1e-4)
+    assert refit["intercept"] == pytest.approx(committed["intercept"], abs=1e-4)
