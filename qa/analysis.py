@@ -180,7 +180,7 @@ def district_english(name: str) -> str:
 
 
 _PART_BREAK = re.compile(r"[？?；;]")
-_REFERS_BACK = re.compile(r"这家|这所|这个|该院|该医院|该中心|此院|它的|它|其|这一|那家|\b(it|its|this hospital|that hospital|the same)\b", re.I)
+_REFERS_BACK = re.compile(r"这家|这所|这个|该院|该医院|该中心|此院|它的|它|其(?![中他余次实])|这一|那家|\b(it|its|this hospital|that hospital|the same)\b", re.I)
 
 
 def sub_questions(question: str) -> list[str]:

@@ -295,7 +295,9 @@ class ExtractiveAnswerer:
         k: int,
     ) -> Draft:
         weights = self._weights(terms)
-        per = select_per_district(ranked, terms, weights, plan.districts, self.config)
+        per = select_per_district(
+            ranked, terms, weights, plan.districts, self.config, years_per_district=not analysis.is_comparison
+        )
         judged = tuple(
             (d, self._judge(analysis, terms, weights, per[d], ranked, per_district=True), tuple(per[d]))
             for d in plan.districts

@@ -17,6 +17,7 @@ import numpy as np
 
 from ingest.types import Document, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis
+from qa.figures import parse_figures
 from qa.terms import Term, coverage
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -30,7 +31,7 @@ class Evidence:
     dense: float  # cosine similarity to the question
     retrieval: float  # best fused retrieval score that brought it in, normalised to [0, 1]
     years_ok: bool  # every year the question names appears with the unit
-    has_number: bool
+    has_number: bool  # states a figure, and the question asks for one
     score: float
     title: str = ""  # the document's title: its years count for the evidence (宝山2025年…计划)
 
@@ -96,15 +97,17 @@ def score_candidates(
         return []
     top = max(candidates.values()) or 1.0
     dense = unit_vectors @ query_vector if len(unit_vectors) else np.zeros(len(units))
+    asks_figure = analysis.asks_quantity or analysis.asks_table or analysis.is_comparison
     scored = []
     for unit, retrieval, sim in zip(units, candidates.values(), dense, strict=True):
         doc = documents[unit.doc_id]
         with_context = f"{unit.text} {unit_context(unit)} {doc.title}"
         cov = max(coverage(terms, weights, unit.text), 0.85 * coverage(terms, weights, with_context))
         years_ok = years_present(analysis.years, with_context)
-        has_number = bool(_NUMBER.search(unit.text))
+        # A figure the question asks for (years and ordinals are not figures).
+        has_number = asks_figure and bool(_NUMBER.search(unit.text)) and bool(parse_figures(unit.text))
         score = 0.55 * cov + 0.35 * float(sim) + 0.10 * (retrieval / top)
-        if analysis.asks_quantity and has_number:
+        if has_number:
             score += 0.05
         if analysis.years and not years_ok:
             score -= 0.15

@@ -41,6 +41,9 @@ def anchor_terms(terms: Sequence[Term], weights: Mapping[str, float], ratio: flo
     return [t for t in hard if weights[t.text] >= ratio * top]
 
 
+FIGURE_BONUS = 0.1
+
+
 def select_claims(
     ranked: Sequence[Evidence],
     terms: Sequence[Term],
@@ -48,17 +51,19 @@ def select_claims(
     max_claims: int,
     follow_ratio: float,
     min_gain: float = 0.08,
+    require_years: bool = True,
 ) -> list[Evidence]:
     """The smallest set of evidence that best covers the question's key terms ([] if none).
 
     Greedy set cover: start from the best-scored evidence, add the piece that adds most
     coverage while it adds enough.
     """
-    pool = [e for e in ranked if e.years_ok][:25]
+    pool = [e for e in ranked if e.years_ok or not require_years][:25]
     if not pool:
         return []
-    # The most complete evidence leads; the score (which adds dense similarity) breaks ties.
-    best = max(pool[:10], key=lambda e: (round(e.coverage, 2), e.score))
+    # The most complete evidence leads; stating a figure the question asks for counts as much
+    # as a fifth of the question's words; the score (with dense similarity) breaks ties.
+    best = max(pool[:10], key=lambda e: (round(e.coverage + (FIGURE_BONUS if e.has_number else 0.0), 2), e.score))
     chosen = [best]
     covered = coverage(terms, weights, evidence_text(chosen))
     while len(chosen) < max_claims:
@@ -120,9 +125,22 @@ def select_per_district(
     weights: Mapping[str, float],
     districts: Sequence[str],
     config: SelectionConfig,
+    years_per_district: bool = True,
 ) -> Mapping[str, list[Evidence]]:
-    """For each district, its best claims (empty when nothing of it was retrieved)."""
+    """For each district, its best claims (empty when nothing of it was retrieved).
+
+    With ``years_per_district`` off (comparisons: "松江十三五已达到的 … 长宁2025年的目标"), a
+    year the question names may belong to one side only, so no district needs evidence
+    naming it (evidence without it still ranks lower).
+    """
     return {
-        d: select_claims(group, terms, weights, config.max_claims_per_district, config.follow_score_ratio)
+        d: select_claims(
+            group,
+            terms,
+            weights,
+            config.max_claims_per_district,
+            config.follow_score_ratio,
+            require_years=years_per_district,
+        )
         for d, group in by_district(ranked, districts).items()
     }
