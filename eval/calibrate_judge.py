@@ -27,7 +27,7 @@ from eval.bench_split import read_items, round_files, select  # noqa: E402
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "qa" / "judge_model.json"
 DEFAULT_ROUNDS = ("blind-r1",)
-C = 1.0  # ridge strength of the logistic fit; features are shares in [0, 1]
+C = 0.3  # ridge strength of the logistic fit; features are shares in [0, 1]
 
 
 def _overlaps(doc_text: str, quote: str, start: int, end: int) -> bool:

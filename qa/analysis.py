@@ -33,7 +33,11 @@ OTHER_PLACES_EN: tuple[str, ...] = (
 )
 
 _ACROSS_ZH = re.compile(r"哪些区|哪几个区|哪个区|哪些地区|哪几个地区|各区|几个区|有哪些区|哪些行政区|哪家区|区有哪些")
-_ACROSS_EN = re.compile(r"\b(which|what)\s+(districts?|areas?)\b|\ball (the )?districts\b|\bacross districts\b|\beach district\b", re.I)
+_ACROSS_EN = re.compile(
+    r"\b(which|what)\s+(districts?|areas?)\b|\ball (the )?districts\b|\bacross districts\b|\beach district\b|"
+    r"\bwhich (of )?(the |these |those )?(district )?(plans|districts|documents)\b|\bother districts\b|\bany districts?\b",
+    re.I,
+)
 _COMPARE_ZH = re.compile(r"比较|对比|比一比|相比|有何不同|有什么不同|有何区别|有什么区别|区别|差异|分别|异同|哪个更|谁更|两区|两个区")
 _COMPARE_EN = re.compile(r"\b(compare|comparison|versus|vs\.?|differ|difference|both|respectively)\b", re.I)
 _QUANTITY_ZH = re.compile(r"目标|数字|多少|几个|几家|几项|几名|几台|几所|几张|几岁|几分钟|几年|多长|比例|占比|百分之|率(?:目标|要|是|达到)?|数(?:目标|要|是)?$")
