@@ -15,12 +15,12 @@ import numpy as np
 from index import Filters, HybridIndex
 from ingest.districts import SHANGHAI_DISTRICTS
 from ingest.types import Citation, Passage, ScoredChunk, Unit
-from qa.analysis import QuestionAnalysis, district_english, refers_back, sub_questions
+from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back, sub_questions
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
 from qa.comparison import Conclusion, comparison_clause, independent_parts
 from qa.evidence import Evidence, SentenceLookup, bridge_entities, collect_candidates, score_candidates
 from qa.judge import Judge, Verdict, evidence_features
-from qa.lexicon import Lexicon
+from qa.lexicon import Lexicon, TextSet
 from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, select_claims, select_per_district, uncovered_terms
@@ -62,6 +62,7 @@ class ExtractiveAnswerer:
             for u in (*doc.sentences, *doc.table_rows)
         ]
         self.lexicon = Lexicon(self._texts)
+        self._text_set = TextSet(self._texts)
         self._idf_lock = threading.Lock()
         self._idf: dict[str, float] = {}
 
@@ -74,6 +75,11 @@ class ExtractiveAnswerer:
             return key_terms(parts[0], analysis.lang, self.lexicon)
         return key_terms(analysis.question, analysis.lang, self.lexicon)
 
+    def warm_up(self) -> None:
+        """Load the thesaurus and the general-language word tables now, not on the first question."""
+        self.lexicon.warm_up()
+        self.answer(analyze("长宁区到2025年的家庭医生签约率目标是多少？", list(self.index.districts)))
+
     def attested(self, word: str) -> bool:
         """Whether the documents use ``word`` (at least twice: once may be an accident)."""
         return self.lexicon(word)
@@ -83,7 +89,7 @@ class ExtractiveAnswerer:
         with self._idf_lock:
             todo = [t for t in terms if t.text not in self._idf]
             if todo:
-                self._idf.update(idf_weights(todo, self._texts))
+                self._idf.update(idf_weights(todo, self._text_set))
             return {t.text: self._idf[t.text] for t in terms}
 
     def _retrieve(self, plan: RetrievalPlan) -> tuple[list[ScoredChunk], list[ScoredChunk]]:

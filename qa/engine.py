@@ -88,6 +88,12 @@ class PolicyQA:
 
         return cls(index, index_dir=folder, corpus_dir=corpus, generator=OpenAICompatibleGenerator.from_env())
 
+    def warm_up(self) -> None:
+        """Load the query model, dictionaries and thesaurus now, so the first question is
+        answered as fast as the rest."""
+        self._snapshot.index.warm_up()  # type: ignore[attr-defined]
+        self._snapshot.answerer.warm_up()
+
     @property
     def index(self):  # type: ignore[no-untyped-def]
         return self._snapshot.index

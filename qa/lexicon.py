@@ -16,6 +16,7 @@ words of the corpus that are pronounced that way.
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections import Counter
@@ -70,8 +71,9 @@ class Lexicon:
         for form in thesaurus.synonyms(word):
             if len(form) >= 2 and form not in word and self(form):
                 found.setdefault(form, SYNONYM_CREDIT)
-        for form in self._spelled_out(word):
-            found.setdefault(form, SPELLED_OUT_CREDIT)
+        if self.count(word) < 5:  # a word the plans use often is their own word already
+            for form in self._spelled_out(word):
+                found.setdefault(form, SPELLED_OUT_CREDIT)
         if not self(word):
             if not found:
                 for form in thesaurus.related(word):
@@ -105,6 +107,11 @@ class Lexicon:
                 self._sound = sound
             return self._pinyin_index
 
+    def warm_up(self) -> None:
+        self._index()
+        thesaurus.synonyms("大夫")
+        thesaurus.related("大夫")
+
     def _pinyin_forms(self, word: str) -> tuple[str, ...]:
         """Corpus words of two to four characters pronounced ``word`` (gucun -> 顾村)."""
         word = re.sub(r"[^a-z]", "", word.lower())
@@ -128,3 +135,26 @@ class Lexicon:
             for pos in index.get(word[:cut], ()):
                 extend(pos + 1, word[cut:], 1)
         return tuple(form for form, _ in found.most_common(3))  # names: once is enough
+
+
+class TextSet:
+    """Which of many short texts hold a word, answered from one joined string: a scan per
+    word, not a loop over every text (the IDF of each question word, on every question)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._joined = "\x00".join(texts)
+        self._starts: list[int] = []
+        at = 0
+        for text in texts:
+            self._starts.append(at)
+            at += len(text) + 1
+        self.size = len(texts)
+        self.containing = lru_cache(maxsize=65536)(self._containing)
+
+    def _containing(self, word: str) -> frozenset[int]:
+        found: set[int] = set()
+        at = self._joined.find(word)
+        while at != -1:
+            found.add(bisect.bisect_right(self._starts, at) - 1)
+            at = self._joined.find(word, at + 1)
+        return frozenset(found)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ingest.districts import SHANGHAI_DISTRICTS
-from qa.lexicon import Lexicon, Variant
+from qa.lexicon import Lexicon, TextSet, Variant
 
 # Words that say what kind of question it is, not what it is about.
 QUESTION_WORDS: frozenset[str] = frozenset(
@@ -280,14 +280,15 @@ def topicality(word: str) -> float:
     return min(1.0, max(0.15, (general - 3.0) / 6.0))
 
 
-def idf_weights(terms: Sequence[Term], texts: Sequence[str]) -> dict[str, float]:
+def idf_weights(terms: Sequence[Term], texts: Sequence[str] | TextSet) -> dict[str, float]:
     """IDF of each term over the given texts (sentences of the corpus), soft terms damped,
     scaled by how topical the word is in general Chinese (``topicality``)."""
-    n = max(len(texts), 1)
+    text_set = texts if isinstance(texts, TextSet) else TextSet(texts)
+    n = max(text_set.size, 1)
     weights = {}
     for term in terms:
         forms = (*term.forms(), *(v.form for v in term.variants))
-        df = sum(1 for t in texts if any(form in t for form in forms))
+        df = len(frozenset().union(*(text_set.containing(form) for form in forms)))
         if df == 0 and not _is_dictionary_word(term.text):
             # A word no document uses and no dictionary knows is a segmentation artefact
             # ("内要", "五末"): it cannot tell evidence apart, so it counts for little. A real
