@@ -14,7 +14,6 @@ p50/p95 of warm ``PolicyQA.ask`` over every question (after one warm-up pass).
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -43,9 +42,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="extra passes asking the same questions again")
     args = parser.parse_args()
 
-    from qa import PolicyQA
-
     from eval.bench_split import read_items, round_files, select
+    from qa import PolicyQA
 
     files = list(args.questions or [])
     for name in args.rounds or ():

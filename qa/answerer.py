@@ -16,8 +16,8 @@ from index import Filters, HybridIndex
 from ingest.districts import SHANGHAI_DISTRICTS
 from ingest.types import Citation, Passage, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back, sub_questions
-from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
 from qa.comparison import Conclusion, comparison_clause, independent_parts
+from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
 from qa.evidence import Evidence, SentenceLookup, bridge_entities, collect_candidates, score_candidates
 from qa.judge import Judge, Verdict, evidence_features
 from qa.lexicon import Lexicon, TextSet
@@ -207,7 +207,6 @@ class ExtractiveAnswerer:
             terms,
             weights,
             chosen,
-            self.lexicon,
             english=analysis.lang == "en",
             per_district=per_district,
             asks_number=analysis.asks_quantity or analysis.asks_table,
@@ -302,7 +301,7 @@ class ExtractiveAnswerer:
     ) -> Draft:
         weights = self._weights(terms)
         per = select_per_district(
-            ranked, terms, weights, plan.districts, self.config, years_per_district=not analysis.is_comparison
+            ranked, terms, weights, plan.districts, self.config, comparison=analysis.is_comparison
         )
         judged = tuple(
             (d, self._judge(analysis, terms, weights, per[d], ranked, per_district=True), tuple(per[d]))

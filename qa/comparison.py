@@ -9,7 +9,9 @@ answered (or not) on their own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back, sub_questions
 from qa.compose import CitationList
@@ -26,12 +28,23 @@ def _anchors(terms: Sequence[Term], weights: Mapping[str, float]) -> list[str]:
     return [f for t in ranked[:3] for f in (*t.forms(), *(v.form for v in t.variants))]
 
 
+_DECLARED_UNIT = re.compile(r"[（(]\s*(%|‰|‱|[\u4e00-\u9fff/]{1,6})\s*[)）]")
+
+
+def _declared_unit(figure: Figure, evidence: Evidence) -> Figure:
+    """A bare figure in a table row takes the unit its row label declares ("居民健康素养水平(%)")."""
+    if figure.unit or evidence.unit.kind != "table_row":
+        return figure
+    m = _DECLARED_UNIT.search(evidence.unit.text) or _DECLARED_UNIT.search(evidence.unit.context)
+    return replace(figure, unit=m.group(1)) if m else figure
+
+
 def district_figure(evidence: Sequence[Evidence], anchors: Sequence[str]) -> tuple[Evidence, Figure] | None:
     """The first piece of a district's evidence that states a figure for the topic."""
     for e in evidence:
         figure = figure_near(e.unit.text, anchors)
         if figure is not None:
-            return e, figure
+            return e, _declared_unit(figure, e)
     return None
 
 

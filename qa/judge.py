@@ -4,10 +4,12 @@ Every answer passes through ``Judge``. First the vetoes, where exactness is the 
 language PolicyQA does not read, a place no indexed document covers, an English topic the
 glossary cannot put into Chinese, no evidence at all. Then one calibrated decision: a
 logistic model over a few features of the chosen evidence (coverage of the question's
-words with the plans' synonyms, coverage of its most specific words, the share of its
-words the plans never use in any form, the margin of its dense similarity over the other candidates). The coefficients are fitted on
-the tune half of the blind question rounds by ``eval/calibrate_judge.py`` and committed
-beside it in ``qa/judge_model.json``; nothing is keyed to a question.
+words, counting the plans' synonyms and counting words the plans never use as missing;
+coverage of its most specific words; the most specific word left out; whether a question
+asking a figure got one; the margin of its dense similarity over the other candidates).
+The coefficients are fitted on the tune half of the blind question rounds by
+``eval/calibrate_judge.py`` and committed beside it in ``qa/judge_model.json``; nothing is
+keyed to a question.
 """
 
 from __future__ import annotations
@@ -23,14 +25,13 @@ from typing import Literal
 from qa.analysis import QuestionAnalysis
 from qa.evidence import Evidence
 from qa.figures import parse_figures
-from qa.lexicon import Lexicon
 from qa.selection import anchor_terms, evidence_text
-from qa.terms import Term, coverage, names_a_topic, term_match, topicality, unmapped_english_words
+from qa.terms import Term, coverage, names_a_topic, term_match, unmapped_english_words
 
 Reason = Literal["answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated"]
 REASONS: tuple[Reason, ...] = ("answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated")
 FEATURES: tuple[str, ...] = (
-    "coverage", "sentence_coverage", "anchor_coverage", "worst_missing", "unseen_share", "dense_margin", "number_missing", "english", "per_district",
+    "coverage", "sentence_coverage", "anchor_coverage", "worst_missing", "dense_margin", "number_missing", "english", "per_district",
 )
 MODEL_FILE = "judge_model.json"
 
@@ -67,7 +68,6 @@ def evidence_features(
     terms: Sequence[Term],
     weights: Mapping[str, float],
     chosen: Sequence[Evidence],
-    lexicon: Lexicon,
     *,
     english: bool,
     per_district: bool,
@@ -79,28 +79,19 @@ def evidence_features(
     question asking a figure got evidence without any (``number_missing``)."""
     text = evidence_text(chosen)
     sentences = " ".join(e.unit.text for e in chosen)
-    known = [t for t in terms if t.soft or lexicon.known(t.text) or any(lexicon(f) for f in t.forms())]
     hard = [t for t in terms if not t.soft]
-    unseen = [t for t in hard if t not in known]
-    anchors = anchor_terms(known, weights)
-    top = max((weights.get(t.text, 0.0) for t in known if not t.soft), default=0.0)
+    anchors = anchor_terms(terms, weights)
+    top = max((weights.get(t.text, 0.0) for t in hard), default=0.0)
     # The most specific word the evidence leaves out: one missing key word (心理健康 in
-    # 心理健康素养) can make evidence about a neighbouring topic look complete.
-    worst = max(
-        (weights.get(t.text, 0.0) / top * (1.0 - term_match(t, text)) for t in known if not t.soft and top > 0),
-        default=0.0,
-    )
+    # 心理健康素养, 火星 in 火星基地) can make evidence about a neighbouring topic look complete.
+    worst = max((weights.get(t.text, 0.0) / top * (1.0 - term_match(t, text)) for t in hard if top > 0), default=0.0)
     return {
-        "coverage": coverage(known, weights, text) if known else 0.0,
-        "sentence_coverage": coverage(known, weights, sentences) if known else 0.0,
+        # Words the plans never use, in any form, count as missing: weighted by IDF and by
+        # how topical they are in general Chinese (``qa.terms.topicality``).
+        "coverage": coverage(terms, weights, text) if terms else 0.0,
+        "sentence_coverage": coverage(terms, weights, sentences) if terms else 0.0,
         "anchor_coverage": coverage(anchors, weights, text) if anchors else 0.0,
         "worst_missing": worst,
-        # Weighted by how topical each word is: 不太好 or 问下 unseen says little, 火星 a lot.
-        "unseen_share": sum(map(topicality, (t.text for t in unseen))) / sum(map(topicality, (t.text for t in hard)))
-        if hard
-        else 0.0,
-        # How far the evidence stands out from what else was retrieved, in dense similarity:
-        # raw cosines shift with the question's length and wording, the margin much less.
         "dense_margin": max((e.dense for e in chosen), default=0.0) - _mean_dense(pool[:20]),
         "number_missing": 1.0 if asks_number and not (parse_figures(sentences) or _WHOLE.search(sentences)) else 0.0,
         "english": 1.0 if english else 0.0,

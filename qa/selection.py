@@ -52,6 +52,7 @@ def select_claims(
     follow_ratio: float,
     min_gain: float = 0.08,
     require_years: bool = True,
+    want_figure: bool = False,
 ) -> list[Evidence]:
     """The smallest set of evidence that best covers the question's key terms ([] if none).
 
@@ -76,6 +77,13 @@ def select_claims(
             break
         chosen.append(pick)
         covered += gain
+    if want_figure and not any(e.has_number for e in chosen):
+        # A comparison gets the best evidence that states a figure, when the most complete
+        # evidence talks about the topic without giving one: the verdict needs it.
+        stating = [e for e in pool[:10] if e.has_number and e not in chosen and e.coverage >= 0.5 * best.coverage]
+        if stating:
+            figure = max(stating, key=lambda e: (round(e.coverage, 2), e.score))
+            chosen = [figure, *chosen[: max_claims - 1]]
     chosen.extend(disagreeing(chosen, pool))
     chosen.sort(key=lambda e: (e.unit.doc_id, e.unit.start))
     return chosen
@@ -125,13 +133,13 @@ def select_per_district(
     weights: Mapping[str, float],
     districts: Sequence[str],
     config: SelectionConfig,
-    years_per_district: bool = True,
+    comparison: bool = False,
 ) -> Mapping[str, list[Evidence]]:
     """For each district, its best claims (empty when nothing of it was retrieved).
 
-    With ``years_per_district`` off (comparisons: "松江十三五已达到的 … 长宁2025年的目标"), a
-    year the question names may belong to one side only, so no district needs evidence
-    naming it (evidence without it still ranks lower).
+    In a ``comparison`` ("松江十三五已达到的 … 长宁2025年的目标") a year the question names may
+    belong to one side only, so no district needs evidence naming it (evidence without it
+    still ranks lower); and each side needs a figure to compare.
     """
     return {
         d: select_claims(
@@ -140,7 +148,8 @@ def select_per_district(
             weights,
             config.max_claims_per_district,
             config.follow_score_ratio,
-            require_years=years_per_district,
+            require_years=not comparison,
+            want_figure=comparison,
         )
         for d, group in by_district(ranked, districts).items()
     }

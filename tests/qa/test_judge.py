@@ -34,7 +34,7 @@ def features_for(question: str, text: str, lexicon: Lexicon, pool_dense: float =
     weights = idf_weights(terms, [text, "其他句子。"])
     pool = [evidence("其他", pool_dense)] * 5
     return evidence_features(
-        terms, weights, [evidence(text)], lexicon, english=False, per_district=False,
+        terms, weights, [evidence(text)], english=False, per_district=False,
         asks_number=analysis.asks_quantity, pool=pool,
     )
 
@@ -84,8 +84,8 @@ def test_committed_model_has_every_feature() -> None:
 
 @pytest.mark.slow
 def test_calibration_script_reproduces_the_committed_coefficients(policyqa) -> None:  # type: ignore[no-untyped-def]
-    from eval.calibrate_judge import DEFAULT_ROUNDS, collect_rows, fit
     from eval.bench_split import read_items, round_files, select
+    from eval.calibrate_judge import DEFAULT_ROUNDS, collect_rows, fit
 
     items = select(read_items(f for name in DEFAULT_ROUNDS for f in round_files(name)), "tune")
     refit = fit(*collect_rows(policyqa, items))

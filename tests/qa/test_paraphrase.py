@@ -1,0 +1,77 @@
+"""Questions in people's own words, over the real corpus and index: answered, compared,
+answered in part, and followed up in a conversation."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.figures import parse_figures
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    ("question", "must_say"),
+    [
+        ("长宁打算弄多少个名中医工作室？带徒弟能带出多少年轻大夫？", ("15个", "30名")),
+        ("松江的小宝宝死亡率这几年降到多少了？", ("0.83‰",)),
+        ("宝山今年准备把多少家小的卫生服务站翻修扩建一下？", ("5-6家",)),
+        ("长宁有哪些部队和企业的医院会把好资源放到区里来？", ("海军特色医学中心", "905医院")),
+        ("闵行区中医医院打算搬到哪儿去重新盖？", ("七宝",)),
+    ],
+)
+def test_colloquial_questions_are_answered_from_the_right_sentence(policyqa, question: str, must_say: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask(question)
+    assert not answer.refused, answer.answer
+    for fact in must_say:
+        assert fact in answer.answer
+        assert any(fact in c.quote for c in answer.citations), "the figure is in a cited sentence"
+
+
+def test_a_pinyin_place_name_finds_the_one_district(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("Which district wants to open a new health station in the Gucun community this year?")
+    assert not answer.refused
+    assert "Baoshan" in answer.answer and "顾村" in answer.answer
+    assert {c.district for c in answer.citations} == {"宝山区"}
+
+
+def test_a_comparison_states_the_verdict_with_both_figures(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("松江老百姓的健康素养水平，有没有超过长宁2025年定的那个目标？")
+    assert not answer.refused
+    assert "37.67%" in answer.answer and "36" in answer.answer
+    verdict = answer.answer.split("。")[-2] if answer.answer.endswith("。") else answer.answer
+    assert "松江区" in verdict and "长宁区" in verdict and ("高于" in verdict or "低于" in verdict)
+    cited = {c.district for c in answer.citations}
+    assert {"松江区", "长宁区"} <= cited
+
+
+def test_a_part_the_plans_leave_open_is_named_and_the_rest_answered(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("宝山今年要新增多少台AED？这批设备的采购预算是多少钱？")
+    assert not answer.refused, "one part is answered, so the answer is partial, not refused"
+    assert "800台" in answer.answer
+    assert "文件中未提及" in answer.answer and "预算" in answer.answer.split("文件中未提及")[-1]
+    assert any(n.startswith("unanswered part") for n in answer.notes)
+
+
+def test_a_question_no_part_of_which_is_answered_is_refused(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("宝山的火星基地什么时候建成？登月计划的预算是多少？")
+    assert answer.refused and answer.citations == ()
+
+
+def test_follow_ups_in_a_conversation(policyqa) -> None:  # type: ignore[no-untyped-def]
+    first = policyqa.ask("长宁到2025年要建成几个达标中医馆？")
+    assert not first.refused and "10个" in first.answer
+    history = [{"role": "user", "content": first.question}, {"role": "assistant", "content": first.answer}]
+    follow = policyqa.ask("到2030年呢？", history=history)
+    assert follow.standalone_question == "长宁到2030年要建成几个达标中医馆？"
+    minhang = policyqa.ask("What about Minhang?", history=history)
+    assert minhang.standalone_question is not None and "闵行" in minhang.standalone_question
+    alone = policyqa.ask("松江区的婴儿死亡率是多少？", history=history)
+    assert alone.standalone_question is None, "a standalone question is left alone"
+    assert "0.83‰" in alone.answer
+
+
+def test_cited_figures_parse(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("宝山和长宁的专家号源预留比例各是多少？")
+    figures = [f for c in answer.citations for f in parse_figures(c.quote) if f.unit == "%"]
+    assert {f.value for f in figures} >= {20.0, 30.0}
