@@ -70,6 +70,13 @@ def main() -> int:
     rows = [("overall", report["overall"])]
     rows += [(f"type:{k}", v) for k, v in report["by_type"].items()]
     rows += [(f"lang:{k}", v) for k, v in report["by_lang"].items()]
+    in_chat = [i for i, item in enumerate(items) if item.get("history")]
+    if in_chat:  # follow-up questions asked with their earlier turns
+        chat = evaluate_run([items[i] for i in in_chat], [answers[i] for i in in_chat])
+        rows.append(("conversation", chat["overall"]))
+    partial = [i for i, item in enumerate(items) if str(item.get("notes", "")).startswith("partial")]
+    if partial:  # multi-part questions whose other part the plans leave open
+        rows.append(("partial", evaluate_run([items[i] for i in partial], [answers[i] for i in partial])["overall"]))
     for name, row in rows:
         print(f"{name:<16}" + "".join(f"{_fmt(row.get(c)):>16}" for c in cols))
     times.sort()
