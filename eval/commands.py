@@ -65,7 +65,7 @@ def answer_function(system: str) -> Any:
     from qa import PolicyQA  # type: ignore[attr-defined]
 
     engine = PolicyQA.load()
-    return lambda item: engine.ask(item["question"], id=item["id"]).to_dict()
+    return lambda item: engine.ask(item["question"], id=item["id"], history=item.get("history")).to_dict()
 
 
 def run(args: argparse.Namespace) -> int:

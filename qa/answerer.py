@@ -167,7 +167,11 @@ class ExtractiveAnswerer:
             best = max((v for _, v, _ in verdicts), key=lambda v: v.score, default=Verdict(False, 0.0, "no_evidence"))
             return self._refuse(analysis, chunk_hits, k, best, verdicts)
         chosen = list(dict.fromkeys(e for _, d in answered for e in d.evidence))
-        open_parts = [p.question for p, d in zip(parts, drafts, strict=True) if d.refused]
+        open_parts = [
+            p.question
+            for p, d in zip(parts, drafts, strict=True)
+            if d.refused and not self._answered_by(p, chosen, d.evidence)
+        ]
         tail = ""
         if open_parts:
             tail = (
@@ -179,6 +183,12 @@ class ExtractiveAnswerer:
         terms = [t for p, _ in answered for t in self._terms_to_cover(p)]
         notes = tuple(f"unanswered part: {q}" for q in open_parts)
         return self._compose(analysis, terms, groups, chosen, chunk_hits, k, tail=tail, notes=notes, verdicts=verdicts)
+
+    def _answered_by(self, part: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence]) -> bool:
+        """Whether evidence found for the other parts also answers this one (one sentence
+        often states both: "名中医工作室建设15个,通过师带徒…培养青年医师30名")."""
+        terms = self._terms_to_cover(part)
+        return self._judge(part, terms, self._weights(terms), chosen, pool, per_district=False).answerable
 
     def _search_query(self, analysis: QuestionAnalysis, terms: Sequence[Term]) -> str:
         """The question, plus (for English) its Chinese terms and the plans' other words for

@@ -58,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
     with tmp.open("w", encoding="utf-8") as out:
         for item in tqdm(items, desc="answering", unit="q", file=sys.stderr):
             try:
-                row = qa.ask(item["question"], id=item["id"]).to_dict()
-            except QuestionError as exc:
+                row = qa.ask(item["question"], id=item["id"], history=item.get("history")).to_dict()
+            except (QuestionError, ValueError) as exc:  # a bad question, or a malformed history
                 failures += 1
                 row = {"id": item["id"], "question": item["question"], "error": str(exc)}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

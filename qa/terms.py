@@ -296,8 +296,25 @@ def idf_weights(terms: Sequence[Term], texts: Sequence[str] | TextSet) -> dict[s
             weights[term.text] = UNSEEN_WEIGHT
             continue
         idf = math.log((n + 1) / (df + 0.5))
-        weights[term.text] = max(idf, 0.1) * (0.3 if term.soft else 1.0) * topicality(term.text)
+        weight = max(idf, 0.1) * (0.3 if term.soft else 1.0) * topicality(term.text)
+        if df == 0 and not names_a_thing(term.text):
+            # A verb or adjective the plans never use is how this asker says it (降到, 放到,
+            # 弄): it weighs little. A noun they never use (火星) is a topic they do not cover.
+            weight *= UNSEEN_PREDICATE_FACTOR
+        weights[term.text] = weight
     return weights
+
+
+_NOUN_TAGS = frozenset("n nr ns nt nz ng nrt nrfg vn an".split())
+UNSEEN_PREDICATE_FACTOR = 0.3
+
+
+def names_a_thing(word: str) -> bool:
+    """Whether jieba's dictionary tags the word as a noun (unknown words count as nouns)."""
+    if not _CJK_RUN.search(word):
+        return True
+    tag = _general_idf()[1].get(word)
+    return tag is None or tag in _NOUN_TAGS
 
 
 def coverage(terms: Iterable[Term], weights: Mapping[str, float], text: str) -> float:
