@@ -220,7 +220,7 @@ class ExtractiveAnswerer:
             english=analysis.lang == "en",
             per_district=per_district,
             asks_number=analysis.asks_quantity or analysis.asks_table,
-            pool=pool,
+            pool=pool or chosen,  # no pool of its own: no margin over it
         )
         return self.judge.judge(features)
 

@@ -12,7 +12,7 @@ from qa.analysis import analyze
 from qa.evidence import Evidence
 from qa.judge import FEATURES, REASONS, Judge, JudgeModel, evidence_features
 from qa.lexicon import Lexicon
-from qa.terms import idf_weights, key_terms
+from qa.terms import Term, coverage, idf_weights, key_terms
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
 KNOWN = ["长宁区", "宝山区", "闵行区", "松江区", "静安区"]
@@ -52,11 +52,15 @@ def test_no_evidence_is_a_refusal_with_a_closed_reason() -> None:
 
 
 def test_colloquial_words_match_the_plans_words(lexicon: Lexicon) -> None:
-    """大夫 is not a word of the plans, but its Cilin synonym 医师 is: it counts."""
-    text = "通过师带徒传承培养青年医师30名"
-    plain = features_for("带徒弟能带出多少年轻大夫？", text, lexicon)
-    assert plain["coverage"] > 0.5
-    assert plain["number_missing"] == 0.0
+    """大夫 is not a word of the plans, but its Cilin synonym 医师 is: with the plans' words
+    the same evidence covers more of the question than with the question's words alone."""
+    question, text = "长宁能培养多少年轻大夫？", "通过师带徒传承培养青年医师30名"
+    analysis = analyze(question, KNOWN)
+    with_lexicon = key_terms(analysis.question, "zh", lexicon)
+    assert any(v.form == "医师" for t in with_lexicon if t.text == "大夫" for v in t.variants)
+    weights = idf_weights(with_lexicon, [text, "其他句子。"])
+    plain = [Term(t.text, soft=t.soft) for t in with_lexicon]
+    assert coverage(with_lexicon, weights, text) > coverage(plain, weights, text)
 
 
 def test_a_figure_question_without_a_figure_is_marked(lexicon: Lexicon) -> None:
