@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from qa import thesaurus
 
-SYNONYM_CREDIT = 0.9
+SYNONYM_CREDIT = 0.8
 SPELLED_OUT_CREDIT = 0.85
 RELATED_CREDIT = 0.6
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
