@@ -64,8 +64,13 @@ def test_follow_ups_in_a_conversation(policyqa) -> None:  # type: ignore[no-unty
     history = [{"role": "user", "content": first.question}, {"role": "assistant", "content": first.answer}]
     follow = policyqa.ask("到2030年呢？", history=history)
     assert follow.standalone_question == "长宁到2030年要建成几个达标中医馆？"
+    baoshan = policyqa.ask("那宝山呢？", history=history)
+    assert baoshan.standalone_question is not None and "宝山" in baoshan.standalone_question
+    assert not baoshan.refused and "中医馆" in baoshan.answer
+    assert {c.district for c in baoshan.citations} == {"宝山区"}
     minhang = policyqa.ask("What about Minhang?", history=history)
     assert minhang.standalone_question is not None and "闵行" in minhang.standalone_question
+    assert minhang.refused and "闵行区" in minhang.answer, "Minhang's plan sets no such target, and says so"
     alone = policyqa.ask("松江区的婴儿死亡率是多少？", history=history)
     assert alone.standalone_question is None, "a standalone question is left alone"
     assert "0.83‰" in alone.answer
