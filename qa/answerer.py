@@ -80,10 +80,6 @@ class ExtractiveAnswerer:
         self.lexicon.warm_up()
         self.answer(analyze("长宁区到2025年的家庭医生签约率目标是多少？", list(self.index.districts)))
 
-    def attested(self, word: str) -> bool:
-        """Whether the documents use ``word`` (at least twice: once may be an accident)."""
-        return self.lexicon(word)
-
     # -- retrieval ---------------------------------------------------------------------
     def _weights(self, terms: Sequence[Term]) -> dict[str, float]:
         with self._idf_lock:
@@ -242,7 +238,7 @@ class ExtractiveAnswerer:
         entities the first evidence names (the hospital the question refers back to); the
         entities count as terms, so evidence about the same hospital wins."""
         missing = uncovered_terms(terms, claims)
-        bridges = bridge_entities(claims, analysis.question, self.attested)
+        bridges = bridge_entities(claims, analysis.question, self.lexicon.attested)
         query = " ".join([*bridges, *(t.text for t in missing)])
         filters = Filters(districts=frozenset(plan.districts)) if plan.districts else None
         hits = self.index.retrieve(query, top_k=20, filters=filters, kinds=("sentence", "table_row"))
@@ -266,7 +262,7 @@ class ExtractiveAnswerer:
         """"…哪家医院…？这家医院会迁到哪里?": a later part that refers back is asked again
         about the entity the evidence found, and its best evidence naming that entity joins."""
         parts = sub_questions(analysis.question)
-        bridges = bridge_entities(claims, analysis.question, self.attested)
+        bridges = bridge_entities(claims, analysis.question, self.lexicon.attested)
         if len(parts) < 2 or not bridges:
             return claims
         chosen = list(claims)
@@ -276,7 +272,7 @@ class ExtractiveAnswerer:
                 continue
             query = f"{bridges[0]} {part}"
             hits = self.index.retrieve(query, top_k=10, filters=filters, kinds=("sentence", "table_row"))
-            part_terms = [t for t in key_terms(part, analysis.lang, self.attested) if t.text not in bridges[0]]
+            part_terms = [t for t in key_terms(part, analysis.lang, self.lexicon.attested) if t.text not in bridges[0]]
             best = None
             for hit in hits:
                 unit = hit.unit

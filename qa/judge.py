@@ -25,8 +25,8 @@ from typing import Literal
 from qa.analysis import QuestionAnalysis
 from qa.evidence import Evidence
 from qa.figures import parse_figures
-from qa.selection import anchor_terms, evidence_text
-from qa.terms import Term, coverage, names_a_topic, term_match, unmapped_english_words
+from qa.selection import evidence_text
+from qa.terms import UNSEEN_WEIGHT, Term, coverage, names_a_topic, term_match, unmapped_english_words
 
 Reason = Literal["answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated"]
 REASONS: tuple[Reason, ...] = ("answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated")
@@ -62,6 +62,16 @@ class JudgeModel:
     def load(cls) -> JudgeModel:
         data = json.loads(resources.files("qa").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
         return cls(float(data["intercept"]), {k: float(v) for k, v in data["weights"].items()}, float(data["threshold"]))
+
+
+def anchor_terms(terms: Sequence[Term], weights: Mapping[str, float], ratio: float = 0.75) -> list[Term]:
+    """The question's most specific terms (IDF near the highest): the topic the evidence
+    must name. Segmentation artefacts are never anchors (see ``qa.terms.idf_weights``)."""
+    hard = [t for t in terms if not t.soft and weights.get(t.text, 0.0) > UNSEEN_WEIGHT]
+    if not hard:
+        return []
+    top = max(weights[t.text] for t in hard)
+    return [t for t in hard if weights[t.text] >= ratio * top]
 
 
 def evidence_features(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from qa.evidence import Evidence
-from qa.terms import UNSEEN_WEIGHT, Term, coverage, term_match
+from qa.terms import Term, coverage, term_match
 
 
 @dataclass(frozen=True)
@@ -29,16 +29,6 @@ def uncovered_terms(terms: Sequence[Term], chosen: Sequence[Evidence], enough: f
     """Key terms the evidence does not name, in any form the plans use."""
     text = evidence_text(chosen)
     return [t for t in terms if not t.soft and term_match(t, text) < enough]
-
-
-def anchor_terms(terms: Sequence[Term], weights: Mapping[str, float], ratio: float = 0.75) -> list[Term]:
-    """The question's most specific terms (IDF near the highest): the topic the evidence
-    must name. Words no document uses are never anchors (see ``qa.terms.idf_weights``)."""
-    hard = [t for t in terms if not t.soft and weights.get(t.text, 0.0) > UNSEEN_WEIGHT]
-    if not hard:
-        return []
-    top = max(weights[t.text] for t in hard)
-    return [t for t in hard if weights[t.text] >= ratio * top]
 
 
 FIGURE_BONUS = 0.1
