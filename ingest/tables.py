@@ -19,6 +19,7 @@ from ingest.types import Cell, Unit
 _NUMBER = re.compile(r"^\d{1,3}$")
 _INDEX_LABELS = frozenset({"序号", "编号", "No.", "No"})
 _ATTACHMENT = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*$")
+_CLOSING_PIPE = re.compile(r"[ \t]*\|")
 _CJK = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]"
 MAX_HEADER_CELLS = 12
 # A "cell" longer than any sentence is pasted text that happens to end in "|", not a cell
@@ -235,12 +236,13 @@ def table_row_units(
     path_at: Callable[[int], tuple[str, ...]],
     first_index: int = 0,
 ) -> list[Unit]:
-    """One ``table_row`` unit per row: span from its first to its last own cell, labels as context."""
+    """One ``table_row`` unit per row: span from its first own cell to the pipe closing its last,
+    so the quote is the row's lines as they stand in the plan; labels as context."""
     units: list[Unit] = []
     for table in tables:
         for cells in table.rows:
             own = [c for c in cells if c.start >= _row_start(cells)]
-            start, end = own[0].start, own[-1].end
+            start, end = own[0].start, _closing_pipe(text, own[-1].end)
             path = path_at(start)
             units.append(
                 Unit(
@@ -256,6 +258,12 @@ def table_row_units(
                 )
             )
     return units
+
+
+def _closing_pipe(text: str, end: int) -> int:
+    """Just past the " |" that closes the cell ending at ``end`` (``end`` itself if there is none)."""
+    match = _CLOSING_PIPE.match(text, end)
+    return match.end() if match else end
 
 
 def _row_start(cells: tuple[Cell, ...]) -> int:

@@ -24,7 +24,7 @@ from qa.lexicon import Lexicon, TextSet
 from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, select_claims, select_per_district, uncovered_terms
-from qa.terms import Term, idf_weights, key_terms, term_match
+from qa.terms import FRAMING_WEIGHT, Term, idf_weights, key_terms, term_match
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class ExtractiveAnswerer:
             todo = [t for t in terms if t.text not in self._idf]
             if todo:
                 self._idf.update(idf_weights(todo, self._text_set))
-            return {t.text: self._idf[t.text] for t in terms}
+            return {t.text: self._idf[t.text] * (FRAMING_WEIGHT if t.framing else 1.0) for t in terms}
 
     def _retrieve(self, plan: RetrievalPlan) -> tuple[list[ScoredChunk], list[ScoredChunk]]:
         """(sentence and row hits, chunk hits) for the plan."""

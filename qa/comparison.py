@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back, sub_questions
 from qa.compose import CitationList
-from qa.evidence import Evidence
+from qa.evidence import Evidence, stated_text
 from qa.figures import Figure, figure_near, verdict_text
 from qa.terms import Term
 
@@ -42,7 +42,7 @@ def _declared_unit(figure: Figure, evidence: Evidence) -> Figure:
 def district_figure(evidence: Sequence[Evidence], anchors: Sequence[str]) -> tuple[Evidence, Figure] | None:
     """The first piece of a district's evidence that states a figure for the topic."""
     for e in evidence:
-        figure = figure_near(e.unit.text, anchors)
+        figure = figure_near(stated_text(e.unit), anchors)
         if figure is not None:
             return e, _declared_unit(figure, e)
     return None

@@ -21,6 +21,13 @@ from qa.figures import parse_figures
 from qa.terms import Term, coverage
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_ROW_NUMBER = re.compile(r"^\d{1,3}[ \t]*\|\s*")
+
+
+def stated_text(unit: Unit) -> str:
+    """What a unit states: a table row without its 序号 cell ("15 |" numbers the row; it is
+    no figure, and must not match the 15 of "15分钟" in a question)."""
+    return _ROW_NUMBER.sub("", unit.text) if unit.kind == "table_row" else unit.text
 
 
 @dataclass(frozen=True)
@@ -101,18 +108,19 @@ def score_candidates(
     scored = []
     for unit, retrieval, sim in zip(units, candidates.values(), dense, strict=True):
         doc = documents[unit.doc_id]
-        with_context = f"{unit.text} {unit_context(unit)} {doc.title}"
-        cov = max(coverage(terms, weights, unit.text), 0.85 * coverage(terms, weights, with_context))
+        stated = stated_text(unit)
+        with_context = f"{stated} {unit_context(unit)} {doc.title}"
+        cov = max(coverage(terms, weights, stated), 0.85 * coverage(terms, weights, with_context))
         years_ok = years_present(analysis.years, with_context)
         # A figure the question asks for (years and ordinals are not figures).
-        has_number = asks_figure and bool(_NUMBER.search(unit.text)) and bool(parse_figures(unit.text))
+        has_number = asks_figure and bool(_NUMBER.search(stated)) and bool(parse_figures(stated))
         score = 0.55 * cov + 0.35 * float(sim) + 0.10 * (retrieval / top)
         if has_number:
             score += 0.05
         if analysis.years and not years_ok:
             score -= 0.15
         for number in analysis.numbers:
-            if number in unit.text:
+            if number in stated:
                 score += 0.05
         if analysis.asks_entity and any(m.group(0) not in analysis.question for m in _ORG.finditer(unit.text)):
             score += 0.05

@@ -120,9 +120,17 @@ _ALL = re.compile(r"(?:所有|全部|各个?)的?区(?!域)|\b(?:all|each|every)
 
 _ZH_LEAD = re.compile(r"^(?:那么?)(?![里儿个些家所项座])")
 _ZH_TAIL = re.compile(r"(?:的)?呢[\s？?。！!]*$")
+# Words that ask about "the target" without saying which: the topic comes from the chat.
+_ZH_GENERIC_ASK = re.compile(r"目标值?|指标|水平|数字|数据|情况|规划|计划|定的|[定更高低多少大小快慢长短好差早晚]")
+_ZH_VERDICT = re.compile(r"谁|哪个|哪边|哪家|是否|吗|还是|有没有|超过|达到|(?<!多)[高低快慢大小长短早晚]|多(?!少)")
+_EN_VERDICT = re.compile(r"\b(?:which|who|whose|already)\b|\b(?:more|less|fewer)\b|\b\w{2,}er\b", re.IGNORECASE)
+_ZH_MID_TAIL = re.compile(r"(?:的)?呢[\s？?]+(?=\S)")
 _EN_LEAD = re.compile(r"^(?:(?:and|but|so|ok(?:ay)?|then)[\s,]+)?(?:what|how)\s+about\b\s*|^and\b[\s,]*", re.IGNORECASE)
 _EN_TAIL = re.compile(r",?\s*\b(?:as well|too|instead)\s*[?.!]*$|\bthe same\b", re.IGNORECASE)
-_ZH_COMPARE = re.compile(r"(?:跟|和|与|同|较|比起|相较于?|对比).{0,14}?(?:相?比(?![例重率])|比较|对比|相较|区别|差别|差异|不同)|^比(?![例重率])")
+_ZH_COMPARE = re.compile(
+    r"(?:跟|和|与|同|较|比起|相较于?|对比).{0,14}?(?:相?比(?![例重率])|比较|对比|相较|区别|差别|差异|不同)|^比(?![例重率])"
+    r"|比(?![例重率])[^，,。？?]{0,10}?(?:更|还)?(?:高|低|多|少|大|小|快|慢|长|短|好|差|强|弱|早|晚)"  # 长宁的目标比宝山高吗
+)
 _EN_COMPARE = re.compile(
     r"\bcompar(?:e|ed|es|ing|ison)\b|\bversus\b|\bvs\b|\b(?:more|less|fewer|higher|lower|larger|smaller|bigger)\s+than\b",
     re.IGNORECASE,
@@ -388,10 +396,18 @@ def _ask(rest: str, zh: bool, quantity: bool) -> str:
     return f"What is {rest}?"
 
 
+def _asks_verdict(q: str) -> bool:
+    """Whether a comparison follow-up asks for a verdict ("谁预留得多", "比这个小还是大",
+    "is Songjiang already faster?"), not merely "跟长宁比呢？" or a new topic ("床位数呢")."""
+    rest = _ZH_COMPARE.sub("", _EN_COMPARE.sub("", _ALL.sub("", _OTHERS.sub("", _MENTION.sub("", q)))))
+    return bool(_ZH_VERDICT.search(rest) or _EN_VERDICT.search(rest))
+
+
 def _new_topic(q: str, targets: Sequence[District], topic: str, compare: bool, known: Sequence[str]) -> str:
     """Rule 4: the follow-up's own topic, without its markers, about ``targets``."""
     zh = _is_zh(q)
     rest = _EN_TAIL.sub("", _ZH_TAIL.sub("", _EN_LEAD.sub("", _ZH_LEAD.sub("", q)))).strip()
+    rest = _ZH_MID_TAIL.sub("，", rest)  # "中西医结合医院呢？要迁到哪里？": one question
     rest = _ALL.sub("", _OTHERS.sub("", rest))
     if compare:
         rest = re.sub(
@@ -449,11 +465,17 @@ def _resolve_one(q: str, topic: str, answer: str, known: Sequence[District]) -> 
     ellipsis = bool(
         _ZH_LEAD.search(q) or "的呢" in q or (_ZH_TAIL.search(q) and cjk <= 15) or _EN_LEAD.search(q) or _EN_TAIL.search(q)
     )
-    if not (ellipsis or pronouns) and (_has_topic(q, bool(named)) or not (named or _is_question(q))):
+    # A comparison needs two sides and a topic: naming one district ("跟长宁比呢？谁预留得多？")
+    # or no topic of its own ("长宁的目标比宝山高吗？"), it compares with what the chat was about.
+    compares_back = compare and bool(named) and (len(named) < 2 or not _has_topic(_ZH_GENERIC_ASK.sub("", q), True))
+    if not (ellipsis or pronouns or compares_back) and (_has_topic(q, bool(named)) or not (named or _is_question(q))):
         return None
     names = [d.name for d in known]
     if named:
         targets = list(dict.fromkeys([*topic_districts, *named] if compare else named))
+        if compare and _asks_verdict(q):
+            # "长宁的目标比宝山高吗？": the topic about every district compared, then the comparison.
+            return _followed_by(_substitute(topic, targets), q)
         if not pronouns and _is_new_topic(q, topic):
             return _new_topic(q, targets, topic, compare, names)
         return _substitute(topic, targets)
@@ -477,6 +499,17 @@ def _resolve_one(q: str, topic: str, answer: str, known: Sequence[District]) -> 
     return _followed_by(topic, q)
 
 
+def _in_scope(topic: str, scope: list[District], known: Sequence[District]) -> tuple[str, list[District]]:
+    """A topic question naming no district stays about the districts the chat was last about
+    ("闵行的三年行动计划…？" then "里面区中医医院打算建在哪？"); one naming some sets the scope."""
+    named = _districts_in(topic)
+    if named:
+        return topic, named
+    if scope and not analyze(topic, [d.name for d in known]).is_across:
+        return _prefix(topic, scope, _is_zh(topic), de=True), scope
+    return topic, scope
+
+
 def resolve(question: str, history: Sequence[Turn], known_districts: Sequence[str]) -> str | None:
     """The standalone form of ``question`` asked after ``history``, or None when it already
     stands alone (the caller then uses it unchanged). See the module docstring for the rules."""
@@ -492,6 +525,7 @@ def resolve(question: str, history: Sequence[Turn], known_districts: Sequence[st
         known.append(d)
     topic: str | None = None
     answer = ""
+    scope: list[District] = []
     for i, turn in enumerate(history):
         if not isinstance(turn, Turn):
             raise TypeError(f"history[{i}] is a {type(turn).__name__}, not a Turn; convert with turns_from()")
@@ -500,6 +534,7 @@ def resolve(question: str, history: Sequence[Turn], known_districts: Sequence[st
             answer = text
         elif turn.role == "user" and text:
             topic = (_resolve_one(text, topic, answer, known) if topic else None) or text
+            topic, scope = _in_scope(topic, scope, known)
             answer = ""
     q = re.sub(r"\s+", " ", question).strip()
     if not q or topic is None:

@@ -23,7 +23,7 @@ from importlib import resources
 from typing import Literal
 
 from qa.analysis import QuestionAnalysis
-from qa.evidence import Evidence
+from qa.evidence import Evidence, stated_text
 from qa.figures import parse_figures
 from qa.selection import evidence_text
 from qa.terms import UNSEEN_WEIGHT, Term, coverage, names_a_topic, term_match, unmapped_english_words
@@ -88,7 +88,7 @@ def evidence_features(
     title (``coverage``) and of the sentences alone (``sentence_coverage``), and whether a
     question asking a figure got evidence without any (``number_missing``)."""
     text = evidence_text(chosen)
-    sentences = " ".join(e.unit.text for e in chosen)
+    sentences = " ".join(stated_text(e.unit) for e in chosen)
     hard = [t for t in terms if not t.soft]
     anchors = anchor_terms(terms, weights)
     top = max((weights.get(t.text, 0.0) for t in hard), default=0.0)

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from qa.evidence import Evidence
+from qa.evidence import Evidence, stated_text
 from qa.terms import Term, coverage, term_match
 
 
@@ -22,7 +22,7 @@ class SelectionConfig:
 
 
 def evidence_text(chosen: Sequence[Evidence]) -> str:
-    return " ".join(f"{e.unit.text} {e.unit.context} {' '.join(e.unit.section)} {e.title}" for e in chosen)
+    return " ".join(f"{stated_text(e.unit)} {e.unit.context} {' '.join(e.unit.section)} {e.title}" for e in chosen)
 
 
 def uncovered_terms(terms: Sequence[Term], chosen: Sequence[Evidence], enough: float = 0.8) -> list[Term]:
@@ -91,14 +91,14 @@ def disagreeing(chosen: Sequence[Evidence], pool: Sequence[Evidence], min_overla
     """
     extra: list[Evidence] = []
     for e in chosen:
-        if not re.search(r"\d", e.unit.text):
+        if not re.search(r"\d", stated_text(e.unit)):
             continue
         for other in pool[:15]:
             if other in chosen or other in extra or other.district != e.district:
                 continue
             if other.coverage < e.coverage - 0.05 or not other.years_ok:
                 continue
-            if set(re.findall(r"\d+(?:\.\d+)?", other.unit.text)) == set(re.findall(r"\d+(?:\.\d+)?", e.unit.text)):
+            if set(re.findall(r"\d+(?:\.\d+)?", stated_text(other.unit))) == set(re.findall(r"\d+(?:\.\d+)?", stated_text(e.unit))):
                 continue
             a, b = _masked(e.unit.text), _masked(other.unit.text)
             shorter = min(len(a), len(b)) or 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -80,6 +80,7 @@ class Term:
     alternatives: tuple[str, ...] = ()
     soft: bool = False
     variants: tuple[Variant, ...] = ()  # the plans' other words for it, with partial credit
+    framing: bool = False  # said only in a clause about the asker ("我家老人身体不好，…")
 
     def forms(self) -> tuple[str, ...]:
         return (self.text, *self.alternatives)
@@ -197,7 +198,7 @@ def key_terms(question: str, lang: str, attested: Callable[[str], bool] | None =
     """The terms that say what the question is about, without repeats.
 
     ``attested(word)`` says whether the corpus uses a word; with it, split compounds are
-    joined back (see ``merge_attested``).
+    joined back (see ``merge_attested``). Terms said only in a framing clause are marked.
     """
     raw = _english_terms(question, attested) if lang == "en" else _chinese_terms(question, attested)
     seen: set[str] = set()
@@ -206,7 +207,32 @@ def key_terms(question: str, lang: str, attested: Callable[[str], bool] | None =
         if term.text not in seen:
             seen.add(term.text)
             unique.append(term)
+    frame, focus = split_framing(question) if lang != "en" else ("", question)
+    if frame:
+        asked = [t for t in unique if t.text in focus]
+        if any(names_a_topic(t) for t in asked):
+            unique = [t if t.text in focus else replace(t, framing=True) for t in unique]
     return tuple(unique)
+
+
+# How much a term said only while setting the scene counts, against one in what is asked.
+FRAMING_WEIGHT = 0.3
+# A clause about the asker, not the plans: a first-person pronoun or a polite request.
+_ASKER = re.compile(r"我|咱|俺|请问|想问|问下|问一下|麻烦|听说|帮忙|帮我")
+_ASKS = re.compile(r"[哪几谁吗呢么]|什么|多少|是否|有没有|是不是|如何|怎么|怎样|为什么|[?？]")
+_NOT_ASKING = re.compile(r"想问|请问|问一?下|[这那好]几")  # ask-like words that ask nothing by themselves
+_CLAUSE = re.compile(r"[^，,；;。！!？?：:]+[，,；;。！!？?：:]*")
+
+
+def split_framing(question: str) -> tuple[str, str]:
+    """(framing, focus): clauses that speak about the asker and ask nothing themselves
+    ("我家老人身体不太好，想问下这几个区的规划里，") versus the rest, which says what is asked.
+    People set the scene before they ask; the scene is not what the evidence must state."""
+    frame, focus = [], []
+    for clause in _CLAUSE.findall(question):
+        asks = _ASKS.search(_NOT_ASKING.sub("", clause))
+        (frame if _ASKER.search(clause) and not asks else focus).append(clause)
+    return "".join(frame), "".join(focus)
 
 
 @lru_cache(maxsize=4096)

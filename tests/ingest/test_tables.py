@@ -29,7 +29,7 @@ def test_indicator_row_for_physicians_per_thousand(corpus: dict[str, Document]) 
         "2025年目标值": "≥6.2",
         "市卫健委规划值": "≥3.6",
     }
-    assert row.text == "7 |\n千人口执业医师数(人)* |\n≥6.2 |\n≥3.6"
+    assert row.text == "7 |\n千人口执业医师数(人)* |\n≥6.2 |\n≥3.6 |"  # up to the pipe closing the row
     assert row.section == ("附件6",)
     assert row.context == (
         "附件6 长宁区卫生健康事业高质量发展行动主要指标 | 领域: 专业技术队伍 | 序号: 7 | "
@@ -143,7 +143,8 @@ def test_small_table_exact_cells_and_offsets() -> None:
             assert SMALL[c.start : c.end] == c.text
     doc = parse_text("small", SMALL)
     assert [u.text for u in doc.sentences] == ["一、附表", "指标表", "表后正文。"]
-    assert [u.text for u in doc.table_rows] == ["1 |\n病床 |\n100", "2 |\n医生 |\n≥3", "3 |\n护士 |\n7"]
+    # A row runs to the pipe that closes its last cell; the last row here has none.
+    assert [u.text for u in doc.table_rows] == ["1 |\n病床 |\n100 |", "2 |\n医生 |\n≥3 |", "3 |\n护士 |\n7"]
     assert doc.table_rows[2].context == "指标表 | 类别: 乙组 | 序号: 3 | 名称: 护士 | 数值: 7"
 
 

@@ -361,3 +361,30 @@ def test_a_follow_up_naming_only_a_year_switches_the_year() -> None:
     )
     assert resolve("到2030年呢？", history, CORPUS) == "长宁到2030年要建成几个达标中医馆？"
     assert resolve("And in 2030?", history, CORPUS) == "长宁到2030年要建成几个达标中医馆？"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["宝山的目标比长宁高吗？", "跟宝山比呢？谁的目标更高？", "宝山定的比这个多还是少？"],
+)
+def test_a_comparison_without_its_own_topic_compares_the_chat_topic(question: str) -> None:
+    # The comparison names no topic (or only one side): the topic question is asked about
+    # both districts, then the comparison, so the answer can state both figures and a verdict.
+    resolved = resolve(question, TCM_CHAT, CORPUS)
+    assert resolved is not None
+    assert resolved.startswith("长宁和宝山到2025年要建成几个达标中医馆？")
+    assert resolved.endswith(question)
+
+
+def test_a_comparison_with_a_topic_and_both_districts_stands_alone() -> None:
+    assert resolve("宝山的家庭医生签约率比长宁高吗？", TCM_CHAT, CORPUS) is None
+
+
+def test_the_chat_keeps_its_district_when_a_turn_names_none() -> None:
+    chat = [
+        Turn("user", "闵行的三年行动计划覆盖哪几年？"),
+        Turn("assistant", "2023—2025年［1］。"),
+        Turn("user", "里面区中医医院打算建在哪？"),
+        Turn("assistant", "在七宝地区迁址新建闵行区中医医院［1］。"),
+    ]
+    assert resolve("那中西医结合医院呢？要迁到哪里？", chat, CORPUS) == "闵行区的中西医结合医院，要迁到哪里？"

@@ -99,3 +99,24 @@ def test_calibration_script_reproduces_the_committed_coefficients(policyqa) -> N
     )
     assert run.returncode == 0, run.stdout + run.stderr[-2000:]
     assert "reproduced" in run.stdout
+
+
+def test_a_table_rows_number_is_not_a_figure_it_states() -> None:
+    from ingest.pipeline import load_corpus
+    from qa.evidence import stated_text
+
+    (changning,) = [d for d in load_corpus(CORPUS) if d.doc_id.startswith("changning")]
+    row = next(r for r in changning.table_rows if r.text.startswith("15 |") and "发热门诊" in r.text)
+    stated = stated_text(row)
+    assert stated.startswith("社区卫生服务中心") and stated.endswith("|")
+    # "15分钟" in a question must not find this row through its 序号.
+    assert coverage([Term("15")], {"15": 1.0}, stated) == 0.0
+    assert coverage([Term("15")], {"15": 1.0}, row.text) == 1.0
+
+
+def test_framing_clauses_count_less_than_what_is_asked(lexicon: Lexicon) -> None:
+    terms = {t.text: t for t in key_terms("我家老人身体不太好，想问下哪几个区提到医养结合？", "zh", lexicon)}
+    assert terms["医养结合"].framing is False
+    assert terms["身体"].framing is True
+    # With nothing topical in what is asked, the scene is the topic: nothing is marked.
+    assert not any(t.framing for t in key_terms("我想了解长宁的家庭医生签约，目标是多少？", "zh", lexicon))
