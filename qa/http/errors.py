@@ -28,12 +28,22 @@ class ApiError(Exception):
         self.message = message
 
 
-def error_body(code: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}
+OPENAI_PREFIX = "/v1/"
+_OPENAI_TYPES = {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}
 
 
-def error_response(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse(error_body(code, message), status_code=status)
+def error_body(code: str, message: str, *, status: int = 400, path: str = "") -> dict[str, Any]:
+    """The contract's ``{"error": {"code", "message"}}``; under ``/v1/`` also OpenAI's ``type`` and
+    ``param``, so OpenAI clients raise their usual errors (``NotFoundError`` ...) with our message."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if path.startswith(OPENAI_PREFIX):
+        kind = _OPENAI_TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
+        error |= {"type": kind, "param": "model" if code == "model_not_found" else None}
+    return {"error": error}
+
+
+def error_response(status: int, code: str, message: str, path: str = "", headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(code, message, status=status, path=path), status_code=status, headers=headers)
 
 
 def _describe(errors: list[Any]) -> str:
@@ -44,44 +54,45 @@ def _describe(errors: list[Any]) -> str:
     return "; ".join(parts)
 
 
-async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     if any(e.get("type") == "json_invalid" for e in errors):
-        return error_response(400, "bad_json", "the request body is not valid JSON")
-    return error_response(422, "validation_error", _describe(errors))
+        return error_response(400, "bad_json", "the request body is not valid JSON", request.url.path)
+    return error_response(422, "validation_error", _describe(errors), request.url.path)
 
 
-async def _on_api_error(_: Request, exc: Exception) -> JSONResponse:
+async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return error_response(exc.status, exc.code, exc.message)
+    return error_response(exc.status, exc.code, exc.message, request.url.path)
 
 
-async def _on_http(_: Request, exc: Exception) -> JSONResponse:
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _STATUS_CODES.get(exc.status_code, "http_error")
-    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+    return error_response(exc.status_code, code, str(exc.detail), request.url.path, exc.headers)
 
 
-async def _on_domain(_: Request, exc: Exception) -> JSONResponse:
+async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
+    path = request.url.path
     if isinstance(exc, DocumentNotFoundError):
-        return error_response(404, "document_not_found", str(exc))
+        return error_response(404, "document_not_found", str(exc), path)
     if isinstance(exc, QuestionError):
-        return error_response(400, "bad_question", str(exc))
+        return error_response(400, "bad_question", str(exc), path)
     if isinstance(exc, UnsupportedDocumentError):
-        return error_response(400, "unsupported_document", str(exc))
+        return error_response(400, "unsupported_document", str(exc), path)
     # the rest (a failed verification, a corrupt index, ...) are the server's failures, not the client's
     log.error("engine error: %s", exc)
-    return error_response(500, _snake(type(exc).__name__), str(exc))
+    return error_response(500, _snake(type(exc).__name__), str(exc), path)
 
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-async def _on_internal(_: Request, exc: Exception) -> JSONResponse:
+async def _on_internal(request: Request, exc: Exception) -> JSONResponse:
     log.exception("internal error", exc_info=exc)
-    return error_response(500, "internal_error", "internal server error")
+    return error_response(500, "internal_error", "internal server error", request.url.path)
 
 
 def install_error_handlers(app: FastAPI) -> None:

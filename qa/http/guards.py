@@ -39,7 +39,7 @@ class RequestGuard:
             return
         path: str = scope.get("path", "")
         if self.settings.api_token and self._needs_token(path) and not self._has_token(scope):
-            await _reply(send, 401, "unauthorized", "send the API token as 'Authorization: Bearer <token>'",
+            await _reply(send, path, 401, "unauthorized", "send the API token as 'Authorization: Bearer <token>'",
                          {"www-authenticate": 'Bearer realm="policyqa"'})
             return
         if not path.startswith(PROTECTED_PREFIXES) or (scope.get("method") == "POST" and path == UPLOAD_PATH):
@@ -48,7 +48,7 @@ class RequestGuard:
         limit = self.settings.max_body_bytes
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _reply(send, 413, "body_too_large", f"request body is {int(declared)} bytes; the limit is {limit}")
+            await _reply(send, path, 413, "body_too_large", f"request body is {int(declared)} bytes; the limit is {limit}")
             return
         # Read the (small) body here, counting, so one sent without a true Content-Length is
         # cut off at the limit too; the app then reads it from the buffer.
@@ -61,7 +61,7 @@ class RequestGuard:
             chunks.append(message.get("body", b""))
             received += len(chunks[-1])
             if received > limit:
-                await _reply(send, 413, "body_too_large", f"request body is over the limit of {limit} bytes")
+                await _reply(send, path, 413, "body_too_large", f"request body is over the limit of {limit} bytes")
                 return
             if not message.get("more_body", False):
                 break
@@ -96,8 +96,10 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _reply(send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-    body = json.dumps(error_body(code, message)).encode()
+async def _reply(
+    send: Send, path: str, status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> None:
+    body = json.dumps(error_body(code, message, status=status, path=path)).encode()
     raw_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     raw_headers += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})

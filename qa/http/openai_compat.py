@@ -1,7 +1,9 @@
-"""``POST /v1/chat/completions`` in the OpenAI format, so existing chat clients can use PolicyQA.
+"""The OpenAI-compatible API, so existing chat clients and SDKs can use PolicyQA as a model.
 
-The last user message is the question. The reply text carries the [n] markers and a numbered
-source list; the structured citations ride along in an extra top-level ``citations`` field.
+``GET /v1/models`` and ``GET /v1/models/{id}`` (what chat front-ends call first to connect) list
+the one model, ``policyqa``. ``POST /v1/chat/completions``: the last user message is the question.
+The reply text carries the [n] markers and a numbered source list; the structured citations ride
+along in an extra top-level ``citations`` field.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from fastapi.responses import StreamingResponse
 from ingest.types import Answer
 from qa.http.errors import ApiError
 from qa.http.routes import ask
-from qa.http.schemas import ERROR_RESPONSES, ChatMessage, ChatRequest
+from qa.http.schemas import ERROR_RESPONSES, ChatMessage, ChatRequest, ModelList, ModelOut
 from qa.http.settings import ServerSettings
 
 if TYPE_CHECKING:
@@ -67,8 +69,34 @@ def _sse(payload: dict[str, Any] | str) -> str:
     return f"data: {data}\n\n"
 
 
+def model_card(qa: PolicyQA, settings: ServerSettings, created: int) -> dict[str, Any]:
+    """The one model this server offers, and whether an LLM phrases its answers (and which)."""
+    generator = getattr(qa.generator, "model", None) if qa.generator is not None else None
+    if generator:
+        description = f"answers phrased by {generator} from the cited sentences; every citation verified"
+    else:
+        description = "extractive answers quoting the plans' own sentences; every citation verified"
+    return {
+        "id": settings.model_name, "object": "model", "created": created, "owned_by": "policyqa",
+        "mode": "generative" if generator else "extractive", "generator": generator, "description": description,
+    }
+
+
 def chat_router(qa: PolicyQA, settings: ServerSettings) -> APIRouter:
     router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["openai"])
+    created = int(time.time())
+
+    @router.get("/models", response_model=ModelList)
+    def list_models() -> dict[str, Any]:
+        """The models this server offers (one: ``policyqa``), as OpenAI clients list them to connect."""
+        return {"object": "list", "data": [model_card(qa, settings, created)]}
+
+    @router.get("/models/{model_id}", response_model=ModelOut)
+    def get_model(model_id: str) -> dict[str, Any]:
+        """One model by id; an unknown id is OpenAI's 404 ``model_not_found``."""
+        if model_id != settings.model_name:
+            raise ApiError(404, "model_not_found", f"The model {model_id!r} does not exist; this server offers {settings.model_name!r}")
+        return model_card(qa, settings, created)
 
     @router.post("/chat/completions", response_model=None)
     def chat_completions(body: ChatRequest) -> dict[str, Any] | StreamingResponse:
@@ -77,15 +105,16 @@ def chat_router(qa: PolicyQA, settings: ServerSettings) -> APIRouter:
         answer = ask(qa, settings, question, top_k=body.top_k, districts=body.districts, history=history or None)
         content = message_text(answer)
         citations = [c.to_dict() for c in answer.citations]
-        base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": body.model}
+        base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": settings.model_name}
+        usage = {"prompt_tokens": len(question), "completion_tokens": len(content),
+                 "total_tokens": len(question) + len(content)}  # characters: there is no tokenizer to count with
         if not body.stream:
             return base | {
                 "object": "chat.completion",
                 "choices": [
                     {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
                 ],
-                "usage": {"prompt_tokens": len(question), "completion_tokens": len(content),
-                          "total_tokens": len(question) + len(content)},
+                "usage": usage,
                 "citations": citations,
                 "refused": answer.refused,
             } | ({"standalone_question": answer.standalone_question} if answer.standalone_question else {})
@@ -98,6 +127,8 @@ def chat_router(qa: PolicyQA, settings: ServerSettings) -> APIRouter:
                 yield _sse(chunk | {"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]})
             yield _sse(chunk | {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
                                 "citations": citations, "refused": answer.refused})
+            if body.stream_options is not None and body.stream_options.include_usage:
+                yield _sse(chunk | {"choices": [], "usage": usage})
             yield _sse("[DONE]")
 
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}

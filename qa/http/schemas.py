@@ -115,6 +115,12 @@ class ChatMessage(BaseModel):
     content: StrictStr | list[dict[str, Any]] | None = None
 
 
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    include_usage: StrictBool = False
+
+
 class ChatRequest(BaseModel):
     """OpenAI chat-completions request; unknown OpenAI options are accepted and ignored."""
 
@@ -123,8 +129,26 @@ class ChatRequest(BaseModel):
     model: StrictStr = "policyqa"
     messages: list[ChatMessage] = Field(min_length=1)
     stream: StrictBool = False
+    stream_options: StreamOptions | None = None
     top_k: StrictInt | None = Field(default=None, ge=1, le=50)
     districts: list[StrictStr] | None = None
+
+
+class ModelOut(BaseModel):
+    """An OpenAI model object; ``mode`` and ``generator`` say how answers are written."""
+
+    id: str
+    object: Literal["model"] = "model"
+    created: int
+    owned_by: str
+    mode: Literal["extractive", "generative"]
+    generator: str | None = Field(description="the LLM that phrases answers, when one is configured")
+    description: str
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelOut]
 
 
 class ErrorDetail(BaseModel):

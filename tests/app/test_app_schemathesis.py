@@ -67,6 +67,8 @@ CASES = (
     ("POST", "/v1/chat/completions", "positive"),
     ("POST", "/v1/chat/completions", "negative"),
     ("POST", "/v1/chat/completions", "questions"),
+    ("GET", "/v1/models", "positive"),
+    ("GET", "/v1/models/{model_id}", "positive"),
 )
 STEERED = ("questions", "known-ids")  # these must reach the engine: at least one 2xx
 
@@ -125,22 +127,24 @@ def http() -> Iterator[requests.Session]:
         yield session
 
 
-def assert_error_body(content: bytes) -> None:
-    """``content`` is JSON ``{"error": {"code": str, "message": str}}`` and nothing else."""
+def assert_error_body(content: bytes, path: str = "/api/") -> None:
+    """``content`` is JSON ``{"error": {"code": str, "message": str}}`` and nothing else (under
+    ``/v1/`` also OpenAI's ``type`` and ``param``, which OpenAI clients read)."""
     try:
         body = json.loads(content)
     except ValueError:
         raise AssertionError(f"error body is not JSON: {content[:200]!r}") from None
     assert isinstance(body, dict) and set(body) == {"error"}, f"error body has the wrong shape: {body!r}"
     error = body["error"]
-    assert isinstance(error, dict) and set(error) == {"code", "message"}, f"error has the wrong keys: {error!r}"
-    assert all(isinstance(v, str) and v for v in error.values()), f"error code/message not text: {error!r}"
+    keys = {"code", "message"} | ({"type", "param"} if path.startswith("/v1/") else set())
+    assert isinstance(error, dict) and set(error) == keys, f"error has the wrong keys: {error!r}"
+    assert all(isinstance(error[k], str) and error[k] for k in ("code", "message")), f"error code/message not text: {error!r}"
 
 
 def error_is_contract_json(ctx: CheckContext, response: schemathesis.Response, case: schemathesis.Case) -> None:
     """A schemathesis check: every 4xx/5xx answer is the contract's JSON error."""
     if response.status_code >= 400:
-        assert_error_body(response.content)
+        assert_error_body(response.content, case.operation.path)
 
 
 CHECKS = [not_a_server_error, error_is_contract_json]
