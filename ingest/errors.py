@@ -50,3 +50,11 @@ class DocumentNotFoundError(PolicyQAError, KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else "document not found"
+
+
+class NotReadyError(PolicyQAError):
+    """The server is still loading its index and model; ask again in a moment (HTTP 503 ``starting``)."""
+
+
+class IndexUnavailableError(PolicyQAError):
+    """The index could not be loaded when the server started; every request says why (HTTP 503)."""

@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "index": ("index.commands", "build or update the search index"),
     "eval": ("eval.commands", "evaluate a question set and write a report"),
     "serve": ("app", "start the web UI and HTTP API"),
+    "mcp": ("qa.mcp.command", "serve the MCP tools over stdio (for Claude Desktop, Cherry Studio, ...)"),
     "models": ("index.models.commands", "build the local sentence-transformers model"),
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
@@ -16,7 +18,9 @@ from qa.http.settings import ServerSettings
 if TYPE_CHECKING:
     from qa import PolicyQA
 
-__all__ = ["ServerSettings", "build_api"]
+__all__ = ["MCP_PATH", "ServerSettings", "build_api"]
+
+MCP_PATH = "/mcp"
 
 
 def _add_and_report(qa: PolicyQA, paths, progress):  # type: ignore[no-untyped-def]
@@ -28,7 +32,20 @@ def _add_and_report(qa: PolicyQA, paths, progress):  # type: ignore[no-untyped-d
 
 def build_api(qa: PolicyQA, settings: ServerSettings) -> FastAPI:
     """A FastAPI app with every API route; the UI is mounted on it separately (see app.py)."""
+    from qa.mcp import build_mcp_server
+
+    mcp = build_mcp_server(lambda: qa, settings)
+    mcp_app = mcp.streamable_http_app(
+        streamable_http_path=MCP_PATH, host=settings.host, max_request_body_size=settings.max_body_bytes
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        async with mcp.session_manager.run():  # the MCP sessions live as long as the server
+            yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="PolicyQA",
         version="0.1.0",
         description="Grounded answers with sentence-level citations over Chinese health-plan documents.",
@@ -47,4 +64,5 @@ def build_api(qa: PolicyQA, settings: ServerSettings) -> FastAPI:
     app.state.settings = settings
     app.include_router(api_router(qa, settings, jobs))
     app.include_router(chat_router(qa, settings))
+    app.router.routes.extend(mcp_app.routes)  # POST/GET/DELETE /mcp: streamable HTTP, not in the OpenAPI schema
     return app

@@ -21,7 +21,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-PROTECTED_PREFIXES = ("/api/", "/v1/")
+PROTECTED_PREFIXES = ("/api/", "/v1/", "/mcp")
 OPEN_PATHS = frozenset({"/api/health"})  # for load balancers and monitoring: says nothing secret
 UPLOAD_PATH = "/api/documents"
 
