@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from ingest.errors import DocumentNotFoundError, PolicyQAError
 from qa.http import spans
+from qa.http.errors import ApiError
+from qa.http.routes import ask as ask_with_limits
 from qa.http.settings import UPLOAD_SUFFIXES, ServerSettings
 from qa.http.uploads import sanitize_filename
 from qa.ui import render
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     import gradio as gr
 
     from qa import PolicyQA
+
+PRIVATE = "private"  # gradio 6: hidden from the API page and from gradio_client (was api_name=False)
 
 EXAMPLES = [
     "哪些区提出了2025年中医馆建设目标？",
@@ -62,6 +66,32 @@ class UiHandlers:
             return render.chat_html(turns), turns, question
         turns = [*turns, {"question": question, "answer": answer.to_dict()}]
         return render.chat_html(turns), turns, ""
+
+    def ask_api(
+        self, question: str, districts: list[str] | None = None, history: list[dict[str, str]] | None = None
+    ) -> dict[str, Any]:
+        """Ask a question (Chinese or English); optional districts and earlier turns
+        ({"role", "content"}). Returns the Answer: answer text with [n] markers, refused,
+        citations (doc_id, start, end, quote, district, section) and passages."""
+        import gradio as gr
+
+        try:
+            return ask_with_limits(self.qa, self.settings, question, districts=districts or None,
+                                   history=history or None).to_dict()
+        except ApiError as exc:
+            raise gr.Error(exc.message, print_exception=False) from None
+
+    def document_span(self, doc_id: str, start: int, end: int, context: int = 300) -> dict[str, Any]:
+        """The text of a document from start to end (a citation's offsets) with up to
+        `context` characters either side and its section path."""
+        import gradio as gr
+
+        try:
+            doc = self.qa.document(doc_id)
+            lo, hi = spans.check_range(doc, start, end)
+        except (PolicyQAError, ValueError) as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+        return spans.span_with_context(doc, lo, hi, max(0, min(int(context), 5000)))
 
     def open_source(self, data: dict[str, Any]) -> str:
         try:
@@ -129,10 +159,14 @@ def build_ui(qa: PolicyQA, settings: ServerSettings) -> gr.Blocks:
             upload_btn = gr.Button("上传并建立索引 Upload & index", variant="primary", elem_id="upload-button")
             upload_status = gr.Markdown(elem_id="upload-status")
 
-        ask_args = {"fn": h.ask, "inputs": [question, districts, turns], "outputs": [chat, turns, question]}
-        send.click(**ask_args)
-        question.submit(**ask_args)
-        clear.click(lambda: (render.chat_html([]), [], render.source_placeholder()), outputs=[chat, turns, source])
+        # The page's own events are private (named ui_*, so the names programs use stay free):
+        # a program sees only /ask, /upload and /document_span.
+        ask_args = {"fn": h.ask, "inputs": [question, districts, turns], "outputs": [chat, turns, question],
+                    "api_visibility": PRIVATE}
+        send.click(**ask_args, api_name="ui_send")
+        question.submit(**ask_args, api_name="ui_submit")
+        clear.click(lambda: (render.chat_html([]), [], render.source_placeholder()), outputs=[chat, turns, source],
+                    api_name="ui_clear", api_visibility=PRIVATE)
 
         def on_cite(evt: gr.EventData) -> str:
             return h.open_source(dict(evt._data or {}))
@@ -140,16 +174,21 @@ def build_ui(qa: PolicyQA, settings: ServerSettings) -> gr.Blocks:
         # gradio finds the EventData parameter by its annotation; make it a real class, not a string
         on_cite.__annotations__ = {"evt": gr.EventData, "return": str}
 
-        chat.click(on_cite, inputs=None, outputs=[source])
+        chat.click(on_cite, inputs=None, outputs=[source], api_name="ui_cite", api_visibility=PRIVATE)
 
-        def on_upload(paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[str, str, Any]:  # noqa: B008
-            status = h.upload(paths, progress)
-            return status, render.documents_html(qa.documents()), gr.update(choices=district_choices(qa))
-
-        upload_btn.click(on_upload, inputs=[files], outputs=[upload_status, docs_html, districts])
+        def upload(paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+            """Upload .txt/.md/.docx/.pdf files; they are ingested and indexed. Returns the status line."""
+            return h.upload(paths, progress)
 
         def refresh() -> tuple[str, Any]:
             return render.documents_html(qa.documents()), gr.update(choices=district_choices(qa))
 
-        demo.load(refresh, outputs=[docs_html, districts])
+        upload_btn.click(upload, inputs=[files], outputs=[upload_status], api_name="upload").then(
+            refresh, outputs=[docs_html, districts], api_name="ui_after_upload", api_visibility=PRIVATE
+        )
+        demo.load(refresh, outputs=[docs_html, districts], api_name="ui_load", api_visibility=PRIVATE)
+
+        # Endpoints for programs (gradio_client): plain data in, the API's JSON out.
+        gr.api(h.ask_api, api_name="ask")
+        gr.api(h.document_span, api_name="document_span")
     return demo
