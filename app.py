@@ -18,32 +18,32 @@ if TYPE_CHECKING:
 
 
 def create_app(qa: PolicyQA | None = None, *, settings: ServerSettings | None = None) -> FastAPI:
-    """The API (``/api``, ``/v1``, ``/openapi.json``) with the UI mounted at ``settings.ui_path``."""
+    """The API (``/api``, ``/v1``, ``/mcp``, ``/openapi.json``) with the UI mounted at ``settings.ui_path``.
+
+    Without ``qa``, the engine loads in the background once the server starts (building the index
+    first if there is none): ``/api/health`` says ``starting`` (503) until it is loaded and warm,
+    then ``ok``. A damaged index makes every route answer 503 with the reason.
+    """
     from fastapi.responses import RedirectResponse
 
     import ingest  # noqa: F401  (offline, no-telemetry environment before gradio loads)
-    from qa.http import ServerSettings, build_api
+    from qa.http import Runtime, ServerSettings, build_api
     from qa.ui import mount_ui
 
     settings = settings or ServerSettings.from_env()
     if qa is None:
-        from ingest.errors import CorruptIndexError
         from qa import PolicyQA
 
-        try:
-            qa = PolicyQA.load(progress=True)
-        except CorruptIndexError as exc:
-            from qa.http.unavailable import build_unavailable_app
-
-            print(f"PolicyQA: index unavailable: {exc}", file=sys.stderr)
-            return build_unavailable_app(str(exc))
-    app = build_api(qa, settings)
+        runtime = Runtime(load=lambda: PolicyQA.load(progress=True))
+    else:
+        runtime = Runtime(qa)
+    app = build_api(runtime, settings)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse(url=f"{settings.ui_path}/")
 
-    return mount_ui(app, qa, settings)
+    return mount_ui(app, runtime, settings)
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860) -> None:

@@ -1,4 +1,4 @@
-"""The HTTP API: CONTRACT.md routes, upload jobs and an OpenAI-compatible chat endpoint."""
+"""The HTTP API: CONTRACT.md routes, upload jobs, the OpenAI-compatible API and MCP at ``/mcp``."""
 
 from __future__ import annotations
 
@@ -9,16 +9,17 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 
 from qa.http.errors import install_error_handlers
-from qa.http.guards import RequestGuard
+from qa.http.guards import ReadinessGate, RequestGuard
 from qa.http.jobs import JobStore
 from qa.http.openai_compat import chat_router
 from qa.http.routes import api_router
+from qa.http.runtime import Runtime
 from qa.http.settings import ServerSettings
 
 if TYPE_CHECKING:
     from qa import PolicyQA
 
-__all__ = ["MCP_PATH", "ServerSettings", "build_api"]
+__all__ = ["MCP_PATH", "Runtime", "ServerSettings", "build_api"]
 
 MCP_PATH = "/mcp"
 
@@ -30,17 +31,22 @@ def _add_and_report(qa: PolicyQA, paths, progress):  # type: ignore[no-untyped-d
     return doc_ids, [d for d in doc_ids if d in before]
 
 
-def build_api(qa: PolicyQA, settings: ServerSettings) -> FastAPI:
-    """A FastAPI app with every API route; the UI is mounted on it separately (see app.py)."""
+def build_api(runtime: Runtime, settings: ServerSettings) -> FastAPI:
+    """A FastAPI app with every API route; the UI is mounted on it separately (see app.py).
+
+    The app listens at once; ``runtime`` loads the engine in the background when the app starts,
+    and until it is ready the routes answer 503 (``/api/health``: ``{"status": "starting"}``).
+    """
     from qa.mcp import build_mcp_server
 
-    mcp = build_mcp_server(lambda: qa, settings)
+    mcp = build_mcp_server(runtime.engine, settings)
     mcp_app = mcp.streamable_http_app(
         streamable_http_path=MCP_PATH, host=settings.host, max_request_body_size=settings.max_body_bytes
     )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.start()  # load the index and the model while the server already answers
         async with mcp.session_manager.run():  # the MCP sessions live as long as the server
             yield
 
@@ -54,15 +60,17 @@ def build_api(qa: PolicyQA, settings: ServerSettings) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(RequestGuard, settings=settings)  # type: ignore[arg-type]
+    app.add_middleware(ReadinessGate, runtime=runtime)  # type: ignore[arg-type]  (outermost)
     from ingest.settings import uploads_dir
 
     jobs = JobStore(
-        lambda paths, progress: _add_and_report(qa, paths, progress), state_file=uploads_dir() / ".jobs.json"
+        lambda paths, progress: _add_and_report(runtime.engine(), paths, progress),
+        state_file=uploads_dir() / ".jobs.json",
     )
-    app.state.qa = qa
+    app.state.runtime = runtime
     app.state.jobs = jobs
     app.state.settings = settings
-    app.include_router(api_router(qa, settings, jobs))
-    app.include_router(chat_router(qa, settings))
+    app.include_router(api_router(runtime, settings, jobs))
+    app.include_router(chat_router(runtime, settings))
     app.router.routes.extend(mcp_app.routes)  # POST/GET/DELETE /mcp: streamable HTTP, not in the OpenAPI schema
     return app

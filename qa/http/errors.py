@@ -11,11 +11,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ingest.errors import DocumentNotFoundError, PolicyQAError, QuestionError, UnsupportedDocumentError
+from ingest.errors import (
+    DocumentNotFoundError,
+    IndexUnavailableError,
+    NotReadyError,
+    PolicyQAError,
+    QuestionError,
+    UnsupportedDocumentError,
+)
 
 log = logging.getLogger("policyqa.http")
 
-_STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 422: "invalid"}
+_STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 422: "invalid",
+                 503: "unavailable"}
 
 
 class ApiError(Exception):
@@ -81,6 +89,10 @@ async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
         return error_response(400, "bad_question", str(exc), path)
     if isinstance(exc, UnsupportedDocumentError):
         return error_response(400, "unsupported_document", str(exc), path)
+    if isinstance(exc, NotReadyError):
+        return error_response(503, "starting", str(exc), path, {"Retry-After": "2"})
+    if isinstance(exc, IndexUnavailableError):
+        return error_response(503, "index_unavailable", str(exc), path)
     # the rest (a failed verification, a corrupt index, ...) are the server's failures, not the client's
     log.error("engine error: %s", exc)
     return error_response(500, _snake(type(exc).__name__), str(exc), path)

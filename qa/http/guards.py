@@ -1,4 +1,5 @@
-"""Two gates in front of every route: the optional API token and the request body limit.
+"""Gates in front of every route: readiness (an index that failed to load), the optional API
+token and the request body limit.
 
 A plain ASGI middleware rather than a FastAPI dependency, so the limit holds for every API
 route (including ones added later) and a body is cut off while it streams in. Uploads have
@@ -13,6 +14,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from qa.http.errors import error_body
+from qa.http.runtime import Runtime
 from qa.http.settings import ServerSettings
 
 Scope = MutableMapping[str, Any]
@@ -24,6 +26,23 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 PROTECTED_PREFIXES = ("/api/", "/v1/", "/mcp")
 OPEN_PATHS = frozenset({"/api/health"})  # for load balancers and monitoring: says nothing secret
 UPLOAD_PATH = "/api/documents"
+
+
+class ReadinessGate:
+    """When the index failed to load, every request but the health check gets 503 with the
+    reason and the rebuild command (the UI too: it would have nothing to show). While it is
+    still loading, the routes themselves answer 503 ``starting``; the UI page may load."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] == "http" and self.runtime.status == "unavailable" and path not in OPEN_PATHS:
+            await _reply(send, path, 503, "index_unavailable", self.runtime.error or "the index is unavailable")
+            return
+        await self.app(scope, receive, send)
 
 
 class RequestGuard:

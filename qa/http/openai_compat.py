@@ -20,6 +20,7 @@ from fastapi.responses import StreamingResponse
 from ingest.types import Answer
 from qa.http.errors import ApiError
 from qa.http.routes import ask
+from qa.http.runtime import Runtime
 from qa.http.schemas import ERROR_RESPONSES, ChatMessage, ChatRequest, ModelList, ModelOut
 from qa.http.settings import ServerSettings
 
@@ -82,27 +83,27 @@ def model_card(qa: PolicyQA, settings: ServerSettings, created: int) -> dict[str
     }
 
 
-def chat_router(qa: PolicyQA, settings: ServerSettings) -> APIRouter:
+def chat_router(runtime: Runtime, settings: ServerSettings) -> APIRouter:
     router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES, tags=["openai"])
     created = int(time.time())
 
     @router.get("/models", response_model=ModelList)
     def list_models() -> dict[str, Any]:
         """The models this server offers (one: ``policyqa``), as OpenAI clients list them to connect."""
-        return {"object": "list", "data": [model_card(qa, settings, created)]}
+        return {"object": "list", "data": [model_card(runtime.engine(), settings, created)]}
 
     @router.get("/models/{model_id}", response_model=ModelOut)
     def get_model(model_id: str) -> dict[str, Any]:
         """One model by id; an unknown id is OpenAI's 404 ``model_not_found``."""
         if model_id != settings.model_name:
             raise ApiError(404, "model_not_found", f"The model {model_id!r} does not exist; this server offers {settings.model_name!r}")
-        return model_card(qa, settings, created)
+        return model_card(runtime.engine(), settings, created)
 
     @router.post("/chat/completions", response_model=None)
     def chat_completions(body: ChatRequest) -> dict[str, Any] | StreamingResponse:
         """OpenAI-compatible chat completion (``stream: true`` for server-sent events)."""
         question, history = split_messages(body.messages)
-        answer = ask(qa, settings, question, top_k=body.top_k, districts=body.districts, history=history or None)
+        answer = ask(runtime.engine(), settings, question, top_k=body.top_k, districts=body.districts, history=history or None)
         content = message_text(answer)
         citations = [c.to_dict() for c in answer.citations]
         base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": settings.model_name}

@@ -15,7 +15,8 @@ from ingest.types import Answer
 from qa.http import spans
 from qa.http.errors import ApiError
 from qa.http.jobs import JobStore
-from qa.http.schemas import ERROR_RESPONSES, AnswerOut, AskRequest, DocumentSummary, JobOut, SpanOut
+from qa.http.runtime import Runtime
+from qa.http.schemas import ERROR_RESPONSES, AnswerOut, AskRequest, DocumentSummary, HealthOut, JobOut, SpanOut
 from qa.http.settings import ServerSettings
 from qa.http.uploads import receive_files
 
@@ -53,26 +54,35 @@ def ask(qa: PolicyQA, settings: ServerSettings, question: str, **options: Any) -
         raise ApiError(400, "bad_request", str(exc)) from None
 
 
-def api_router(qa: PolicyQA, settings: ServerSettings, jobs: JobStore) -> APIRouter:
+def api_router(runtime: Runtime, settings: ServerSettings, jobs: JobStore) -> APIRouter:
     router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 
-    @router.get("/health", tags=["meta"])
-    def health() -> dict[str, Any]:
-        return {"status": "ok", "documents": len(qa.documents())}
+    @router.get("/health", tags=["meta"], response_model=HealthOut, response_model_exclude_none=True,
+                responses={503: {"model": HealthOut, "description": "still loading (starting) or the index failed to load"}})
+    def health() -> JSONResponse:
+        """``ok`` once the index and the model are loaded (the first answer is then warm);
+        503 ``starting`` until then, 503 ``unavailable`` when loading failed."""
+        status = runtime.status
+        if status == "ok":
+            return JSONResponse({"status": "ok", "documents": len(runtime.engine().documents())})
+        body: dict[str, Any] = {"status": status}
+        if status == "unavailable":
+            body["error"] = {"code": "index_unavailable", "message": runtime.error}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "2"} if status == "starting" else None)
 
     @router.post("/ask", response_model=AnswerOut, response_model_exclude_none=True, tags=["qa"])
     def post_ask(body: AskRequest) -> dict[str, Any]:
         """Answer one question with citations (the Answer object of CONTRACT.md)."""
         history = [t.model_dump() for t in body.history] if body.history else None
         answer = ask(
-            qa, settings, body.question, top_k=body.top_k, districts=body.districts, id=body.id, history=history
+            runtime.engine(), settings, body.question, top_k=body.top_k, districts=body.districts, id=body.id, history=history
         )
         return answer.to_dict()
 
     @router.get("/documents", response_model=list[DocumentSummary], tags=["documents"])
     def list_documents() -> list[dict[str, Any]]:
         """Every indexed document: id, title, district, length in characters, number of sections."""
-        return [spans.summary_of(doc) for doc in qa.documents()]
+        return [spans.summary_of(doc) for doc in runtime.engine().documents()]
 
     @router.get("/documents/{doc_id}", response_model=SpanOut, response_model_exclude_none=True, tags=["documents"])
     def get_document(
@@ -82,7 +92,7 @@ def api_router(qa: PolicyQA, settings: ServerSettings, jobs: JobStore) -> APIRou
         context: int = Query(default=settings.context_chars, ge=0, le=5000, description="characters either side"),
     ) -> dict[str, Any]:
         """A span of a document with its context and section path; the whole document without start/end."""
-        doc = qa.document(doc_id)
+        doc = runtime.engine().document(doc_id)
         try:
             lo, hi = spans.check_range(doc, start, end)
         except ValueError as exc:
@@ -95,6 +105,7 @@ def api_router(qa: PolicyQA, settings: ServerSettings, jobs: JobStore) -> APIRou
     @router.post("/documents", status_code=202, response_model=JobOut, tags=["documents"], openapi_extra=_UPLOAD_BODY)
     async def upload_documents(request: Request) -> JSONResponse:
         """Upload .txt/.md/.docx/.pdf files (field ``file``, up to 50 MB); ingest + re-index run as a job."""
+        runtime.engine()  # 503 while starting, before reading a byte of the upload
         tmp = Path(tempfile.mkdtemp(prefix="policyqa-upload-"))
         try:
             paths = await receive_files(request, tmp, settings.max_upload_bytes)

@@ -156,6 +156,12 @@ class ErrorDetail(BaseModel):
     message: str
 
 
+class HealthOut(BaseModel):
+    status: Literal["ok", "starting", "unavailable"]
+    documents: int | None = Field(default=None, description="indexed documents, once ok")
+    error: ErrorDetail | None = Field(default=None, description="why loading failed, when unavailable")
+
+
 class ErrorOut(BaseModel):
     error: ErrorDetail
 

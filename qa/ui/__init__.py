@@ -7,19 +7,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from qa import PolicyQA
+    from qa.http.runtime import Runtime
     from qa.http.settings import ServerSettings
 
 __all__ = ["mount_ui"]
 
 
-def mount_ui(app: FastAPI, qa: PolicyQA, settings: ServerSettings) -> FastAPI:
+def mount_ui(app: FastAPI, runtime: Runtime, settings: ServerSettings) -> FastAPI:
     import gradio as gr
 
     from qa.ui.assets import CSS, theme
     from qa.ui.blocks import build_ui
 
-    blocks = build_ui(qa, settings)
+    blocks = build_ui(runtime, settings)
     return gr.mount_gradio_app(
         app,
         blocks,

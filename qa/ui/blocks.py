@@ -9,10 +9,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.errors import DocumentNotFoundError, PolicyQAError
+from ingest.errors import PolicyQAError
 from qa.http import spans
 from qa.http.errors import ApiError
 from qa.http.routes import ask as ask_with_limits
+from qa.http.runtime import Runtime
 from qa.http.settings import UPLOAD_SUFFIXES, ServerSettings
 from qa.http.uploads import sanitize_filename
 from qa.ui import render
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
     from qa import PolicyQA
 
+STARTING = "正在加载索引和模型，请稍后刷新页面。Loading the index and the model: reload the page in a moment."
 PRIVATE = "private"  # gradio 6: hidden from the API page and from gradio_client (was api_name=False)
 
 EXAMPLES = [
@@ -40,9 +42,22 @@ def district_choices(qa: PolicyQA) -> list[str]:
 class UiHandlers:
     """The UI's event handlers as plain methods over the engine, testable without a browser."""
 
-    def __init__(self, qa: PolicyQA, settings: ServerSettings) -> None:
-        self.qa = qa
+    def __init__(self, runtime: Runtime, settings: ServerSettings) -> None:
+        self.runtime = runtime
         self.settings = settings
+
+    @property
+    def qa(self) -> PolicyQA:
+        """The engine; ``NotReadyError`` while the server is still loading it."""
+        return self.runtime.engine()
+
+    def refresh(self) -> tuple[str, Any]:
+        """The documents list and the district choices, or a note while the index loads."""
+        import gradio as gr
+
+        if self.runtime.status != "ok":
+            return render.source_placeholder(STARTING), gr.update(choices=[])
+        return render.documents_html(self.qa.documents()), gr.update(choices=district_choices(self.qa))
 
     def ask(self, question: str, districts: Sequence[str] | None, turns: list[dict[str, Any]]) -> tuple[str, list, str]:
         import gradio as gr
@@ -80,6 +95,8 @@ class UiHandlers:
                                    history=history or None).to_dict()
         except ApiError as exc:
             raise gr.Error(exc.message, print_exception=False) from None
+        except PolicyQAError as exc:  # still starting
+            raise gr.Error(str(exc), print_exception=False) from None
 
     def document_span(self, doc_id: str, start: int, end: int, context: int = 300) -> dict[str, Any]:
         """The text of a document from start to end (a citation's offsets) with up to
@@ -97,7 +114,7 @@ class UiHandlers:
         try:
             doc = self.qa.document(str(data.get("doc_id", "")))
             start, end = spans.check_range(doc, int(data["start"]), int(data["end"]))
-        except (DocumentNotFoundError, KeyError, TypeError, ValueError) as exc:
+        except (PolicyQAError, KeyError, TypeError, ValueError) as exc:
             return render.source_placeholder(f"无法打开引用：{exc}")
         return render.source_html(spans.span_with_context(doc, start, end, self.settings.context_chars))
 
@@ -124,10 +141,12 @@ class UiHandlers:
         return "已加入索引 / indexed: " + ", ".join(f"`{d}`" for d in doc_ids)
 
 
-def build_ui(qa: PolicyQA, settings: ServerSettings) -> gr.Blocks:
+def build_ui(runtime: Runtime, settings: ServerSettings) -> gr.Blocks:
+    """The page; built before the engine is loaded, its documents and districts filled in when
+    a browser opens it."""
     import gradio as gr
 
-    h = UiHandlers(qa, settings)
+    h = UiHandlers(runtime, settings)
     with gr.Blocks(title="PolicyQA · 卫生健康规划问答", analytics_enabled=False) as demo:
         gr.Markdown("## PolicyQA · 卫生健康规划文件问答\n每个回答都标注 [n] 引用，点击即可查看原文句子。")
         with gr.Tab("问答 Chat"):
@@ -142,7 +161,7 @@ def build_ui(qa: PolicyQA, settings: ServerSettings) -> gr.Blocks:
                         )
                         send = gr.Button("提问 Ask", variant="primary", scale=1, elem_id="ask-button")
                     districts = gr.Dropdown(
-                        choices=district_choices(qa), multiselect=True, value=[],
+                        choices=[], multiselect=True, value=[],
                         label="按区筛选 District filter (空 = 全部)", elem_id="district-filter",
                     )
                     gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="示例问题 Examples")
@@ -151,7 +170,7 @@ def build_ui(qa: PolicyQA, settings: ServerSettings) -> gr.Blocks:
                     gr.Markdown("### 原文 Source")
                     source = gr.HTML(render.source_placeholder(), elem_id="source-panel", js_on_load=None)
         with gr.Tab("文件 Documents"):
-            docs_html = gr.HTML(render.documents_html(qa.documents()), elem_id="documents-list", js_on_load=None)
+            docs_html = gr.HTML(render.source_placeholder(STARTING), elem_id="documents-list", js_on_load=None)
             files = gr.File(
                 label="上传文件 Upload (.txt .md .docx .pdf, ≤ 50 MB)", file_count="multiple",
                 file_types=list(UPLOAD_SUFFIXES), elem_id="upload-box",
@@ -180,13 +199,10 @@ def build_ui(qa: PolicyQA, settings: ServerSettings) -> gr.Blocks:
             """Upload .txt/.md/.docx/.pdf files; they are ingested and indexed. Returns the status line."""
             return h.upload(paths, progress)
 
-        def refresh() -> tuple[str, Any]:
-            return render.documents_html(qa.documents()), gr.update(choices=district_choices(qa))
-
         upload_btn.click(upload, inputs=[files], outputs=[upload_status], api_name="upload").then(
-            refresh, outputs=[docs_html, districts], api_name="ui_after_upload", api_visibility=PRIVATE
+            h.refresh, outputs=[docs_html, districts], api_name="ui_after_upload", api_visibility=PRIVATE
         )
-        demo.load(refresh, outputs=[docs_html, districts], api_name="ui_load", api_visibility=PRIVATE)
+        demo.load(h.refresh, outputs=[docs_html, districts], api_name="ui_load", api_visibility=PRIVATE)
 
         # Endpoints for programs (gradio_client): plain data in, the API's JSON out.
         gr.api(h.ask_api, api_name="ask")
