@@ -43,7 +43,7 @@ bench: setup
 	$(BIN)/python benchmarks/answer.py
 
 lint: setup
-	$(BIN)/ruff check ingest index qa eval app.py tests benchmarks
+	$(BIN)/ruff check kernel ingest index qa surfaces eval app.py tests benchmarks
 
 clean-index:
 	rm -rf "$${POLICYQA_HOME:-$$HOME/.cache/policyqa}/index"

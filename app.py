@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from qa import PolicyQA
-    from qa.http.settings import ServerSettings
+    from surfaces.settings import ServerSettings
 
 
 def create_app(qa: PolicyQA | None = None, *, settings: ServerSettings | None = None) -> FastAPI:
@@ -24,11 +24,15 @@ def create_app(qa: PolicyQA | None = None, *, settings: ServerSettings | None = 
     first if there is none): ``/api/health`` says ``starting`` (503) until it is loaded and warm,
     then ``ok``. A damaged index makes every route answer 503 with the reason.
     """
+    from kernel.offline import go_offline
+
+    go_offline()  # an entry point (also for ASGI servers): before gradio or a model library loads
     from fastapi.responses import RedirectResponse
 
-    import ingest  # noqa: F401  (offline, no-telemetry environment before gradio loads)
-    from qa.http import Runtime, ServerSettings, build_api
-    from qa.ui import mount_ui
+    from surfaces.http import build_api
+    from surfaces.runtime import Runtime
+    from surfaces.settings import ServerSettings
+    from surfaces.ui import mount_ui
 
     settings = settings or ServerSettings.from_env()
     if qa is None:
@@ -49,7 +53,7 @@ def create_app(qa: PolicyQA | None = None, *, settings: ServerSettings | None = 
 def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
     import uvicorn
 
-    from qa.http.settings import ServerSettings
+    from surfaces.settings import ServerSettings
 
     settings = ServerSettings.from_env(host=host, port=port)
     app = create_app(settings=settings)
@@ -75,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python app.py``: the same exit codes as ``policyqa serve`` (2 for bad input, one line)."""
-    from ingest.errors import PolicyQAError
+    from kernel.errors import PolicyQAError
 
     parser = argparse.ArgumentParser(prog="app.py", description="start the PolicyQA web UI and HTTP API")
     add_arguments(parser)

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from ingest import settings
 from ingest.districts import district_by_name
-from ingest.errors import DocumentNotFoundError, IndexNotBuiltError, UnsupportedDocumentError
-from ingest.types import Answer, Document, Passage
+from kernel.errors import DocumentNotFoundError, IndexNotBuiltError, UnsupportedDocumentError
+from kernel.types import Answer, Document, Passage
 from qa import staging
 from qa.analysis import analyze
 from qa.answerer import Draft, ExtractiveAnswerer
-from qa.validation import MAX_QUESTION_CHARS, validate_question
+from qa.validation import validate_question
 
 Progress = Callable[[str, float], None]
 
@@ -49,8 +49,6 @@ def _corpus_documents(corpus_dir: Path, uploads_dir: Path) -> list[Document]:
 
 class PolicyQA:
     """Grounded question answering over an index of plans. Thread-safe."""
-
-    MAX_QUESTION_CHARS = MAX_QUESTION_CHARS
 
     def __init__(self, index: object, *, index_dir: Path, corpus_dir: Path, generator: object | None = None) -> None:
         self._snapshot = _Snapshot(index, ExtractiveAnswerer(index))  # type: ignore[arg-type]

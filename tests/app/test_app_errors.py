@@ -13,9 +13,11 @@ pytestmark = pytest.mark.slow
 
 
 def assert_error(response: httpx.Response, status: int) -> dict:
+    """The contract's JSON error (under /v1/ with OpenAI's ``type`` and ``param`` as well)."""
     assert response.status_code == status, response.text
     body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+    openai = {"type", "param"} if response.request.url.path.startswith("/v1/") else set()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"} | openai
     assert body["error"]["code"] and body["error"]["message"]
     return body["error"]
 

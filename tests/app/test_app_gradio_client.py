@@ -51,7 +51,7 @@ def test_mistakes_come_back_with_the_http_apis_message(gradio: Client, client: h
     with pytest.raises(AppError) as info:
         gradio.predict("中医馆", ["火星区"], api_name="/ask")
     assert str(info.value) == http
-    with pytest.raises(AppError, match=r"end must be between start \(10\)"):
+    with pytest.raises(AppError, match=r"start \(10\) is after end \(5\)"):
         gradio.predict("changning-2023-health-development-action-plan", 10, 5, api_name="/document_span")
 
 

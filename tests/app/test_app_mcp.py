@@ -99,7 +99,7 @@ def check(out: dict[str, Any]) -> None:
     assert "unknown district '火星区'" in messages["district"]  # the HTTP API's messages
     assert "the question is empty" in messages["empty"]
     assert "top_k" in messages["type"] and "top_k" in messages["top_k"]
-    assert "end must be between start (10)" in messages["range"]
+    assert "start (10) is after end (5)" in messages["range"]
     assert "no document 'no-such-plan'" in messages["doc"]
     assert "start" in messages["missing"] and "end" in messages["missing"]
     assert not out["after_errors"].is_error
@@ -113,7 +113,7 @@ def test_stdio(tmp_path: Path) -> None:
         "POLICYQA_UPLOADS": str(tmp_path / "uploads"),
         "PYTHONPATH": str(REPO),
     }
-    params = StdioServerParameters(command=sys.executable, args=["-m", "qa.cli", "mcp"], env=env, cwd=str(REPO))
+    params = StdioServerParameters(command=sys.executable, args=["-m", "surfaces.cli", "mcp"], env=env, cwd=str(REPO))
     with open(tmp_path / "stderr.log", "w") as errlog:
         check(asyncio.run(_stdio(params, errlog)))
 
@@ -132,7 +132,7 @@ def test_streamable_http(live_server: LiveServer) -> None:
 @pytest.fixture(scope="module")
 def guarded(app_qa: object) -> Iterator[LiveServer]:
     from app import create_app
-    from qa.http.settings import ServerSettings
+    from surfaces.settings import ServerSettings
 
     port = free_port()
     settings = ServerSettings.from_env({"POLICYQA_API_TOKEN": TOKEN}, port=port)

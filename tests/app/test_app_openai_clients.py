@@ -19,20 +19,24 @@ QUESTION = "长宁区到2025年要建成几个达标中医馆？"
 TOKEN = "openai-client-token-0123456789"
 
 
-def _serve(qa: object, **env: str) -> LiveServer:
+def _serve(qa: object, from_env: bool = True) -> LiveServer:
     from app import create_app
-    from qa.http.settings import ServerSettings
+    from surfaces.settings import ServerSettings
 
     port = free_port()
-    return start_server(create_app(qa, settings=ServerSettings.from_env(env, port=port)), port)  # type: ignore[arg-type]
+    settings = ServerSettings.from_env(port=port) if from_env else ServerSettings(port=port)
+    return start_server(create_app(qa, settings=settings), port)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
 def guarded(app_qa: object) -> Iterator[LiveServer]:
-    """A token and a 40-character question limit, as an operator would set them."""
-    server = _serve(app_qa, POLICYQA_API_TOKEN=TOKEN, POLICYQA_MAX_QUESTION_CHARS="40")
-    yield server
-    server.stop()
+    """A token and a 40-character question limit, set in the environment as an operator would."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("POLICYQA_API_TOKEN", TOKEN)
+        patch.setenv("POLICYQA_MAX_QUESTION_CHARS", "40")
+        server = _serve(app_qa)
+        yield server
+        server.stop()
 
 
 @pytest.fixture()
@@ -60,7 +64,7 @@ def test_the_model_card_names_a_configured_generator(app_qa: object) -> None:
 
     engine = copy.copy(app_qa)  # the same index; only this copy has a generator (never called here)
     engine.generator = OpenAICompatibleGenerator("http://127.0.0.1:9/v1", "qwen2.5:7b-instruct")  # type: ignore[attr-defined]
-    server = _serve(engine)
+    server = _serve(engine, from_env=False)  # no token
     try:
         model = openai.OpenAI(base_url=f"{server.url}/v1", api_key="unused", max_retries=0).models.retrieve("policyqa")
     finally:

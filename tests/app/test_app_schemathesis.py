@@ -93,7 +93,7 @@ def fuzz_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 @pytest.fixture(scope="module")
 def fuzz_server(fuzz_engine: object) -> Iterator[LiveServer]:
     from app import create_app
-    from qa.http.settings import ServerSettings
+    from surfaces.settings import ServerSettings
 
     port = free_port()
     server = start_server(create_app(fuzz_engine, settings=ServerSettings(port=port)), port)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
-from ingest.errors import IndexUnavailableError, NotReadyError, PolicyQAError
+from kernel.errors import IndexUnavailableError, NotReadyError, PolicyQAError
 
 if TYPE_CHECKING:
     from qa import PolicyQA

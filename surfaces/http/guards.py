@@ -13,9 +13,9 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from qa.http.errors import error_body
-from qa.http.runtime import Runtime
-from qa.http.settings import ServerSettings
+from surfaces.http.errors import error_body
+from surfaces.runtime import Runtime
+from surfaces.settings import ServerSettings
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -64,7 +64,7 @@ class RequestGuard:
         if not path.startswith(PROTECTED_PREFIXES) or (scope.get("method") == "POST" and path == UPLOAD_PATH):
             await self.app(scope, receive, send)  # the UI (gradio's own limits) and uploads (their own)
             return
-        limit = self.settings.max_body_bytes
+        limit = self.settings.limits.max_body_bytes
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await _reply(send, path, 413, "body_too_large", f"request body is {int(declared)} bytes; the limit is {limit}")

@@ -3,6 +3,6 @@
 
 from __future__ import annotations
 
-from qa.mcp.tools import build_mcp_server
+from surfaces.mcp.tools import build_mcp_server
 
 __all__ = ["build_mcp_server"]

@@ -21,8 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from qa import PolicyQA
-    from qa.http.runtime import Runtime
-    from qa.mcp.tools import build_mcp_server
+    from surfaces.mcp.tools import build_mcp_server
+    from surfaces.runtime import Runtime
 
     runtime = Runtime(load=lambda: PolicyQA.load(args.index, progress=False))
 

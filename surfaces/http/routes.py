@@ -5,23 +5,26 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from ingest.errors import QuestionError
-from ingest.types import Answer
-from qa.http import spans
-from qa.http.errors import ApiError
-from qa.http.jobs import JobStore
-from qa.http.runtime import Runtime
-from qa.http.schemas import ERROR_RESPONSES, AnswerOut, AskRequest, DocumentSummary, HealthOut, JobOut, SpanOut
-from qa.http.settings import ServerSettings
-from qa.http.uploads import receive_files
-
-if TYPE_CHECKING:
-    from qa import PolicyQA
+from surfaces import service
+from surfaces.errors import ApiError
+from surfaces.http.jobs import JobStore
+from surfaces.http.schemas import (
+    ERROR_RESPONSES,
+    AnswerOut,
+    AskRequest,
+    DocumentSummary,
+    HealthOut,
+    JobOut,
+    SpanOut,
+)
+from surfaces.http.uploads import receive_files
+from surfaces.runtime import Runtime
+from surfaces.settings import ServerSettings
 
 _UPLOAD_BODY = {
     "requestBody": {
@@ -37,21 +40,6 @@ _UPLOAD_BODY = {
         },
     }
 }
-
-
-def ask(qa: PolicyQA, settings: ServerSettings, question: str, **options: Any) -> Answer:
-    """Ask with the contract's error mapping: 413 for a long question, 400 for a bad one."""
-    length = len(question.strip())  # as the engine counts it
-    if length > settings.max_question_chars:
-        raise ApiError(
-            413, "question_too_long", f"question is {length} characters; the limit is {settings.max_question_chars}"
-        )
-    try:
-        return qa.ask(question, **options)
-    except QuestionError as exc:
-        raise ApiError(400, "bad_question", str(exc)) from None
-    except ValueError as exc:  # unknown district names
-        raise ApiError(400, "bad_request", str(exc)) from None
 
 
 def api_router(runtime: Runtime, settings: ServerSettings, jobs: JobStore) -> APIRouter:
@@ -74,33 +62,27 @@ def api_router(runtime: Runtime, settings: ServerSettings, jobs: JobStore) -> AP
     def post_ask(body: AskRequest) -> dict[str, Any]:
         """Answer one question with citations (the Answer object of CONTRACT.md)."""
         history = [t.model_dump() for t in body.history] if body.history else None
-        answer = ask(
-            runtime.engine(), settings, body.question, top_k=body.top_k, districts=body.districts, id=body.id, history=history
+        answer = service.ask(
+            runtime.engine(), body.question, top_k=body.top_k, districts=body.districts, id=body.id, history=history
         )
         return answer.to_dict()
 
     @router.get("/documents", response_model=list[DocumentSummary], tags=["documents"])
     def list_documents() -> list[dict[str, Any]]:
         """Every indexed document: id, title, district, length in characters, number of sections."""
-        return [spans.summary_of(doc) for doc in runtime.engine().documents()]
+        return service.documents(runtime.engine())
 
     @router.get("/documents/{doc_id}", response_model=SpanOut, response_model_exclude_none=True, tags=["documents"])
     def get_document(
         doc_id: str,
         start: int | None = Query(default=None, ge=0, description="span start (code point offset)"),
-        end: int | None = Query(default=None, ge=0, description="span end (exclusive)"),
-        context: int = Query(default=settings.context_chars, ge=0, le=5000, description="characters either side"),
+        end: int | None = Query(default=None, ge=0, description="span end (exclusive); start <= end"),
+        context: int = Query(default=service.DEFAULT_CONTEXT_CHARS, ge=0, le=service.MAX_CONTEXT_CHARS,
+                             description="characters either side"),
     ) -> dict[str, Any]:
-        """A span of a document with its context and section path; the whole document without start/end."""
-        doc = runtime.engine().document(doc_id)
-        try:
-            lo, hi = spans.check_range(doc, start, end)
-        except ValueError as exc:
-            raise ApiError(400, "bad_range", str(exc)) from None
-        out = spans.span_with_context(doc, lo, hi, context)
-        if start is None and end is None:
-            out["sections"] = spans.sections_of(doc)
-        return out
+        """A span of a document with its context and section path; the whole document without
+        start/end. ``start`` after ``end``, or ``end`` past the document, is 400 ``bad_range``."""
+        return service.document_span(runtime.engine(), doc_id, start, end, context)
 
     @router.post("/documents", status_code=202, response_model=JobOut, tags=["documents"], openapi_extra=_UPLOAD_BODY)
     async def upload_documents(request: Request) -> JSONResponse:
@@ -108,7 +90,7 @@ def api_router(runtime: Runtime, settings: ServerSettings, jobs: JobStore) -> AP
         runtime.engine()  # 503 while starting, before reading a byte of the upload
         tmp = Path(tempfile.mkdtemp(prefix="policyqa-upload-"))
         try:
-            paths = await receive_files(request, tmp, settings.max_upload_bytes)
+            paths = await receive_files(request, tmp, settings.limits.max_upload_bytes)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

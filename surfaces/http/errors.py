@@ -1,9 +1,10 @@
-"""Every HTTP error is JSON ``{"error": {"code", "message"}}`` with a 4xx (or 500) status."""
+"""Every HTTP error is JSON ``{"error": {"code", "message"}}`` with a 4xx (or 5xx) status; under
+``/v1/`` also OpenAI's ``type`` and ``param``. Statuses and codes come from the one mapping in
+``surfaces.errors``."""
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,33 +12,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ingest.errors import (
-    DocumentNotFoundError,
-    IndexUnavailableError,
-    NotReadyError,
-    PolicyQAError,
-    QuestionError,
-    UnsupportedDocumentError,
-)
+from kernel.errors import PolicyQAError
+from surfaces.errors import ApiError, classify
 
 log = logging.getLogger("policyqa.http")
 
 _STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 422: "invalid",
                  503: "unavailable"}
-
-
-class ApiError(Exception):
-    """Raised by route handlers; turned into the contract's JSON error."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
 OPENAI_PREFIX = "/v1/"
 _OPENAI_TYPES = {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}
+
+__all__ = ["ApiError", "error_body", "error_response", "install_error_handlers"]
 
 
 def error_body(code: str, message: str, *, status: int = 400, path: str = "") -> dict[str, Any]:
@@ -50,7 +35,9 @@ def error_body(code: str, message: str, *, status: int = 400, path: str = "") ->
     return {"error": error}
 
 
-def error_response(status: int, code: str, message: str, path: str = "", headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, path: str = "", headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse(error_body(code, message, status=status, path=path), status_code=status, headers=headers)
 
 
@@ -70,46 +57,26 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "validation_error", _describe(errors), request.url.path)
 
 
-async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ApiError)
-    return error_response(exc.status, exc.code, exc.message, request.url.path)
-
-
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _STATUS_CODES.get(exc.status_code, "http_error")
     return error_response(exc.status_code, code, str(exc.detail), request.url.path, exc.headers)
 
 
-async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
-    path = request.url.path
-    if isinstance(exc, DocumentNotFoundError):
-        return error_response(404, "document_not_found", str(exc), path)
-    if isinstance(exc, QuestionError):
-        return error_response(400, "bad_question", str(exc), path)
-    if isinstance(exc, UnsupportedDocumentError):
-        return error_response(400, "unsupported_document", str(exc), path)
-    if isinstance(exc, NotReadyError):
-        return error_response(503, "starting", str(exc), path, {"Retry-After": "2"})
-    if isinstance(exc, IndexUnavailableError):
-        return error_response(503, "index_unavailable", str(exc), path)
-    # the rest (a failed verification, a corrupt index, ...) are the server's failures, not the client's
-    log.error("engine error: %s", exc)
-    return error_response(500, _snake(type(exc).__name__), str(exc), path)
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-async def _on_internal(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("internal error", exc_info=exc)
-    return error_response(500, "internal_error", "internal server error", request.url.path)
+async def _on_error(request: Request, exc: Exception) -> JSONResponse:
+    """Domain errors, ``ApiError`` and anything unexpected, through the one mapping."""
+    failure = classify(exc)
+    if failure.code == "internal_error":
+        log.exception("internal error", exc_info=exc)
+    elif failure.status >= 500 and failure.code != "starting":
+        log.error("engine error: %s", exc)
+    headers = {"Retry-After": "2"} if failure.code == "starting" else None
+    return error_response(failure.status, failure.code, failure.message, request.url.path, headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
-    app.add_exception_handler(ApiError, _on_api_error)
     app.add_exception_handler(StarletteHTTPException, _on_http)
-    app.add_exception_handler(PolicyQAError, _on_domain)
-    app.add_exception_handler(Exception, _on_internal)
+    app.add_exception_handler(ApiError, _on_error)
+    app.add_exception_handler(PolicyQAError, _on_error)
+    app.add_exception_handler(Exception, _on_error)  # the rest: 500, logged with its traceback

@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
-from qa.http.errors import install_error_handlers
-from qa.http.guards import ReadinessGate, RequestGuard
-from qa.http.jobs import JobStore
-from qa.http.openai_compat import chat_router
-from qa.http.routes import api_router
-from qa.http.runtime import Runtime
-from qa.http.settings import ServerSettings
+from surfaces.http.errors import install_error_handlers
+from surfaces.http.guards import ReadinessGate, RequestGuard
+from surfaces.http.jobs import JobStore
+from surfaces.http.routes import api_router
+from surfaces.openai_compat import chat_router
+from surfaces.runtime import Runtime
+from surfaces.settings import ServerSettings
 
 if TYPE_CHECKING:
     from qa import PolicyQA
 
-__all__ = ["MCP_PATH", "Runtime", "ServerSettings", "build_api"]
+__all__ = ["MCP_PATH", "build_api"]
 
 MCP_PATH = "/mcp"
 
@@ -37,11 +37,11 @@ def build_api(runtime: Runtime, settings: ServerSettings) -> FastAPI:
     The app listens at once; ``runtime`` loads the engine in the background when the app starts,
     and until it is ready the routes answer 503 (``/api/health``: ``{"status": "starting"}``).
     """
-    from qa.mcp import build_mcp_server
+    from surfaces.mcp import build_mcp_server
 
-    mcp = build_mcp_server(runtime.engine, settings)
+    mcp = build_mcp_server(runtime.engine)
     mcp_app = mcp.streamable_http_app(
-        streamable_http_path=MCP_PATH, host=settings.host, max_request_body_size=settings.max_body_bytes
+        streamable_http_path=MCP_PATH, host=settings.host, max_request_body_size=settings.limits.max_body_bytes
     )
 
     @asynccontextmanager

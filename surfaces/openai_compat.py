@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from ingest.types import Answer
-from qa.http.errors import ApiError
-from qa.http.routes import ask
-from qa.http.runtime import Runtime
-from qa.http.schemas import ERROR_RESPONSES, ChatMessage, ChatRequest, ModelList, ModelOut
-from qa.http.settings import ServerSettings
+from surfaces import service
+from surfaces.citations import answer_text
+from surfaces.errors import ApiError
+from surfaces.http.schemas import ERROR_RESPONSES, ChatMessage, ChatRequest, ModelList, ModelOut
+from surfaces.runtime import Runtime
+from surfaces.settings import ServerSettings
 
 if TYPE_CHECKING:
     from qa import PolicyQA
@@ -45,19 +45,6 @@ def split_messages(messages: list[ChatMessage]) -> tuple[str, list[dict[str, str
             ]
             return _text(messages[i]), history
     raise ApiError(400, "no_user_message", "messages must contain at least one message with role 'user'")
-
-
-def message_text(answer: Answer) -> str:
-    """The answer with its [n] markers, then one line per cited source."""
-    if not answer.citations:
-        return answer.answer
-    heading = "Sources:" if answer.lang == "en" else "来源："
-    lines = [answer.answer, "", heading]
-    for n, c in enumerate(answer.citations, start=1):
-        where = " › ".join(c.section)
-        place = " · ".join(x for x in (c.district or "", c.doc_id, where) if x)
-        lines.append(f"[{n}] {place}: “{c.quote}”")
-    return "\n".join(lines)
 
 
 def _pieces(text: str, size: int = STREAM_PIECE_CHARS) -> Iterator[str]:
@@ -103,8 +90,8 @@ def chat_router(runtime: Runtime, settings: ServerSettings) -> APIRouter:
     def chat_completions(body: ChatRequest) -> dict[str, Any] | StreamingResponse:
         """OpenAI-compatible chat completion (``stream: true`` for server-sent events)."""
         question, history = split_messages(body.messages)
-        answer = ask(runtime.engine(), settings, question, top_k=body.top_k, districts=body.districts, history=history or None)
-        content = message_text(answer)
+        answer = service.ask(runtime.engine(), question, top_k=body.top_k, districts=body.districts, history=history or None)
+        content = answer_text(answer)
         citations = [c.to_dict() for c in answer.citations]
         base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": settings.model_name}
         usage = {"prompt_tokens": len(question), "completion_tokens": len(content),

@@ -7,17 +7,18 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ingest.errors import PolicyQAError
-from qa.http import spans
-from qa.http.errors import ApiError
-from qa.http.routes import ask as ask_with_limits
-from qa.http.runtime import Runtime
-from qa.http.settings import UPLOAD_SUFFIXES, ServerSettings
-from qa.http.uploads import sanitize_filename
-from qa.ui import render
-from qa.ui.assets import CHAT_JS
+from kernel.errors import PolicyQAError
+from kernel.limits import MB
+from surfaces import service
+from surfaces.errors import classify
+from surfaces.http.uploads import sanitize_filename
+from surfaces.runtime import Runtime
+from surfaces.service import DEFAULT_CONTEXT_CHARS
+from surfaces.settings import UPLOAD_SUFFIXES, ServerSettings
+from surfaces.ui import render
+from surfaces.ui.assets import CHAT_JS
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -60,24 +61,22 @@ class UiHandlers:
         return render.documents_html(self.qa.documents()), gr.update(choices=district_choices(self.qa))
 
     def ask(self, question: str, districts: Sequence[str] | None, turns: list[dict[str, Any]]) -> tuple[str, list, str]:
+        """The chat: ask with the conversation so far; a mistake is a warning, the question stays."""
         import gradio as gr
 
         question = (question or "").strip()
         if not question:
             gr.Warning("请输入问题 / Please type a question.")
             return render.chat_html(turns), turns, ""
-        if len(question) > self.settings.max_question_chars:
-            gr.Warning(f"问题过长（{len(question)} 字），上限 {self.settings.max_question_chars} 字。")
-            return render.chat_html(turns), turns, question
+        history = [
+            {"role": role, "content": text}
+            for turn in turns
+            for role, text in (("user", turn["question"]), ("assistant", turn["answer"]["answer"]))
+        ]
         try:
-            history = [
-                {"role": role, "content": text}
-                for turn in turns
-                for role, text in (("user", turn["question"]), ("assistant", turn["answer"]["answer"]))
-            ]
-            answer = self.qa.ask(question, districts=list(districts) if districts else None, history=history or None)
-        except (PolicyQAError, ValueError) as exc:  # a bad question, or an engine failure
-            gr.Warning(str(exc))
+            answer = service.ask(self.qa, question, districts=districts, history=history)
+        except Exception as exc:  # a bad question, a server still starting, an engine failure
+            gr.Warning(classify(exc).message)
             return render.chat_html(turns), turns, question
         turns = [*turns, {"question": question, "answer": answer.to_dict()}]
         return render.chat_html(turns), turns, ""
@@ -88,35 +87,24 @@ class UiHandlers:
         """Ask a question (Chinese or English); optional districts and earlier turns
         ({"role", "content"}). Returns the Answer: answer text with [n] markers, refused,
         citations (doc_id, start, end, quote, district, section) and passages."""
-        import gradio as gr
+        return _api_call(lambda: service.ask(self.qa, question, districts=districts, history=history).to_dict())
 
-        try:
-            return ask_with_limits(self.qa, self.settings, question, districts=districts or None,
-                                   history=history or None).to_dict()
-        except ApiError as exc:
-            raise gr.Error(exc.message, print_exception=False) from None
-        except PolicyQAError as exc:  # still starting
-            raise gr.Error(str(exc), print_exception=False) from None
-
-    def document_span(self, doc_id: str, start: int, end: int, context: int = 300) -> dict[str, Any]:
+    def document_span(self, doc_id: str, start: int, end: int, context: int = DEFAULT_CONTEXT_CHARS) -> dict[str, Any]:
         """The text of a document from start to end (a citation's offsets) with up to
         `context` characters either side and its section path."""
-        import gradio as gr
-
-        try:
-            doc = self.qa.document(doc_id)
-            lo, hi = spans.check_range(doc, start, end)
-        except (PolicyQAError, ValueError) as exc:
-            raise gr.Error(str(exc), print_exception=False) from None
-        return spans.span_with_context(doc, lo, hi, max(0, min(int(context), 5000)))
+        return _api_call(lambda: service.document_span(self.qa, doc_id, start, end, context))
 
     def open_source(self, data: dict[str, Any]) -> str:
+        """The source panel for a clicked [n] (the browser sends doc_id, start, end)."""
         try:
-            doc = self.qa.document(str(data.get("doc_id", "")))
-            start, end = spans.check_range(doc, int(data["start"]), int(data["end"]))
-        except (PolicyQAError, KeyError, TypeError, ValueError) as exc:
-            return render.source_placeholder(f"无法打开引用：{exc}")
-        return render.source_html(spans.span_with_context(doc, start, end, self.settings.context_chars))
+            start, end = int(data["start"]), int(data["end"])
+        except (KeyError, TypeError, ValueError):
+            return render.source_placeholder("无法打开引用：没有起止位置 / the citation has no offsets")
+        try:
+            span = service.document_span(self.qa, str(data.get("doc_id", "")), start, end)
+        except Exception as exc:
+            return render.source_placeholder(f"无法打开引用：{classify(exc).message}")
+        return render.source_html(span)
 
     def upload(self, files: Sequence[str] | None, progress: Callable[..., Any]) -> str:
         if not files:
@@ -128,17 +116,30 @@ class UiHandlers:
                 name = sanitize_filename(Path(f).name)
                 if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
                     return f"不支持的文件类型：{name}（支持 {', '.join(UPLOAD_SUFFIXES)}）"
-                if Path(f).stat().st_size > self.settings.max_upload_bytes:
+                if Path(f).stat().st_size > self.settings.limits.max_upload_bytes:
                     return f"文件过大：{name}"
                 target = tmp / name
                 shutil.copyfile(f, target)
                 paths.append(target)
             doc_ids = self.qa.add_documents(paths, progress=lambda stage, frac: progress(frac, desc=str(stage)))
         except PolicyQAError as exc:
-            return f"上传失败：{exc}"
+            return f"上传失败：{classify(exc).message}"
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return "已加入索引 / indexed: " + ", ".join(f"`{d}`" for d in doc_ids)
+
+
+T = TypeVar("T")
+
+
+def _api_call(call: Callable[[], T]) -> T:
+    """``call()``; a failure reaches gradio_client as ``AppError`` with the HTTP API's message."""
+    import gradio as gr
+
+    try:
+        return call()
+    except Exception as exc:
+        raise gr.Error(classify(exc).message, print_exception=False) from None
 
 
 def build_ui(runtime: Runtime, settings: ServerSettings) -> gr.Blocks:
@@ -172,7 +173,8 @@ def build_ui(runtime: Runtime, settings: ServerSettings) -> gr.Blocks:
         with gr.Tab("文件 Documents"):
             docs_html = gr.HTML(render.source_placeholder(STARTING), elem_id="documents-list", js_on_load=None)
             files = gr.File(
-                label="上传文件 Upload (.txt .md .docx .pdf, ≤ 50 MB)", file_count="multiple",
+                label=f"上传文件 Upload (.txt .md .docx .pdf, ≤ {settings.limits.max_upload_bytes // MB} MB)",
+                file_count="multiple",
                 file_types=list(UPLOAD_SUFFIXES), elem_id="upload-box",
             )
             upload_btn = gr.Button("上传并建立索引 Upload & index", variant="primary", elem_id="upload-button")

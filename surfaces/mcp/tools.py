@@ -7,6 +7,7 @@ Descriptions are in Chinese and English and say what each tool returns.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -15,13 +16,10 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from ingest.errors import PolicyQAError
-from qa.http import spans
-from qa.http.errors import ApiError
-from qa.http.openai_compat import message_text
-from qa.http.routes import ask as ask_with_limits
-from qa.http.schemas import AnswerOut, DocumentSummary, PassageOut, SpanOut, Turn
-from qa.http.settings import ServerSettings
+from surfaces import service
+from surfaces.citations import answer_text
+from surfaces.errors import classify
+from surfaces.http.schemas import AnswerOut, DocumentSummary, PassageOut, SpanOut, Turn
 
 if TYPE_CHECKING:
     from qa import PolicyQA
@@ -60,6 +58,7 @@ DOCUMENTS = (
     "List every indexed document. Returns `documents`: doc_id, title, district, length in characters and "
     "number of sections."
 )
+log = logging.getLogger("policyqa.mcp")
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
 
 
@@ -85,22 +84,20 @@ T = TypeVar("T")
 
 
 def _tool_call(call: Callable[[], T]) -> T:
-    """``call()``; a mistake in the arguments (or a server still loading) becomes a tool error
-    carrying the HTTP API's message for it, which the agent can read and act on."""
+    """``call()``; any failure becomes a tool error carrying the HTTP API's message for it (a bad
+    argument, a server still loading), which the agent can read and act on."""
     try:
         return call()
-    except ApiError as exc:
-        raise ToolError(exc.message) from None
-    except (PolicyQAError, ValueError) as exc:
-        raise ToolError(str(exc)) from None
+    except Exception as exc:
+        failure = classify(exc)
+        if failure.code == "internal_error":
+            log.exception("tool failed", exc_info=exc)
+        raise ToolError(failure.message) from None
 
 
-def build_mcp_server(
-    engine: Callable[[], PolicyQA], settings: ServerSettings | None = None, lifespan: Any = None
-) -> MCPServer:
+def build_mcp_server(engine: Callable[[], PolicyQA], lifespan: Any = None) -> MCPServer:
     """An ``MCPServer`` whose tools ask ``engine()`` (called per request, so a server can load
     its index after it starts listening)."""
-    settings = settings or ServerSettings()
     server = MCPServer(
         "policyqa", title="PolicyQA · 卫生健康规划问答", instructions=INSTRUCTIONS, version="0.1.0",
         log_level="WARNING", lifespan=lifespan,
@@ -109,9 +106,10 @@ def build_mcp_server(
     @server.tool(name="ask", description=ASK, annotations=READ_ONLY)
     def ask(question: Question, districts: Districts = None, history: History = None) -> Annotated[CallToolResult, AnswerOut]:
         turns = [t.model_dump() for t in history] if history else None
-        answer = _tool_call(lambda: ask_with_limits(engine(), settings, question, districts=districts, history=turns))
-        return CallToolResult(
-            content=[TextContent(type="text", text=message_text(answer))], structured_content=answer.to_dict()
+        answer = _tool_call(lambda: service.ask(engine(), question, districts=districts, history=turns))
+        return CallToolResult(  # text for the model to read (with offsets to look up), and the Answer as data
+            content=[TextContent(type="text", text=answer_text(answer, offsets=True))],
+            structured_content=answer.to_dict(),
         )
 
     @server.tool(name="search", description=SEARCH, annotations=READ_ONLY)
@@ -120,7 +118,7 @@ def build_mcp_server(
         top_k: Annotated[int, Field(ge=1, le=50, description="返回段落数 / how many passages (1-50)")] = 5,
         districts: Districts = None,
     ) -> SearchOut:
-        passages = _tool_call(lambda: engine().search(query, top_k=top_k, districts=districts))
+        passages = _tool_call(lambda: service.search(engine(), query, top_k=top_k, districts=districts))
         return SearchOut(passages=[PassageOut(**p.to_dict()) for p in passages])
 
     @server.tool(name="get_document_span", description=SPAN, annotations=READ_ONLY)
@@ -128,18 +126,14 @@ def build_mcp_server(
         doc_id: Annotated[str, Field(description="文件 id（引用中的 doc_id）/ the citation's doc_id")],
         start: Annotated[int, Field(ge=0, description="起始偏移 / start offset (code points)")],
         end: Annotated[int, Field(ge=0, description="结束偏移（不含）/ end offset, exclusive")],
-        context: Annotated[int, Field(ge=0, le=5000, description="前后上下文字符数 / characters either side")] = 300,
+        context: Annotated[
+            int, Field(ge=0, le=service.MAX_CONTEXT_CHARS, description="前后上下文字符数 / characters either side")
+        ] = service.DEFAULT_CONTEXT_CHARS,
     ) -> SpanOut:
-        def read() -> dict[str, Any]:
-            doc = engine().document(doc_id)
-            lo, hi = spans.check_range(doc, start, end)
-            return spans.span_with_context(doc, lo, hi, context)
-
-        return SpanOut(**_tool_call(read))
+        return SpanOut(**_tool_call(lambda: service.document_span(engine(), doc_id, start, end, context)))
 
     @server.tool(name="list_documents", description=DOCUMENTS, annotations=READ_ONLY)
     def list_documents() -> DocumentsOut:
-        docs = _tool_call(lambda: engine().documents())
-        return DocumentsOut(documents=[DocumentSummary(**spans.summary_of(d)) for d in docs])
+        return DocumentsOut(documents=[DocumentSummary(**d) for d in _tool_call(lambda: service.documents(engine()))])
 
     return server
