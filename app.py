@@ -53,6 +53,7 @@ def create_app(qa: PolicyQA | None = None, *, settings: ServerSettings | None = 
 def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
     import uvicorn
 
+    from surfaces.http.server import server_config
     from surfaces.settings import ServerSettings
 
     settings = ServerSettings.from_env(host=host, port=port)
@@ -62,7 +63,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
         print("PolicyQA: API token required (POLICYQA_API_TOKEN)", file=sys.stderr)
     elif host not in ("127.0.0.1", "localhost", "::1"):
         print(f"PolicyQA: warning: listening on {host} with no API token; set POLICYQA_API_TOKEN", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.Server(server_config(app, host, port)).run()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

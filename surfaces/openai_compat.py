@@ -28,6 +28,19 @@ if TYPE_CHECKING:
     from qa import PolicyQA
 
 STREAM_PIECE_CHARS = 24
+CHAT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "a chat.completion, or with stream: true chat.completion.chunk events ending in [DONE]",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            # OpenAPI 3.1: for an event stream, `schema` describes each event; `data` is a JSON chunk or [DONE]
+            "text/event-stream": {"schema": {
+                "type": "object", "required": ["data"],
+                "properties": {"data": {"type": "string"}, "event": {"type": "string"}, "id": {"type": "string"}},
+            }},
+        },
+    }
+}
 
 
 def _text(message: ChatMessage) -> str:
@@ -86,7 +99,7 @@ def chat_router(runtime: Runtime, settings: ServerSettings) -> APIRouter:
             raise ApiError(404, "model_not_found", f"The model {model_id!r} does not exist; this server offers {settings.model_name!r}")
         return model_card(runtime.engine(), settings, created)
 
-    @router.post("/chat/completions", response_model=None)
+    @router.post("/chat/completions", response_model=None, responses=CHAT_RESPONSES)
     def chat_completions(body: ChatRequest) -> dict[str, Any] | StreamingResponse:
         """OpenAI-compatible chat completion (``stream: true`` for server-sent events)."""
         question, history = split_messages(body.messages)

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from surfaces.http.errors import install_error_handlers
 from surfaces.http.guards import ReadinessGate, RequestGuard
 from surfaces.http.jobs import JobStore
+from surfaces.http.methods import AllowedMethods
 from surfaces.http.routes import api_router
 from surfaces.openai_compat import chat_router
 from surfaces.runtime import Runtime
@@ -60,6 +61,7 @@ def build_api(runtime: Runtime, settings: ServerSettings) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(RequestGuard, settings=settings)  # type: ignore[arg-type]
+    app.add_middleware(AllowedMethods, routes=app.router.routes)  # type: ignore[arg-type]  (no token for OPTIONS)
     app.add_middleware(ReadinessGate, runtime=runtime)  # type: ignore[arg-type]  (outermost)
     from ingest.settings import uploads_dir
 

@@ -15,6 +15,7 @@ from surfaces.errors import ApiError
 from surfaces.http.jobs import JobStore
 from surfaces.http.schemas import (
     ERROR_RESPONSES,
+    UPLOAD_RESPONSES,
     AnswerOut,
     AskRequest,
     DocumentSummary,
@@ -45,7 +46,7 @@ _UPLOAD_BODY = {
 def api_router(runtime: Runtime, settings: ServerSettings, jobs: JobStore) -> APIRouter:
     router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 
-    @router.get("/health", tags=["meta"], response_model=HealthOut, response_model_exclude_none=True,
+    @router.get("/health", tags=["meta"], response_model=HealthOut, response_model_exclude_unset=True,
                 responses={503: {"model": HealthOut, "description": "still loading (starting) or the index failed to load"}})
     def health() -> JSONResponse:
         """``ok`` once the index and the model are loaded (the first answer is then warm);
@@ -58,7 +59,7 @@ def api_router(runtime: Runtime, settings: ServerSettings, jobs: JobStore) -> AP
             body["error"] = {"code": "index_unavailable", "message": runtime.error}
         return JSONResponse(body, status_code=503, headers={"Retry-After": "2"} if status == "starting" else None)
 
-    @router.post("/ask", response_model=AnswerOut, response_model_exclude_none=True, tags=["qa"])
+    @router.post("/ask", response_model=AnswerOut, response_model_exclude_unset=True, tags=["qa"])
     def post_ask(body: AskRequest) -> dict[str, Any]:
         """Answer one question with citations (the Answer object of CONTRACT.md)."""
         history = [t.model_dump() for t in body.history] if body.history else None
@@ -72,7 +73,7 @@ def api_router(runtime: Runtime, settings: ServerSettings, jobs: JobStore) -> AP
         """Every indexed document: id, title, district, length in characters, number of sections."""
         return service.documents(runtime.engine())
 
-    @router.get("/documents/{doc_id}", response_model=SpanOut, response_model_exclude_none=True, tags=["documents"])
+    @router.get("/documents/{doc_id}", response_model=SpanOut, response_model_exclude_unset=True, tags=["documents"])
     def get_document(
         doc_id: str,
         start: int | None = Query(default=None, ge=0, description="span start (code point offset)"),
@@ -84,7 +85,8 @@ def api_router(runtime: Runtime, settings: ServerSettings, jobs: JobStore) -> AP
         start/end. ``start`` after ``end``, or ``end`` past the document, is 400 ``bad_range``."""
         return service.document_span(runtime.engine(), doc_id, start, end, context)
 
-    @router.post("/documents", status_code=202, response_model=JobOut, tags=["documents"], openapi_extra=_UPLOAD_BODY)
+    @router.post("/documents", status_code=202, response_model=JobOut, tags=["documents"], openapi_extra=_UPLOAD_BODY,
+                 responses=UPLOAD_RESPONSES)
     async def upload_documents(request: Request) -> JSONResponse:
         """Upload .txt/.md/.docx/.pdf files (field ``file``, up to 50 MB); ingest + re-index run as a job."""
         runtime.engine()  # 503 while starting, before reading a byte of the upload

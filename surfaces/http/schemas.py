@@ -1,10 +1,33 @@
-"""Request and response bodies, strict so a wrong type is a 422 rather than a silent coercion."""
+"""Request and response bodies, strict so a wrong type is a 422 rather than a silent coercion.
+
+What the published schema says is what the validation layer accepts (a schema-valid body is
+never a 422); rules no schema can state (a question made of words, a district that exists, a
+span inside its document) are the engine's, answered with a clear 400.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr
+
+
+def _whole_number(value: object) -> object:
+    """JSON Schema's ``integer``: 7 and 7.0 (a JSON number with no fraction) are the same value;
+    7.5, "7" and true are not integers. (Pydantic's strict int refuses 7.0; its lax int takes "7".)"""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"must be a whole number, got {value}")
+        return int(value)
+    return value
+
+
+TopK = Annotated[int, Field(ge=1, le=50), BeforeValidator(_whole_number)]  # how many passages to return
+# Published so a schema-valid question is not blank; whether it has words is the engine's 400.
+QUESTION_SCHEMA: dict[str, Any] = {"minLength": 1, "pattern": "\\S"}
+OPENAI_ROLES = Literal["system", "developer", "user", "assistant", "tool", "function"]
 
 
 class Turn(BaseModel):
@@ -19,8 +42,8 @@ class Turn(BaseModel):
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: StrictStr
-    top_k: StrictInt | None = Field(default=None, ge=1, le=50)
+    question: StrictStr = Field(json_schema_extra=QUESTION_SCHEMA)
+    top_k: TopK | None = None
     districts: list[StrictStr] | None = None
     id: StrictStr | None = None
     history: list[Turn] | None = Field(default=None, max_length=40)
@@ -111,7 +134,7 @@ class JobOut(BaseModel):
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    role: StrictStr
+    role: OPENAI_ROLES
     content: StrictStr | list[dict[str, Any]] | None = None
 
 
@@ -127,10 +150,14 @@ class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     model: StrictStr = "policyqa"
-    messages: list[ChatMessage] = Field(min_length=1)
+    messages: list[ChatMessage] = Field(
+        min_length=1,
+        description="the conversation; the last user message is the question (400 no_user_message without one)",
+        json_schema_extra={"contains": {"type": "object", "properties": {"role": {"const": "user"}}, "required": ["role"]}},
+    )
     stream: StrictBool = False
     stream_options: StreamOptions | None = None
-    top_k: StrictInt | None = Field(default=None, ge=1, le=50)
+    top_k: TopK | None = None
     districts: list[StrictStr] | None = None
 
 
@@ -167,8 +194,13 @@ class ErrorOut(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "bad JSON, empty question or unknown district"},
-    404: {"model": ErrorOut, "description": "unknown document or job"},
-    413: {"model": ErrorOut, "description": "question over 2,000 characters or upload over the limit"},
+    400: {"model": ErrorOut, "description": "bad JSON, a question without words, an unknown district, a bad span"},
+    401: {"model": ErrorOut, "description": "the API token is required (POLICYQA_API_TOKEN) and missing or wrong"},
+    404: {"model": ErrorOut, "description": "unknown document, job, model or route"},
+    413: {"model": ErrorOut, "description": "question over the limit (2,000 characters) or body over its limit"},
     422: {"model": ErrorOut, "description": "a field has the wrong type or value"},
+    503: {"model": ErrorOut, "description": "still loading the index and model (starting), or the index is unavailable"},
+}
+UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    415: {"model": ErrorOut, "description": "the file's content is not .txt, .md, .docx or .pdf"},
 }
