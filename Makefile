@@ -28,10 +28,12 @@ serve: setup
 ask: setup
 	@$(BIN)/policyqa ask "$(Q)"
 
+# Chromium for the browser test, and a CJK font so its screenshots show Chinese, not boxes.
 browser:
-	@test -x /usr/bin/chromium || (echo "installing Debian chromium for the browser test"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-		|| echo "could not install chromium: the browser test will be skipped")
+	@(test -x /usr/bin/chromium && fc-list :lang=zh family | grep -q "Noto Sans CJK") || \
+		(echo "installing Debian chromium and fonts-noto-cjk for the browser test"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+		|| echo "could not install chromium / fonts-noto-cjk: the browser test will be skipped")
 
 test: setup browser
 	$(BIN)/python -m pytest
@@ -41,7 +43,7 @@ bench: setup
 	$(BIN)/python benchmarks/answer.py
 
 lint: setup
-	$(BIN)/ruff check ingest index qa eval app.py tests benchmarks
+	$(BIN)/ruff check kernel ingest index qa surfaces eval app.py tests benchmarks
 
 clean-index:
 	rm -rf "$${POLICYQA_HOME:-$$HOME/.cache/policyqa}/index"

@@ -14,42 +14,47 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from qa import PolicyQA
-    from qa.http.settings import ServerSettings
+    from surfaces.settings import ServerSettings
 
 
 def create_app(qa: PolicyQA | None = None, *, settings: ServerSettings | None = None) -> FastAPI:
-    """The API (``/api``, ``/v1``, ``/openapi.json``) with the UI mounted at ``settings.ui_path``."""
+    """The API (``/api``, ``/v1``, ``/mcp``, ``/openapi.json``) with the UI mounted at ``settings.ui_path``.
+
+    Without ``qa``, the engine loads in the background once the server starts (building the index
+    first if there is none): ``/api/health`` says ``starting`` (503) until it is loaded and warm,
+    then ``ok``. A damaged index makes every route answer 503 with the reason.
+    """
+    from kernel.offline import go_offline
+
+    go_offline()  # an entry point (also for ASGI servers): before gradio or a model library loads
     from fastapi.responses import RedirectResponse
 
-    import ingest  # noqa: F401  (offline, no-telemetry environment before gradio loads)
-    from qa.http import ServerSettings, build_api
-    from qa.ui import mount_ui
+    from surfaces.http import build_api
+    from surfaces.runtime import Runtime
+    from surfaces.settings import ServerSettings
+    from surfaces.ui import mount_ui
 
     settings = settings or ServerSettings.from_env()
     if qa is None:
-        from ingest.errors import CorruptIndexError
         from qa import PolicyQA
 
-        try:
-            qa = PolicyQA.load(progress=True)
-        except CorruptIndexError as exc:
-            from qa.http.unavailable import build_unavailable_app
-
-            print(f"PolicyQA: index unavailable: {exc}", file=sys.stderr)
-            return build_unavailable_app(str(exc))
-    app = build_api(qa, settings)
+        runtime = Runtime(load=lambda: PolicyQA.load(progress=True))
+    else:
+        runtime = Runtime(qa)
+    app = build_api(runtime, settings)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse(url=f"{settings.ui_path}/")
 
-    return mount_ui(app, qa, settings)
+    return mount_ui(app, runtime, settings)
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
     import uvicorn
 
-    from qa.http.settings import ServerSettings
+    from surfaces.http.server import server_config
+    from surfaces.settings import ServerSettings
 
     settings = ServerSettings.from_env(host=host, port=port)
     app = create_app(settings=settings)
@@ -58,7 +63,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
         print("PolicyQA: API token required (POLICYQA_API_TOKEN)", file=sys.stderr)
     elif host not in ("127.0.0.1", "localhost", "::1"):
         print(f"PolicyQA: warning: listening on {host} with no API token; set POLICYQA_API_TOKEN", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.Server(server_config(app, host, port)).run()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python app.py``: the same exit codes as ``policyqa serve`` (2 for bad input, one line)."""
-    from ingest.errors import PolicyQAError
+    from kernel.errors import PolicyQAError
 
     parser = argparse.ArgumentParser(prog="app.py", description="start the PolicyQA web UI and HTTP API")
     add_arguments(parser)

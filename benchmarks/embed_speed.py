@@ -20,7 +20,9 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import numpy as np  # noqa: E402
 
-import ingest  # noqa: E402,F401  (offline environment first)
+from kernel.offline import go_offline  # noqa: E402
+
+go_offline()  # before any model library loads
 
 
 def corpus_texts(kinds: list[str]) -> dict[str, list[str]]:

@@ -28,10 +28,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import ingest  # noqa: E402,F401  (offline environment first)
+from kernel.offline import go_offline  # noqa: E402
+
+go_offline()  # before any model library loads
 from index import FusionConfig, HybridIndex, RetrieverConfig, build_index, load_index, make_embedder  # noqa: E402
 from ingest.settings import corpus_dir, dev_bench_path, index_dir  # noqa: E402
-from ingest.types import ScoredChunk  # noqa: E402
+from kernel.types import ScoredChunk  # noqa: E402
 
 KS = (5, 10)
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ingest.errors import PolicyQAError
 from ingest.settings import DATA_DIR, corpus_dir
+from kernel.errors import PolicyQAError
 
 CHECKER_PATH = DATA_DIR / "bench" / "check_bench.py"
 MAX_ERRORS_SHOWN = 20

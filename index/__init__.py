@@ -1,6 +1,5 @@
 """Hybrid search index: jieba BM25 + dense FAISS over document units, persisted atomically."""
 
-import ingest  # noqa: F401  (offline environment first, before any model library loads)
 from index.builder import BuildReport, build_index, load_index
 from index.embedders import make_embedder
 from index.filters import Filters

@@ -21,8 +21,8 @@ from index.embedders.base import Embedder
 from index.lexical import BM25Config, LexicalIndex
 from index.retriever import HybridIndex, RetrieverConfig
 from index.store import INDEXED_KINDS, StoredIndex, make_manifest, read_store, units_of, write_store
-from ingest.errors import CorruptIndexError, IndexNotBuiltError
-from ingest.types import Document
+from kernel.errors import CorruptIndexError, IndexNotBuiltError
+from kernel.types import Document
 
 
 @dataclass

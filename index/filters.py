@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ingest.types import Document
+from kernel.types import Document
 
 
 def _as_frozenset(value: Iterable[str] | None, name: str) -> frozenset[str] | None:

@@ -12,7 +12,7 @@ import numpy as np
 
 from index.dense import DenseIndex
 from index.store import StoredIndex, units_of
-from ingest.types import Document, Unit
+from kernel.types import Document, Unit
 
 
 class KindIndex:

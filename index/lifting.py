@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ingest.types import Unit
+from kernel.types import Unit
 
 
 def lift_map(sources: Sequence[Unit], chunks: Sequence[Unit]) -> tuple[tuple[int, ...], ...]:

@@ -30,8 +30,8 @@ from index.kind_index import KindIndex
 from index.lifting import lift_map, lift_ranking
 from index.store import INDEXED_KINDS, StoredIndex
 from index.tokenize import TOKENIZER_VERSION, tokenize
-from ingest.errors import CorruptIndexError
-from ingest.types import Document, ScoredChunk, Unit
+from kernel.errors import CorruptIndexError
+from kernel.types import Document, ScoredChunk, Unit
 
 MAX_TOP_K = 1000
 LIFT_SOURCES: tuple[str, ...] = ("sentence", "table_row")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ingest.types import Cell, Document, Section, Unit
+from kernel.types import Cell, Document, Section, Unit
 
 UNIT_FIELDS = ("sentences", "table_rows", "chunks")
 

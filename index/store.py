@@ -36,8 +36,8 @@ import numpy as np
 from index.lexical import BM25Config, LexicalIndex
 from index.serialize import document_from_json, document_to_json
 from index.tokenize import TOKENIZER_VERSION
-from ingest.errors import CorruptIndexError, IndexNotBuiltError, IndexWriteError
-from ingest.types import Document, Unit
+from kernel.errors import CorruptIndexError, IndexNotBuiltError, IndexWriteError
+from kernel.types import Document, Unit
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"

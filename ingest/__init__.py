@@ -1,10 +1,6 @@
 """Documents in, units with exact offsets out: sections, sentences, table rows, chunks."""
 
-from ingest.offline import apply_offline_env
-
-apply_offline_env()
-
-from ingest.pipeline import (  # noqa: E402  (after the offline environment is set)
+from ingest.pipeline import (
     IngestFailure,
     IngestReport,
     ingest_paths,

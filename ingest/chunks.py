@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 
 from ingest.spans import Span
-from ingest.types import Unit
+from kernel.types import Unit
 
 MIN_CHARS = 200
 MAX_CHARS = 400

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ingest.types import Document
+    from kernel.types import Document
 
 COLUMNS = ("sections", "sentences", "table rows", "chunks")
 

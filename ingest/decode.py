@@ -12,13 +12,11 @@ import os
 import unicodedata
 from pathlib import Path
 
-from ingest.errors import UnsupportedDocumentError
 from ingest.sniff import content_problem, text_problem
+from kernel.errors import UnsupportedDocumentError
+from kernel.limits import limits
 
 MAX_BYTES = 50 * 1024 * 1024
-# Embedding runs at about 3,000 characters a second on 2 cores: 2 million characters is some
-# 11 minutes of work for one upload, several times the largest plan (about 100,000).
-MAX_DOCUMENT_CHARS = 2_000_000
 MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024  # declared total of a .docx's zip members (zip bombs)
 MAX_DOCX_MEMBERS = 10_000
 TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".md")
@@ -70,18 +68,12 @@ def read_document_text(path: Path) -> str:
         text = pdf_text(data, name)
     if not text.strip():
         raise UnsupportedDocumentError(name, "no text in file (only whitespace)")
-    limit = max_document_chars()
+    limit = limits().max_document_chars
     if len(text) > limit:
         raise UnsupportedDocumentError(
             name, f"the text has {len(text):,} characters; the limit is {limit:,} (POLICYQA_MAX_DOCUMENT_CHARS)"
         )
     return text
-
-
-def max_document_chars() -> int:
-    """``POLICYQA_MAX_DOCUMENT_CHARS`` or 2,000,000: bounds the embedding work one file can cause."""
-    raw = os.environ.get("POLICYQA_MAX_DOCUMENT_CHARS", "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else MAX_DOCUMENT_CHARS
 
 
 def decode_text_bytes(data: bytes, name: str = "<bytes>") -> str:

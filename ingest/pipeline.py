@@ -17,12 +17,12 @@ from typing import NamedTuple
 from ingest.chunks import sentence_chunks, table_chunks
 from ingest.decode import SUPPORTED_SUFFIXES, read_document_text
 from ingest.districts import detect_district
-from ingest.errors import UnsupportedDocumentError
 from ingest.sections import SectionLocator, build_sections, heading_rank
 from ingest.sentences import split_sentences
 from ingest.spans import Span, in_regions, line_spans, trim
 from ingest.tables import find_tables, table_row_units, table_title
-from ingest.types import Document, Unit
+from kernel.errors import UnsupportedDocumentError
+from kernel.types import Document, Unit
 
 MAX_TITLE_CHARS = 80
 _BOOK_TITLE = re.compile(r"《([^《》\n]{4,80})》")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.spans import Span, in_regions, line_spans, trim
-from ingest.types import Section
+from kernel.types import Section
 
 _CN = "一二三四五六七八九十百零〇两"
 _DIGITS = "0-9０-９"

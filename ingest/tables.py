@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ingest.spans import Span, line_spans, trim
-from ingest.types import Cell, Unit
+from kernel.types import Cell, Unit
 
 _NUMBER = re.compile(r"^\d{1,3}$")
 _INDEX_LABELS = frozenset({"序号", "编号", "No.", "No"})

@@ -1,14 +1,14 @@
 """Answering: question analysis, evidence selection, verified citations, refusals.
 
-``from qa import PolicyQA`` is the Python API. It is imported lazily so that the
-command line starts without loading the index or the embedding model.
+This package is the answering core only; the ways in (HTTP, OpenAI, MCP, Gradio, the command
+line) live in ``surfaces``. ``from qa import PolicyQA`` is the Python API: it is imported lazily
+so that the command line starts without loading the index or the embedding model, and, being an
+entry point, it sets up the offline environment first.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-
-import ingest  # noqa: F401  (offline environment first)
 
 if TYPE_CHECKING:
     from qa.engine import PolicyQA
@@ -18,6 +18,9 @@ __all__ = ["PolicyQA"]
 
 def __getattr__(name: str) -> Any:
     if name == "PolicyQA":
+        from kernel.offline import go_offline
+
+        go_offline()  # the Python API is an entry point: no network before any model library loads
         from qa.engine import PolicyQA
 
         return PolicyQA

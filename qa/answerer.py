@@ -14,7 +14,7 @@ import numpy as np
 
 from index import Filters, HybridIndex
 from ingest.districts import SHANGHAI_DISTRICTS
-from ingest.types import Citation, Passage, ScoredChunk, Unit
+from kernel.types import Citation, Passage, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back, sub_questions
 from qa.comparison import Conclusion, comparison_clause, independent_parts
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ingest.types import Citation, Document, Unit
+from kernel.types import Citation, Document, Unit
 from qa.analysis import district_english
 from qa.terms import Term, term_match
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from ingest import settings
 from ingest.districts import district_by_name
-from ingest.errors import DocumentNotFoundError, IndexNotBuiltError, UnsupportedDocumentError
-from ingest.types import Answer, Document
+from kernel.errors import DocumentNotFoundError, IndexNotBuiltError, UnsupportedDocumentError
+from kernel.types import Answer, Document, Passage
 from qa import staging
 from qa.analysis import analyze
 from qa.answerer import Draft, ExtractiveAnswerer
-from qa.validation import MAX_QUESTION_CHARS, validate_question
+from qa.validation import validate_question
 
 Progress = Callable[[str, float], None]
 
@@ -49,8 +49,6 @@ def _corpus_documents(corpus_dir: Path, uploads_dir: Path) -> list[Document]:
 
 class PolicyQA:
     """Grounded question answering over an index of plans. Thread-safe."""
-
-    MAX_QUESTION_CHARS = MAX_QUESTION_CHARS
 
     def __init__(self, index: object, *, index_dir: Path, corpus_dir: Path, generator: object | None = None) -> None:
         self._snapshot = _Snapshot(index, ExtractiveAnswerer(index))  # type: ignore[arg-type]
@@ -160,6 +158,21 @@ class PolicyQA:
         from qa.generation import generate_grounded
 
         return generate_grounded(self.generator, analysis, draft, snapshot.answerer)
+
+    def search(self, query: str, *, top_k: int = 5, districts: Sequence[str] | None = None) -> list[Passage]:
+        """The ``top_k`` best passages for ``query`` (hybrid retrieval, no answer), best first."""
+        from index.filters import Filters
+
+        text = validate_question(query)
+        if not 1 <= int(top_k) <= 50:
+            raise ValueError(f"top_k must be between 1 and 50, got {top_k}")
+        snapshot = self._snapshot
+        wanted = self._resolve_districts(districts, list(snapshot.index.districts))  # type: ignore[attr-defined]
+        hits = snapshot.index.retrieve(  # type: ignore[attr-defined]
+            text, top_k=int(top_k), filters=Filters(districts=frozenset(wanted)) if wanted else None
+        )
+        return [Passage(h.unit.doc_id, h.unit.start, h.unit.end, h.unit.text, h.score, h.district, h.unit.section)
+                for h in hits]
 
     @staticmethod
     def _resolve_districts(districts: Sequence[str] | None, known: Sequence[str]) -> list[str] | None:

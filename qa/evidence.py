@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.types import Document, ScoredChunk, Unit
+from kernel.types import Document, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis
 from qa.figures import parse_figures
 from qa.terms import Term, coverage

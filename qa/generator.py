@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import urlsplit, urlunsplit
 
-from ingest.errors import PolicyQAError
-from ingest.types import Citation, Unit
+from kernel.errors import PolicyQAError
+from kernel.types import Citation, Unit
 from qa.prompts import PromptTemplate
 
 Lang = Literal["zh", "en"]

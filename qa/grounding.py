@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ingest.districts import SHANGHAI_DISTRICTS, find_districts
-from ingest.types import Citation, Document
+from kernel.types import Citation, Document
 from qa.generator import SourceSentence
 from qa.verify import MARKER_RE, Clause, has_content, is_lead_in, is_refusal, split_clauses
 

@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ingest.types import Document
+from kernel.types import Document
 
 STAGING = ".staging"
 
@@ -53,7 +53,7 @@ def discard(staged: Sequence[Path]) -> None:
 def recover_staged(uploads: Path, indexed: Mapping[str, Document]) -> list[str]:
     """Settle files left by an interrupted upload; returns one line per file saying what happened."""
     from ingest import load_document
-    from ingest.errors import UnsupportedDocumentError
+    from kernel.errors import UnsupportedDocumentError
 
     folder = staging_dir(uploads)
     if not folder.is_dir():

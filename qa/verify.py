@@ -12,8 +12,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ingest.errors import PolicyQAError
-from ingest.types import Answer, Document
+from kernel.errors import PolicyQAError
+from kernel.types import Answer, Document
 
 MARKER_RE = re.compile(r"\[(\d+)\]")
 _MARKER_RUN_RE = re.compile(r"(?:[ \t]*\[\d+\])+")

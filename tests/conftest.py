@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import ingest  # noqa: F401  (sets the offline environment before anything else loads)
+from kernel.offline import go_offline
+
+go_offline()  # the test session is an entry point: offline before anything else loads
 
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("POLICYQA_HOME", str(REPO / ".policyqa-test"))

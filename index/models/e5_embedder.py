@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from index.embedders.base import Role
-from ingest.errors import EmbedderUnavailableError
+from kernel.errors import EmbedderUnavailableError
 
 MODEL_NAME = "multilingual-e5-small"
 EMBEDDER_ID = f"e5-st:{MODEL_NAME}"

@@ -33,8 +33,9 @@ def start_server(app: object, port: int) -> LiveServer:
     """Run ``app`` with uvicorn on 127.0.0.1:``port`` in a daemon thread; return once it listens."""
     import uvicorn
 
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")  # type: ignore[arg-type]
-    server = uvicorn.Server(config)
+    from surfaces.http.server import server_config
+
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning"))
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 60

@@ -13,7 +13,7 @@ import pytest
 from app_helpers import SMALL_UPLOAD_LIMIT, LiveServer, free_port, start_server
 from private_index import private_engine
 
-import ingest  # noqa: F401  (offline environment first)
+from kernel.limits import Limits
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +25,7 @@ def app_qa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 def _serve(app_qa: object, **settings: object) -> LiveServer:
     from app import create_app
-    from qa.http.settings import ServerSettings
+    from surfaces.settings import ServerSettings
 
     port = free_port()
     app = create_app(app_qa, settings=ServerSettings(port=port, **settings))  # type: ignore[arg-type]
@@ -42,7 +42,7 @@ def live_server(app_qa: object) -> Iterator[LiveServer]:
 @pytest.fixture(scope="session")
 def small_limit_server(app_qa: object) -> Iterator[LiveServer]:
     """A second server on the same engine with a 64 KB upload limit, for the streaming cut-off."""
-    server = _serve(app_qa, max_upload_bytes=SMALL_UPLOAD_LIMIT)
+    server = _serve(app_qa, limits=Limits(max_upload_bytes=SMALL_UPLOAD_LIMIT))
     yield server
     server.stop()
 

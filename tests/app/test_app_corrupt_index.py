@@ -1,8 +1,10 @@
-"""A damaged index at start-up: the server still starts and answers 503 with the rebuild command."""
+"""A damaged index at start-up: the server still starts, says ``unavailable`` on its health check,
+and answers 503 with the rebuild command everywhere else."""
 
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import httpx
@@ -26,7 +28,13 @@ def test_truncated_vectors_give_503_with_the_rebuild_command(
     monkeypatch.setenv("POLICYQA_INDEX", str(damaged))
     server = start_server(create_app(), free_port())
     try:
-        for method, path in (("POST", "/api/ask"), ("GET", "/api/documents"), ("GET", "/ui/")):
+        deadline = time.monotonic() + 120
+        while (health := httpx.get(server.url + "/api/health")).json()["status"] == "starting":
+            assert time.monotonic() < deadline, "still starting after 120 s"
+            time.sleep(0.1)
+        assert health.status_code == 503 and health.json()["status"] == "unavailable"
+        assert "policyqa index --rebuild" in health.json()["error"]["message"]
+        for method, path in (("POST", "/api/ask"), ("GET", "/api/documents"), ("GET", "/ui/"), ("GET", "/v1/models")):
             r = httpx.request(method, server.url + path, json={"question": "中医馆"} if method == "POST" else None)
             assert r.status_code == 503
             error = r.json()["error"]

@@ -190,7 +190,7 @@ def private_engine(app_qa: object, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 @pytest.fixture()
 def private_server(private_engine: object) -> Iterator[LiveServer]:
     from app import create_app
-    from qa.http.settings import ServerSettings
+    from surfaces.settings import ServerSettings
 
     port = free_port()
     server = start_server(create_app(private_engine, settings=ServerSettings(port=port)), port)  # type: ignore[arg-type]
@@ -250,7 +250,7 @@ def test_a_really_full_disk_keeps_the_old_index(
     app_qa: object, tiny_disk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from index.store import read_store
-    from ingest.errors import IndexWriteError
+    from kernel.errors import IndexWriteError
     from qa import PolicyQA
 
     folder = tiny_disk / "index"

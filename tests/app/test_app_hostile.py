@@ -21,7 +21,7 @@ import pytest
 from app_helpers import LiveServer
 
 from ingest.decode import MAX_DOCX_UNCOMPRESSED, docx_text, read_document_text
-from ingest.errors import UnsupportedDocumentError
+from kernel.errors import UnsupportedDocumentError
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from qa.http.jobs import JobStore
+from surfaces.http.jobs import JobStore
 
 
 def _wait(store: JobStore, job_id: str) -> dict:

@@ -6,7 +6,7 @@ import pytest
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 
-from qa.langchain_retriever import PolicyQARetriever
+from surfaces.langchain_retriever import PolicyQARetriever
 
 pytestmark = pytest.mark.slow
 

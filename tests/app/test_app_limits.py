@@ -10,7 +10,8 @@ import pytest
 from app_helpers import LiveServer, free_port, start_server
 from sample_files import zip_bytes
 
-from qa.http.settings import KB, MB, ServerSettings
+from kernel.limits import KB, MB
+from surfaces.settings import ServerSettings
 
 pytestmark = pytest.mark.slow
 
@@ -33,11 +34,15 @@ def _error(response: httpx.Response, status: int) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def guarded(app_qa: object) -> Iterator[LiveServer]:
-    """Token required, small limits: 1 KB JSON bodies, 40-character questions."""
+    """Token required, small limits: 1 KB JSON bodies, 40-character questions (set in the
+    environment, as an operator would: the engine reads the question limit there too)."""
     env = {"POLICYQA_API_TOKEN": TOKEN, "POLICYQA_MAX_BODY_KB": "1", "POLICYQA_MAX_QUESTION_CHARS": "40"}
-    server = _serve(app_qa, ServerSettings.from_env(env, port=free_port()))
-    yield server
-    server.stop()
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
+        server = _serve(app_qa, ServerSettings.from_env(port=free_port()))
+        yield server
+        server.stop()
 
 
 # -- settings from the environment ------------------------------------------------------------
@@ -47,11 +52,12 @@ def test_settings_come_from_the_environment() -> None:
         {"POLICYQA_MAX_UPLOAD_MB": "3", "POLICYQA_MAX_QUESTION_CHARS": "120", "POLICYQA_MAX_BODY_KB": "8",
          "POLICYQA_API_TOKEN": f"  {TOKEN} "}
     )
-    assert (settings.max_upload_bytes, settings.max_question_chars, settings.max_body_bytes) == (3 * MB, 120, 8 * KB)
+    limits = settings.limits
+    assert (limits.max_upload_bytes, limits.max_question_chars, limits.max_body_bytes) == (3 * MB, 120, 8 * KB)
     assert settings.api_token == TOKEN and TOKEN not in repr(settings)
     defaults = ServerSettings.from_env({})
     assert defaults.host == "127.0.0.1" and defaults.api_token is None  # loopback unless told otherwise
-    assert (defaults.max_upload_bytes, defaults.max_body_bytes) == (50 * MB, 256 * KB)
+    assert (defaults.limits.max_upload_bytes, defaults.limits.max_body_bytes) == (50 * MB, 256 * KB)
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,11 @@ import re
 
 import pytest
 
-from ingest.types import Document, Section
-from qa.http.spans import check_range, context_bounds, span_with_context
-from qa.http.uploads import sanitize_filename
-from qa.ui import render
+from kernel.errors import BadRangeError
+from kernel.types import Document, Section
+from surfaces.http.uploads import sanitize_filename
+from surfaces.spans import check_range, context_bounds, span_with_context
+from surfaces.ui import render
 
 TEXT = "一、总体目标\n到2027年建成驿站18个。<script>alert(1)</script>驿站提供血压测量。\n二、保障\n经费由区财政保障。"
 DOC = Document(
@@ -63,8 +64,11 @@ def test_context_snaps_to_lines() -> None:
     lo, hi = context_bounds(TEXT, START, END, 15)
     assert TEXT[lo:START].startswith("到2027年") or lo == START - 15
     assert span_with_context(DOC, START, END, 15)["text"] == TEXT[START:END]
-    with pytest.raises(ValueError, match="end must be between"):
+    with pytest.raises(BadRangeError, match=r"start \(5\) is after end \(2\)"):
         check_range(DOC, 5, 2)
+    with pytest.raises(BadRangeError, match=f"end must be at most {len(TEXT)}"):
+        check_range(DOC, 0, len(TEXT) + 1)
+    assert check_range(DOC, 3, 3) == (3, 3) and check_range(DOC, None, None) == (0, len(TEXT))
 
 
 def test_documents_tab_lists_section_trees() -> None:

@@ -31,7 +31,7 @@ EVIL_TEXT = """虚构区月光诊所建设方案
 @pytest.fixture(scope="module")
 def page(base_url: str) -> Iterator[object]:
     if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing: install it with `apt-get install chromium` (make test does)")
+        pytest.skip("/usr/bin/chromium is missing: `make browser` installs it (make test does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -87,6 +87,33 @@ def test_ask_click_citation_highlights_the_quote(page: object, client: httpx.Cli
     assert EXTERNAL_REQUESTS == [], "the UI must load nothing from outside this server"
 
 
+def rendering_fonts(page: object, selector: str) -> dict[str, int]:
+    """The fonts Chromium really drew the element's text with (family -> glyph count), from the
+    DevTools protocol: the CSS font-family list only says what was asked for."""
+    cdp = page.context.new_cdp_session(page)  # type: ignore[attr-defined]
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    assert node, f"no element matches {selector}"
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    cdp.detach()
+    return {f["familyName"]: int(f["glyphCount"]) for f in fonts}
+
+
+def test_chinese_is_drawn_with_a_cjk_font(page: object) -> None:
+    """Screenshots must show Chinese, not boxes: the question bubble (a glyph-bearing element) is
+    laid out with real width and its Chinese characters are drawn from Noto Sans CJK."""
+    ask_in_ui(page, QUESTION)
+    selector = "#chat-log .turn .msg.user .bubble"
+    box = page.locator(selector).first.bounding_box()  # type: ignore[attr-defined]
+    assert box and box["width"] > 0 and box["height"] > 0
+    fonts = rendering_fonts(page, selector)
+    cjk = {family: glyphs for family, glyphs in fonts.items() if "CJK" in family}
+    assert cjk and sum(cjk.values()) >= len([ch for ch in QUESTION if "\u4e00" <= ch <= "\u9fff"]), fonts
+    page.screenshot(path=str(output_dir("browser-cjk-font.png")), full_page=True)  # type: ignore[attr-defined]
+
+
 UNANSWERABLE = ["北京市朝阳区的医院数量是多少？", "火星基地的医院建设计划是什么？", "What is the capital of France?"]
 
 
@@ -135,5 +162,7 @@ def test_documents_tab_tree_and_upload(page: object, tmp_path: Path) -> None:
     page.wait_for_function(  # type: ignore[attr-defined]
         "document.querySelector('#upload-status')?.textContent.includes('sunrise-rehab-plan')", timeout=600_000
     )
-    assert page.locator("#documents-list .doc-meta", has_text="sunrise-rehab-plan").count() == 1  # type: ignore[attr-defined]
+    listed = page.locator("#documents-list .doc-meta", has_text="sunrise-rehab-plan")  # type: ignore[attr-defined]
+    listed.wait_for(timeout=60_000)  # the list refreshes right after the status line
+    assert listed.count() == 1
     page.screenshot(path=str(output_dir("browser-documents.png")), full_page=True)  # type: ignore[attr-defined]

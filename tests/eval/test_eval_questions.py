@@ -7,8 +7,8 @@ import json
 import pytest
 
 from eval.questions import QuestionFileError, load_questions
-from ingest.errors import PolicyQAError
 from ingest.settings import dev_bench_path
+from kernel.errors import PolicyQAError
 
 
 def test_dev_set_loads(docs):

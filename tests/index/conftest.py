@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-import ingest  # noqa: F401
-
 
 @pytest.fixture(scope="session")
 def corpus_documents():

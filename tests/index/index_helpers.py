@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.embedders.base import Role
-from ingest.types import Document, Unit
+from kernel.types import Document, Unit
 
 
 def make_doc(doc_id: str, district: str | None, sentences: Sequence[str], per_chunk: int = 2) -> Document:

@@ -27,7 +27,8 @@ CHILD = textwrap.dedent(
     import os, sys, time
     sys.path.insert(0, {repo!r})
     sys.path.insert(0, {repo!r} + '/tests/index')
-    import ingest
+    from kernel.offline import go_offline
+    go_offline()
     import index.store as store
     from index import build_index
     from index_helpers import HashEmbedder, make_doc, small_docs

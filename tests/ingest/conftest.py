@@ -8,7 +8,7 @@ import pytest
 
 from ingest import load_corpus
 from ingest.settings import DATA_DIR
-from ingest.types import Document
+from kernel.types import Document
 
 CORPUS = DATA_DIR / "corpus"
 

@@ -12,13 +12,13 @@ from ingest_helpers import CHANGNING, corpus_file
 
 from ingest import ingest_paths
 from ingest.commands import add_arguments, run
-from ingest.types import UNIT_KINDS, Document
+from kernel.types import UNIT_KINDS, Document
 
 MINHANG = "minhang-2023-2025-health-service-plan"
 
 
 def _ingest(*argv: str) -> int:
-    """The sub-command as qa/cli.py wires it: its own arguments on a sub-parser, then run()."""
+    """The sub-command as surfaces/cli.py wires it: its own arguments on a sub-parser, then run()."""
     parser = argparse.ArgumentParser(prog="policyqa ingest")
     add_arguments(parser)
     return run(parser.parse_args(list(argv)))

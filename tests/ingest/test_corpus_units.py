@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.chunks import MAX_CHARS, MERGE_LIMIT, SOFT_MIN_CHARS
-from ingest.types import Document, Unit
+from kernel.types import Document, Unit
 
 EXPECTED_DOCS = {
     "baoshan-2025-health-work-plan": "宝山区",

@@ -9,8 +9,8 @@ from ingest_helpers import CHANGNING, corpus_file, minimal_pdf, write_docx
 
 from ingest import load_document
 from ingest.decode import MAX_BYTES, read_document_text
-from ingest.errors import UnsupportedDocumentError
-from ingest.types import Document
+from kernel.errors import UnsupportedDocumentError
+from kernel.types import Document
 
 
 def _same_units(a: Document, b: Document) -> None:

@@ -27,7 +27,7 @@ from ingest.pipeline import parse_text
 from ingest.sections import MAX_HEADING_CHARS, MAX_MARKDOWN_HEADING_CHARS
 from ingest.sentences import MAX_SENTENCE_CHARS, bounded, split_sentences
 from ingest.tables import find_tables
-from ingest.types import Document
+from kernel.types import Document
 
 MAX_CHUNK_CHARS = max(MERGE_LIMIT, MAX_SENTENCE_CHARS)
 # Generous for two busy cores (the largest case takes about 3 s alone); a quadratic step on

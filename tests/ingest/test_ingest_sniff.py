@@ -9,8 +9,8 @@ import pytest
 from sample_files import docx_bytes, zip_bytes
 
 from ingest import load_document
-from ingest.errors import UnsupportedDocumentError
 from ingest.sniff import content_problem
+from kernel.errors import UnsupportedDocumentError
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:

@@ -6,7 +6,7 @@ import pytest
 
 from ingest.pipeline import parse_text
 from ingest.sections import heading_rank
-from ingest.types import Document
+from kernel.types import Document
 
 CHANGNING = "changning-2023-health-development-action-plan"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.pipeline import parse_text
 from ingest.tables import find_tables, squash
-from ingest.types import Document, Unit
+from kernel.types import Document, Unit
 
 CHANGNING = "changning-2023-health-development-action-plan"
 

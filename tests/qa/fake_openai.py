@@ -132,7 +132,7 @@ BAOSHAN_TEXT = (
 
 def sample_documents() -> dict[str, Any]:
     """Two tiny plans, keyed by doc_id, as ``Document`` objects."""
-    from ingest.types import Document
+    from kernel.types import Document
 
     return {
         "changning-test": Document("changning-test", "长宁区测试", "长宁区", CHANGNING_TEXT, "0" * 64),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.errors import QuestionError
+from kernel.errors import QuestionError
 from qa.analysis import analyze, detect_language
 from qa.terms import coverage, key_terms
 from qa.validation import validate_question

@@ -22,7 +22,7 @@ import pytest
 from fake_openai import FakeOpenAI
 from private_index import private_engine
 
-from ingest.types import Answer, Document
+from kernel.types import Answer, Document
 from qa.engine import PolicyQA
 from qa.generator import OpenAICompatibleGenerator, SourceSentence
 

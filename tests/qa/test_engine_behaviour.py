@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.errors import QuestionError
+from kernel.errors import QuestionError
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,8 @@ import socket
 import pytest
 from fake_openai import FakeOpenAI, Reply, sample_documents, sample_sources
 
-from ingest.errors import PolicyQAError
-from ingest.types import Answer, Citation
+from kernel.errors import PolicyQAError
+from kernel.types import Answer, Citation
 from qa.generator import (
     Generator,
     GeneratorError,

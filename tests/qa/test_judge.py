@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.types import Unit
+from kernel.types import Unit
 from qa.analysis import analyze
 from qa.evidence import Evidence
 from qa.judge import FEATURES, REASONS, Judge, JudgeModel, evidence_features

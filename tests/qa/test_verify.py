@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 from fake_openai import BAOSHAN_TEXT, CHANGNING_TEXT, sample_documents
 
-from ingest.errors import PolicyQAError
-from ingest.types import Answer, Citation, Passage
+from kernel.errors import PolicyQAError
+from kernel.types import Answer, Citation, Passage
 from qa.verify import VerificationError, ensure_verified, find_markers, split_clauses, verify_answer
 
 DOCS = sample_documents()

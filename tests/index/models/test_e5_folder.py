@@ -103,7 +103,7 @@ def test_cli_parses_and_reports_existing(e5_folder: Path, capsys) -> None:
 def test_policyqa_cli_knows_models() -> None:
     import inspect
 
-    from qa.cli import build_parser
+    from surfaces.cli import build_parser
 
     argv = ["models", "build", "--force"]
     parser = build_parser(argv) if inspect.signature(build_parser).parameters else build_parser()

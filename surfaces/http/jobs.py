@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from ingest.errors import IndexWriteError, PolicyQAError, UnsupportedDocumentError
+from kernel.errors import PolicyQAError
+from surfaces.errors import classify
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 # Returns (doc_ids added or updated, those of them that replaced a document already indexed).
@@ -85,16 +86,9 @@ def _read_state(state_file: Path | None) -> dict[str, Job]:
 
 
 def _job_error(exc: Exception, upload_dir: Path | None) -> dict[str, str]:
-    """The job's error: a code by kind, a message naming files as the client sent them (the
-    server's temporary folder is nobody's business)."""
-    if isinstance(exc, UnsupportedDocumentError):
-        code = "unsupported_document"
-    elif isinstance(exc, IndexWriteError):
-        code = "index_write_failed"
-    elif isinstance(exc, PolicyQAError):
-        code = "ingest_failed"
-    else:
-        code = "internal_error"
+    """The job's error: the code of the one error mapping, a message naming files as the client
+    sent them (the server's temporary folder is nobody's business)."""
+    code = classify(exc).code
     message = str(exc) if isinstance(exc, PolicyQAError) else f"{type(exc).__name__}: {exc}"
     if upload_dir is not None:
         message = message.replace(f"{upload_dir}{os.sep}", "").replace(str(upload_dir), "(upload)")

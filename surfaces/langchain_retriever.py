@@ -1,7 +1,7 @@
 """A LangChain retriever over the PolicyQA index, so LangChain programs can search our documents.
 
     from qa import PolicyQA
-    from qa.langchain_retriever import PolicyQARetriever
+    from surfaces.langchain_retriever import PolicyQARetriever
 
     retriever = PolicyQARetriever(index=PolicyQA.load().index, top_k=5)
     docs = retriever.invoke("哪些区提出了中医馆建设目标？")
@@ -21,7 +21,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field, field_validator
 
-from ingest.types import UNIT_KINDS, ScoredChunk
+from kernel.types import UNIT_KINDS, ScoredChunk
 
 
 def to_langchain(hit: ScoredChunk, title: str = "") -> LCDocument:

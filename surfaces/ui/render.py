@@ -8,7 +8,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ingest.types import Document
+from kernel.types import Document
+from surfaces.citations import place
 
 REFUSAL_LABEL = "文件中未提及"
 REFUSAL_LABEL_EN = "Not stated in the documents"
@@ -51,8 +52,7 @@ def answer_text_html(answer: dict[str, Any]) -> str:
 
 
 def _where(item: dict[str, Any]) -> str:
-    parts = [item.get("district") or "", item.get("doc_id", ""), " › ".join(item.get("section") or [])]
-    return " · ".join(esc(p) for p in parts if p)
+    return " · ".join(esc(p) for p in place(item))
 
 
 def citation_list_html(citations: Sequence[dict[str, Any]]) -> str:

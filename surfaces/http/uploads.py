@@ -16,8 +16,8 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from ingest.sniff import content_problem
-from qa.http.errors import ApiError
-from qa.http.settings import UPLOAD_SUFFIXES
+from surfaces.errors import ApiError
+from surfaces.settings import UPLOAD_SUFFIXES
 
 FILE_FIELDS = ("file", "files")
 _UNSAFE = re.compile(r"[^\w.\- ()\[\]（）【】]+", re.UNICODE)

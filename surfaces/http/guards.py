@@ -1,4 +1,5 @@
-"""Two gates in front of every route: the optional API token and the request body limit.
+"""Gates in front of every route: readiness (an index that failed to load), the optional API
+token and the request body limit.
 
 A plain ASGI middleware rather than a FastAPI dependency, so the limit holds for every API
 route (including ones added later) and a body is cut off while it streams in. Uploads have
@@ -12,8 +13,9 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from qa.http.errors import error_body
-from qa.http.settings import ServerSettings
+from surfaces.http.errors import error_body
+from surfaces.runtime import Runtime
+from surfaces.settings import ServerSettings
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -21,9 +23,26 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-PROTECTED_PREFIXES = ("/api/", "/v1/")
+PROTECTED_PREFIXES = ("/api/", "/v1/", "/mcp")
 OPEN_PATHS = frozenset({"/api/health"})  # for load balancers and monitoring: says nothing secret
 UPLOAD_PATH = "/api/documents"
+
+
+class ReadinessGate:
+    """When the index failed to load, every request but the health check gets 503 with the
+    reason and the rebuild command (the UI too: it would have nothing to show). While it is
+    still loading, the routes themselves answer 503 ``starting``; the UI page may load."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] == "http" and self.runtime.status == "unavailable" and path not in OPEN_PATHS:
+            await _reply(send, path, 503, "index_unavailable", self.runtime.error or "the index is unavailable")
+            return
+        await self.app(scope, receive, send)
 
 
 class RequestGuard:
@@ -39,16 +58,16 @@ class RequestGuard:
             return
         path: str = scope.get("path", "")
         if self.settings.api_token and self._needs_token(path) and not self._has_token(scope):
-            await _reply(send, 401, "unauthorized", "send the API token as 'Authorization: Bearer <token>'",
+            await _reply(send, path, 401, "unauthorized", "send the API token as 'Authorization: Bearer <token>'",
                          {"www-authenticate": 'Bearer realm="policyqa"'})
             return
         if not path.startswith(PROTECTED_PREFIXES) or (scope.get("method") == "POST" and path == UPLOAD_PATH):
             await self.app(scope, receive, send)  # the UI (gradio's own limits) and uploads (their own)
             return
-        limit = self.settings.max_body_bytes
+        limit = self.settings.limits.max_body_bytes
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _reply(send, 413, "body_too_large", f"request body is {int(declared)} bytes; the limit is {limit}")
+            await _reply(send, path, 413, "body_too_large", f"request body is {int(declared)} bytes; the limit is {limit}")
             return
         # Read the (small) body here, counting, so one sent without a true Content-Length is
         # cut off at the limit too; the app then reads it from the buffer.
@@ -61,7 +80,7 @@ class RequestGuard:
             chunks.append(message.get("body", b""))
             received += len(chunks[-1])
             if received > limit:
-                await _reply(send, 413, "body_too_large", f"request body is over the limit of {limit} bytes")
+                await _reply(send, path, 413, "body_too_large", f"request body is over the limit of {limit} bytes")
                 return
             if not message.get("more_body", False):
                 break
@@ -96,8 +115,10 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _reply(send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-    body = json.dumps(error_body(code, message)).encode()
+async def _reply(
+    send: Send, path: str, status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> None:
+    body = json.dumps(error_body(code, message, status=status, path=path)).encode()
     raw_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     raw_headers += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})

@@ -16,29 +16,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", default=None, help="index folder (default: $POLICYQA_INDEX or the user cache)")
 
 
-def format_answer(answer_dict: dict) -> str:
-    """The answer, then each citation with its document, section and quote."""
-    lines = [answer_dict["answer"], ""]
-    if answer_dict["refused"]:
-        lines.append("相关段落 / related passages:" if answer_dict["passages"] else "")
-        for p in answer_dict["passages"][:3]:
-            snippet = p["text"].replace("\n", " ")[:120]
-            lines.append(f"  - {p['doc_id']} [{p['start']}:{p['end']}] {snippet}")
-    for n, c in enumerate(answer_dict["citations"], start=1):
-        section = " > ".join(c["section"]) if c["section"] else ""
-        lines.append(f"[{n}] {c['district'] or ''} {c['doc_id']} [{c['start']}:{c['end']}] {section}")
-        lines.append(f"    「{c['quote'].strip()}」")
-    return "\n".join(line for line in lines if line is not None).rstrip()
-
-
 def run(args: argparse.Namespace) -> int:
     from qa import PolicyQA
+    from surfaces import service
+    from surfaces.citations import answer_text
 
     qa = PolicyQA.load(args.index)
-    answer = qa.ask(args.question, top_k=args.top_k, districts=args.districts)
+    answer = service.ask(qa, args.question, top_k=args.top_k, districts=args.districts)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(format_answer(answer.to_dict()))
+        print(answer_text(answer, offsets=True))
     sys.stdout.flush()
     return 0

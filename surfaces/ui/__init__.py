@@ -7,19 +7,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from qa import PolicyQA
-    from qa.http.settings import ServerSettings
+    from surfaces.runtime import Runtime
+    from surfaces.settings import ServerSettings
 
 __all__ = ["mount_ui"]
 
 
-def mount_ui(app: FastAPI, qa: PolicyQA, settings: ServerSettings) -> FastAPI:
+def mount_ui(app: FastAPI, runtime: Runtime, settings: ServerSettings) -> FastAPI:
     import gradio as gr
 
-    from qa.ui.assets import CSS, theme
-    from qa.ui.blocks import build_ui
+    from surfaces.ui.assets import CSS, theme
+    from surfaces.ui.blocks import build_ui
 
-    blocks = build_ui(qa, settings)
+    blocks = build_ui(runtime, settings)
     return gr.mount_gradio_app(
         app,
         blocks,
@@ -28,7 +28,7 @@ def mount_ui(app: FastAPI, qa: PolicyQA, settings: ServerSettings) -> FastAPI:
         server_port=settings.port,
         footer_links=[],
         run_history=False,
-        max_file_size=settings.max_upload_bytes,
+        max_file_size=settings.limits.max_upload_bytes,
         ssr_mode=False,
         mcp_server=False,
         theme=theme(),

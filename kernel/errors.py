@@ -45,8 +45,33 @@ class QuestionError(PolicyQAError, ValueError):
     """A question that cannot be asked: empty, too long or made of control characters."""
 
 
+class QuestionTooLongError(QuestionError):
+    """A question over the length limit (HTTP 413 rather than 400: the size is the problem)."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(f"the question is {length} characters long; the limit is {limit}")
+        self.length = length
+        self.limit = limit
+
+
+class BadArgumentError(PolicyQAError, ValueError):
+    """An argument the engine refused: an unknown district, ``top_k`` out of range."""
+
+
+class BadRangeError(PolicyQAError, ValueError):
+    """A document span that does not fit the document (start after end, or past its end)."""
+
+
 class DocumentNotFoundError(PolicyQAError, KeyError):
     """A doc_id that is not in the index."""
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else "document not found"
+
+
+class NotReadyError(PolicyQAError):
+    """The server is still loading its index and model; ask again in a moment (HTTP 503 ``starting``)."""
+
+
+class IndexUnavailableError(PolicyQAError):
+    """The index could not be loaded when the server started; every request says why (HTTP 503)."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ingest.types import Document
+from kernel.errors import BadRangeError
+from kernel.types import Document
 
 
 def context_bounds(text: str, start: int, end: int, context_chars: int) -> tuple[int, int]:
@@ -23,14 +24,16 @@ def context_bounds(text: str, start: int, end: int, context_chars: int) -> tuple
 
 
 def check_range(doc: Document, start: int | None, end: int | None) -> tuple[int, int]:
-    """Validate a requested span; raises ValueError naming the bad value and the allowed range."""
+    """Validate a requested span; ``BadRangeError`` naming the bad value and the allowed range."""
     n = len(doc.text)
     s = 0 if start is None else start
     e = n if end is None else end
-    if not 0 <= s <= n:
-        raise ValueError(f"start must be between 0 and {n} for {doc.doc_id}, got {s}")
-    if not s <= e <= n:
-        raise ValueError(f"end must be between start ({s}) and {n} for {doc.doc_id}, got {e}")
+    if s < 0 or e < 0:
+        raise BadRangeError(f"start and end must not be negative, got start={s}, end={e}")
+    if s > e:
+        raise BadRangeError(f"start ({s}) is after end ({e}): a span runs from start to end, start <= end")
+    if e > n:
+        raise BadRangeError(f"end must be at most {n}, the length of {doc.doc_id}, got {e}")
     return s, e
 
 

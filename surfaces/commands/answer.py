@@ -47,8 +47,9 @@ def read_questions(path: Path) -> list[dict]:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from ingest.errors import QuestionError
+    from kernel.errors import BadArgumentError, QuestionError
     from qa import PolicyQA
+    from surfaces import service
 
     items = read_questions(args.questions)
     qa = PolicyQA.load(args.index)
@@ -58,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
     with tmp.open("w", encoding="utf-8") as out:
         for item in tqdm(items, desc="answering", unit="q", file=sys.stderr):
             try:
-                row = qa.ask(item["question"], id=item["id"], history=item.get("history")).to_dict()
-            except (QuestionError, ValueError) as exc:  # a bad question, or a malformed history
+                row = service.ask(qa, item["question"], id=item["id"], history=item.get("history")).to_dict()
+            except (QuestionError, BadArgumentError, ValueError) as exc:  # a bad question or history
                 failures += 1
                 row = {"id": item["id"], "question": item["question"], "error": str(exc)}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

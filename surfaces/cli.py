@@ -1,4 +1,5 @@
-"""The ``policyqa`` command: one sub-command per stage, each owned by its package.
+"""The ``policyqa`` command (the console script): one sub-command per stage, each owned by its
+package; the surfaces' own (ask, answer, serve, mcp) live in ``surfaces``.
 
 Exit status 0 on success, 2 on bad usage or bad input (one line on stderr), 1 on an
 internal failure. User errors never print a traceback.
@@ -14,12 +15,13 @@ from collections.abc import Sequence
 
 # sub-command -> module exposing ``add_arguments(parser)`` and ``run(args) -> int``
 COMMANDS: dict[str, tuple[str, str]] = {
-    "ask": ("qa.commands_ask", "answer one question"),
-    "answer": ("qa.commands_answer", "answer a JSONL file of questions"),
+    "ask": ("surfaces.commands.ask", "answer one question"),
+    "answer": ("surfaces.commands.answer", "answer a JSONL file of questions"),
     "ingest": ("ingest.commands", "parse documents and report their units"),
     "index": ("index.commands", "build or update the search index"),
     "eval": ("eval.commands", "evaluate a question set and write a report"),
     "serve": ("app", "start the web UI and HTTP API"),
+    "mcp": ("surfaces.mcp.command", "serve the MCP tools over stdio (for Claude Desktop, Cherry Studio, ...)"),
     "models": ("index.models.commands", "build the local sentence-transformers model"),
 }
 
@@ -45,7 +47,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from ingest.errors import PolicyQAError
+    from kernel.errors import PolicyQAError
+    from kernel.offline import go_offline
+
+    go_offline()  # before any sub-command imports a model library
 
     parser = build_parser(argv)
     args = parser.parse_args(argv)

@@ -1,7 +1,9 @@
 """Keep every library off the network: this system runs where there is no internet.
 
-Applied when ``ingest`` is imported, which every other package does first, so the
-variables are in place before Hugging Face, gradio or ragas are imported.
+``go_offline()`` is the first thing each entry point does (the ``policyqa`` command, ``app.py``
+and its ``create_app``, the Python API's ``qa.PolicyQA``, the test session, the scripts), so the
+variables are in place before Hugging Face, gradio or ragas are imported. Nothing sets them as a
+side effect of an import.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ OFFLINE_ENV: dict[str, str] = {
 }
 
 
-def apply_offline_env() -> None:
-    """Set the offline and no-telemetry variables unless the user set them already."""
+def go_offline() -> None:
+    """Set the offline and no-telemetry variables unless the user set them already (idempotent)."""
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
