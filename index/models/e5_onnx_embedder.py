@@ -27,6 +27,18 @@ from index.models.e5_embedder import DIM, EMBEDDER_ID, MAX_TOKENS, TOKEN_BUDGET,
 from index.models.e5_onnx import ONNX_FILE, ONNX_SUBDIR, has_onnx, onnx_export_possible
 from ingest.errors import EmbedderUnavailableError
 
+# (model file, threads) -> (session, tokenizer): one process opens each model once, however many
+# embedders (index snapshots, PolicyQA instances, tests) use it. Sessions and tokenizers are safe
+# to share between threads. ``clear_cache()`` frees them.
+_OPEN: dict[tuple[str, int], tuple[Any, Any]] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget every opened session and tokenizer (the memory is freed once no embedder holds them)."""
+    with _OPEN_LOCK:
+        _OPEN.clear()
+
 
 class OnnxE5Embedder:
     """``Embedder`` over the folder's ONNX export; loads in well under a second, no torch."""
@@ -57,10 +69,17 @@ class OnnxE5Embedder:
         """Open the tokenizer and the session now (``embed`` does it on first use otherwise)."""
         with self._lock:
             if self._session is None:
-                self._session, self._tokenizer = self._open()
+                threads = self.threads or torch_threads()
+                key = (str((self.model_dir / ONNX_SUBDIR / self.onnx_file).resolve()), threads)
+                with _OPEN_LOCK:
+                    if key not in _OPEN:
+                        _OPEN[key] = self._open(threads)
+                    self._session, self._tokenizer = _OPEN[key]
+                pad = self._tokenizer.token_to_id("<pad>")
+                self._pad_id = 1 if pad is None else int(pad)
         return self
 
-    def _open(self) -> tuple[Any, Any]:
+    def _open(self, threads: int) -> tuple[Any, Any]:
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -79,7 +98,7 @@ class OnnxE5Embedder:
                 f"{path} is missing; write it with: policyqa models build (which needs torch)"
             )
         options = ort.SessionOptions()
-        options.intra_op_num_threads = self.threads or torch_threads()
+        options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # warnings about unused initializers are noise here
         try:
@@ -89,8 +108,6 @@ class OnnxE5Embedder:
             raise EmbedderUnavailableError(f"could not open {path}: {type(exc).__name__}: {exc}") from exc
         tokenizer.no_truncation()
         tokenizer.no_padding()
-        pad = tokenizer.token_to_id("<pad>")
-        self._pad_id = 1 if pad is None else int(pad)
         return session, tokenizer
 
     # ------------------------------------------------------------------ embedding
