@@ -27,7 +27,8 @@ from eval.bench_split import read_items, round_files, select  # noqa: E402
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "qa" / "judge_model.json"
 DEFAULT_ROUNDS = ("blind-r1",)
-TOLERANCE = 1e-4  # an index rebuilt elsewhere may differ in the last float digits
+TOLERANCE = 5e-3  # float noise: torch- and ONNX-embedded vectors agree to cosine 0.9999998, and the fit
+# amplifies that to ~1e-3 in a coefficient; a real change of features or data moves them far more
 C = 3.0  # inverse ridge strength of the logistic fit (standardised features); chosen on the tune half
 
 

@@ -3,8 +3,10 @@
 A document's vectors are reused when the previous index was built by the same embedder and
 the texts that would be embedded are identical (its per-kind fingerprint matches). The
 fingerprint, not the file's sha256, is the test: a change in how ingest cuts chunks changes
-the texts even when the file did not. BM25 is rebuilt from scratch every time: it takes
-well under a second and its statistics (IDF) depend on the whole corpus anyway.
+the texts even when the file did not. Within a changed document, every unit whose text the
+previous index embedded keeps its vector (keyed by the text itself), so editing a paragraph
+of a plan embeds that paragraph, not the plan. BM25 is rebuilt from scratch every time: it
+takes well under a second and its statistics (IDF) depend on the whole corpus anyway.
 """
 
 from __future__ import annotations
@@ -17,12 +19,25 @@ from pathlib import Path
 
 import numpy as np
 
+from index.chunk_vectors import MEMBER_KINDS, chunk_members, context_needed, derive_chunk_vectors
 from index.embedders.base import Embedder
 from index.lexical import BM25Config, LexicalIndex
 from index.retriever import HybridIndex, RetrieverConfig
-from index.store import INDEXED_KINDS, StoredIndex, make_manifest, read_store, units_of, write_store
+from index.store import (
+    CHUNK_VECTOR_MODES,
+    DEFAULT_CHUNK_VECTORS,
+    INDEXED_KINDS,
+    ChunkVectors,
+    StoredIndex,
+    make_manifest,
+    read_store,
+    units_of,
+    write_store,
+)
 from kernel.errors import CorruptIndexError, IndexNotBuiltError
 from kernel.types import Document
+
+EMBEDDED_KINDS: tuple[str, ...] = ("sentence", "table_row")  # always embedded; chunks may be derived
 
 
 @dataclass
@@ -67,6 +82,48 @@ def _old_vectors(stored: StoredIndex) -> dict[tuple[str, str], tuple[str, np.nda
     return out
 
 
+def _old_text_vectors(stored: StoredIndex) -> dict[str, np.ndarray]:
+    """retrieval text -> its stored passage vector, for every unit the old index embedded itself.
+
+    Derived chunk vectors are not embeddings of their text, so they are left out.
+    """
+    kinds = [k for k in EMBEDDED_KINDS if k in stored.vectors]
+    if stored.manifest.get("chunk_vectors", "embedded") == "embedded" and "chunk" in stored.vectors:
+        kinds.append("chunk")
+    out: dict[str, np.ndarray] = {}
+    for kind in kinds:
+        texts = (u.retrieval_text for d in stored.documents for u in units_of(d, kind))
+        for text, vec in zip(texts, stored.vectors[kind], strict=True):
+            out.setdefault(text, vec)
+    return out
+
+
+class _Pending:
+    """Texts waiting for one embedding call, each filled into its target rows afterwards."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, list[tuple[np.ndarray, int, str]]] = {}
+
+    def add(self, text: str, rows: np.ndarray, row: int, doc_id: str) -> None:
+        self.texts.setdefault(text, []).append((rows, row, doc_id))
+
+    def run(self, embedder: Embedder, report: BuildReport, progress: bool) -> None:
+        texts = list(self.texts)
+        if not texts:
+            return
+        if progress:
+            docs = {d for targets in self.texts.values() for _, _, d in targets}
+            print(f"embedding {len(texts)} texts from {len(docs)} document(s)", file=sys.stderr)
+        fresh = embedder.embed(texts, role="passage", progress=progress)
+        if fresh.shape != (len(texts), embedder.dim):
+            raise ValueError(f"embedder {embedder.id!r} returned shape {fresh.shape} for {len(texts)} texts")
+        for text, vec in zip(texts, fresh, strict=True):
+            for rows, row, doc_id in self.texts[text]:
+                rows[row] = vec
+                report.embedded[doc_id] = report.embedded.get(doc_id, 0) + 1
+        self.texts.clear()
+
+
 def build_index(
     documents: Sequence[Document],
     index_dir: Path | str | None = None,
@@ -75,11 +132,20 @@ def build_index(
     rebuild: bool = False,
     bm25: BM25Config | None = None,
     config: RetrieverConfig | None = None,
+    chunk_vectors: ChunkVectors = DEFAULT_CHUNK_VECTORS,
 ) -> HybridIndex:
-    """Index ``documents`` into ``index_dir`` (default: the configured index folder)."""
+    """Index ``documents`` into ``index_dir`` (default: the configured index folder).
+
+    Vectors are reused from the previous index (same embedder) per document when its texts
+    are unchanged, else per unit when the same text was embedded before; only new texts go
+    through the model, in one call. ``chunk_vectors="derived"`` computes chunk vectors from
+    their sentences and table rows (``index.chunk_vectors``) instead of embedding the chunks.
+    """
     from index.embedders.factory import make_embedder
     from ingest.settings import index_dir as default_index_dir
 
+    if chunk_vectors not in CHUNK_VECTOR_MODES:
+        raise ValueError(f"chunk_vectors must be one of {CHUNK_VECTOR_MODES}, got {chunk_vectors!r}")
     started = time.perf_counter()
     ids = [d.doc_id for d in documents]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
@@ -88,44 +154,73 @@ def build_index(
     folder = Path(index_dir) if index_dir is not None else default_index_dir()
     embedder = embedder or make_embedder()
     bm25 = bm25 or BM25Config()
-    manifest = make_manifest(documents, embedder.id, embedder.dim, bm25)
+    manifest = make_manifest(documents, embedder.id, embedder.dim, bm25, chunk_vectors)
     previous, how = _previous(folder, embedder.id, rebuild)
     old = _old_vectors(previous) if previous else {}
+    old_texts = _old_text_vectors(previous) if previous else {}
+    old_mode = previous.manifest.get("chunk_vectors", "embedded") if previous else None
     report = BuildReport(previous=how)
     if previous:
         report.removed = [e["doc_id"] for e in previous.manifest["documents"] if e["doc_id"] not in set(ids)]
 
+    dim = embedder.dim
+    per_doc: dict[str, list[np.ndarray]] = {k: [] for k in INDEXED_KINDS}
+    pending = _Pending()
+    derive: list[tuple[int, list, list[str]]] = []  # (document, chunk members, contexts needed)
+    contexts: dict[str, str] = {}  # heading context -> the first document needing its vector
+    for i, (doc, entry) in enumerate(zip(documents, manifest["documents"], strict=True)):
+        unchanged = {
+            k: (doc.doc_id, k) in old and old[(doc.doc_id, k)][0] == entry["fingerprints"][k] for k in INDEXED_KINDS
+        }
+        for kind in INDEXED_KINDS:
+            units = units_of(doc, kind)
+            derived_here = kind == "chunk" and chunk_vectors == "derived"
+            reusable = unchanged[kind] and (kind != "chunk" or old_mode == chunk_vectors)
+            if derived_here and reusable and not all(unchanged.values()):
+                reusable = False  # derived from sentences or rows that changed
+            if reusable:
+                per_doc[kind].append(old[(doc.doc_id, kind)][1])
+                continue
+            rows = np.full((len(units), dim), np.nan, dtype=np.float32)
+            per_doc[kind].append(rows)
+            todo = range(len(units))
+            if derived_here:
+                members = chunk_members(doc)
+                needed = context_needed(doc, members)
+                derive.append((i, members, needed))
+                for text in needed:
+                    contexts.setdefault(text, doc.doc_id)  # counted as embedded for the first document
+                todo = [j for j, m in enumerate(members) if not m]  # no member: embed the chunk itself
+            for j in todo:
+                text = units[j].retrieval_text
+                cached = old_texts.get(text)
+                if cached is not None:
+                    rows[j] = cached
+                else:
+                    pending.add(text, rows, j, doc.doc_id)
+    ctx_rows = np.full((len(contexts), dim), np.nan, dtype=np.float32)
+    for row, (text, doc_id) in enumerate(contexts.items()):
+        pending.add(text, ctx_rows, row, doc_id)
+    pending.run(embedder, report, progress)
+    context_vectors = dict(zip(contexts, ctx_rows, strict=True))
+    for i, members, _needed in derive:
+        doc = documents[i]
+        own = {k: per_doc[k][i] for k in MEMBER_KINDS}
+        made = derive_chunk_vectors(doc, members, own, context_vectors)
+        rows = per_doc["chunk"][i]
+        filled = ~np.isnan(made[:, 0])
+        rows[filled] = made[filled]
+
     vectors: dict[str, np.ndarray] = {}
     for kind in INDEXED_KINDS:
-        parts: list[np.ndarray | None] = []
-        todo: list[tuple[int, list[str]]] = []
-        for i, (doc, entry) in enumerate(zip(documents, manifest["documents"], strict=True)):
-            cached = old.get((doc.doc_id, kind))
-            if not units_of(doc, kind):
-                parts.append(None)
-            elif cached and cached[0] == entry["fingerprints"][kind]:
-                parts.append(cached[1])
-            else:
-                parts.append(None)
-                todo.append((i, [u.retrieval_text for u in units_of(doc, kind)]))
-        texts = [t for _, ts in todo for t in ts]
-        if texts and progress:
-            print(f"embedding {len(texts)} {kind} units from {len(todo)} document(s)", file=sys.stderr)
-        fresh = embedder.embed(texts, role="passage", progress=progress) if texts else None
-        if fresh is not None and fresh.shape != (len(texts), embedder.dim):
-            raise ValueError(f"embedder {embedder.id!r} returned shape {fresh.shape} for {len(texts)} texts")
-        pos = 0
-        for i, ts in todo:
-            parts[i] = fresh[pos : pos + len(ts)]  # type: ignore[index]
-            pos += len(ts)
-            doc_id = documents[i].doc_id
-            report.embedded[doc_id] = report.embedded.get(doc_id, 0) + len(ts)
-        stacked = [p for p in parts if p is not None and len(p)]
+        stacked = [p for p in per_doc[kind] if len(p)]
         vectors[kind] = (
             np.ascontiguousarray(np.vstack(stacked), dtype=np.float32)
             if stacked
-            else np.zeros((0, embedder.dim), dtype=np.float32)
+            else np.zeros((0, dim), dtype=np.float32)
         )
+        if np.isnan(vectors[kind]).any():  # a bug, never an input problem: refuse to write it
+            raise RuntimeError(f"internal error: some {kind} units got no vector")
 
     report.reused = [d.doc_id for d in documents if d.doc_id not in report.embedded]
     lexical = {

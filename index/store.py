@@ -29,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -45,6 +45,11 @@ DOCUMENTS = "documents.json"
 # Kinds that get vectors and a BM25 model. Sections are containers, not passages.
 INDEXED_KINDS: tuple[str, ...] = ("chunk", "sentence", "table_row")
 _FIELD = {"chunk": "chunks", "sentence": "sentences", "table_row": "table_rows"}
+# How chunk vectors are made: by embedding the chunk's text, or from its sentences and table
+# rows (``index.chunk_vectors``). Indexes written before this was recorded embedded them.
+ChunkVectors = Literal["embedded", "derived"]
+CHUNK_VECTOR_MODES: tuple[ChunkVectors, ...] = ("embedded", "derived")
+DEFAULT_CHUNK_VECTORS: ChunkVectors = "embedded"
 
 
 def units_of(doc: Document, kind: str) -> tuple[Unit, ...]:
@@ -75,11 +80,13 @@ class StoredIndex:
 
 
 def make_manifest(
-    documents: Sequence[Document], embedder_id: str, dim: int, bm25: BM25Config
+    documents: Sequence[Document], embedder_id: str, dim: int, bm25: BM25Config,
+    chunk_vectors: ChunkVectors = DEFAULT_CHUNK_VECTORS,
 ) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "embedder": {"id": embedder_id, "dim": int(dim)},
+        "chunk_vectors": chunk_vectors,
         "bm25": {"k1": bm25.k1, "b": bm25.b, "method": bm25.method},
         "tokenizer": TOKENIZER_VERSION,
         "kinds": list(INDEXED_KINDS),

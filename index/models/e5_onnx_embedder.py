@@ -1,0 +1,165 @@
+"""multilingual-e5-small through ONNX Runtime: the query path without torch.
+
+``import torch`` and ``sentence_transformers`` cost about three seconds and a gigabyte
+before the first vector; this engine needs only ``onnxruntime`` and ``tokenizers``, opens
+the folder's ``onnx/model.onnx`` (weights memory-mapped, see ``e5_onnx``) and embeds a
+question several times faster. It computes what the torch engine computes -- the folder's
+``tokenizer.json``, the ``query: `` / ``passage: `` prompts, mean pooling over every token,
+L2 normalisation, and the same 510-token windows for over-long texts -- so its vectors agree
+with torch's to cosine >= 0.9999 and it shares the torch engine's embedder id: an index built
+by either is searched by either.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.embedders.base import Role
+from index.models.e5_convert import PROMPTS
+from index.models.e5_embedder import DIM, EMBEDDER_ID, MAX_TOKENS, TOKEN_BUDGET, length_batches, torch_threads
+from index.models.e5_onnx import ONNX_FILE, ONNX_SUBDIR, has_onnx, onnx_export_possible
+from kernel.errors import EmbedderUnavailableError
+
+# (model file, threads) -> (session, tokenizer): one process opens each model once, however many
+# embedders (index snapshots, PolicyQA instances, tests) use it. Sessions and tokenizers are safe
+# to share between threads. ``clear_cache()`` frees them.
+_OPEN: dict[tuple[str, int], tuple[Any, Any]] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget every opened session and tokenizer (the memory is freed once no embedder holds them)."""
+    with _OPEN_LOCK:
+        _OPEN.clear()
+
+
+class OnnxE5Embedder:
+    """``Embedder`` over the folder's ONNX export; loads in well under a second, no torch."""
+
+    engine = "onnx"
+
+    def __init__(self, model_dir: Path | str, token_budget: int = TOKEN_BUDGET, threads: int | None = None,
+                 onnx_file: str = ONNX_FILE) -> None:
+        self.model_dir = Path(model_dir)
+        self.token_budget = token_budget
+        self.threads = threads
+        self.onnx_file = onnx_file
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._pad_id = 1
+        self._lock = threading.RLock()
+
+    @property
+    def id(self) -> str:
+        return EMBEDDER_ID
+
+    @property
+    def dim(self) -> int:
+        return DIM
+
+    # ------------------------------------------------------------------ loading
+    def load(self) -> OnnxE5Embedder:
+        """Open the tokenizer and the session now (``embed`` does it on first use otherwise)."""
+        with self._lock:
+            if self._session is None:
+                threads = self.threads or torch_threads()
+                key = (str((self.model_dir / ONNX_SUBDIR / self.onnx_file).resolve()), threads)
+                with _OPEN_LOCK:
+                    if key not in _OPEN:
+                        _OPEN[key] = self._open(threads)
+                    self._session, self._tokenizer = _OPEN[key]
+                pad = self._tokenizer.token_to_id("<pad>")
+                self._pad_id = 1 if pad is None else int(pad)
+        return self
+
+    def _open(self, threads: int) -> tuple[Any, Any]:
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise EmbedderUnavailableError(
+                f"the ONNX e5 engine needs onnxruntime and tokenizers ({exc}); install them with: "
+                "pip install onnxruntime tokenizers"
+            ) from exc
+        path = self.model_dir / ONNX_SUBDIR / self.onnx_file
+        if not has_onnx(self.model_dir) and onnx_export_possible():
+            from index.models.e5_convert import ensure_e5_model
+
+            ensure_e5_model(self.model_dir)  # first use: build the folder, export included (torch)
+        if not has_onnx(self.model_dir) or not path.is_file():
+            raise EmbedderUnavailableError(
+                f"{path} is missing; write it with: policyqa models build (which needs torch)"
+            )
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3  # warnings about unused initializers are noise here
+        try:
+            tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
+            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph types
+            raise EmbedderUnavailableError(f"could not open {path}: {type(exc).__name__}: {exc}") from exc
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        return session, tokenizer
+
+    # ------------------------------------------------------------------ embedding
+    def embed(self, texts: Sequence[str], role: Role = "passage", progress: bool = False) -> np.ndarray:
+        if role not in ("query", "passage"):
+            raise ValueError(f"role must be 'query' or 'passage', got {role!r}")
+        items = [str(t) for t in texts]
+        out = np.empty((len(items), DIM), dtype=np.float32)
+        if not items:
+            return out
+        self.load()
+        with self._lock:
+            ids = [e.ids for e in self._tokenizer.encode_batch([PROMPTS[role] + t for t in items])]
+            lengths = [len(x) for x in ids]
+            short = [i for i, n in enumerate(lengths) if n <= MAX_TOKENS]
+            long = [i for i, n in enumerate(lengths) if n > MAX_TOKENS]
+            done, started, last = 0, time.monotonic(), 0.0
+            for batch in length_batches([lengths[i] for i in short], self.token_budget):
+                rows = [short[j] for j in batch]
+                out[rows] = _normalise(self._mean_pool([ids[i] for i in rows]))
+                done += len(rows)
+                if progress and time.monotonic() - last > 2:
+                    last = time.monotonic()
+                    print(f"  embedded {done}/{len(items)} texts ({last - started:.0f} s)", file=sys.stderr)
+            for i in long:
+                out[i] = self._embed_windows(ids[i])
+            if progress:
+                print(f"  embedded {len(items)} texts in {time.monotonic() - started:.1f} s", file=sys.stderr)
+        return out
+
+    def _mean_pool(self, seqs: list[list[int]]) -> np.ndarray:
+        """Raw token means (no normalisation) of each id sequence, padded to the longest."""
+        width = max(len(s) for s in seqs)
+        ids = np.full((len(seqs), width), self._pad_id, dtype=np.int64)
+        mask = np.zeros((len(seqs), width), dtype=np.int64)
+        for row, s in enumerate(seqs):
+            ids[row, : len(s)] = s
+            mask[row, : len(s)] = 1
+        hidden = self._session.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask})[0]
+        weights = mask[..., None].astype(np.float32)
+        return (hidden * weights).sum(1) / weights.sum(1)
+
+    def _embed_windows(self, ids: list[int]) -> np.ndarray:
+        """An over-long text as the torch engine embeds it: 510-token windows, length-weighted mean."""
+        bos, content, eos = ids[0], ids[1:-1], ids[-1]
+        width = MAX_TOKENS - 2
+        windows = [content[a : a + width] for a in range(0, len(content), width)]
+        pooled = self._mean_pool([[bos, *w, eos] for w in windows])
+        weights = np.array([len(w) for w in windows], dtype=np.float64)[:, None]
+        vec = (pooled * weights).sum(0) / weights.sum()
+        return (vec / max(np.linalg.norm(vec), 1e-6)).astype(np.float32)
+
+
+def _normalise(vecs: np.ndarray) -> np.ndarray:
+    return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
