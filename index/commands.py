@@ -40,17 +40,24 @@ def run(args: argparse.Namespace) -> int:
 
     from index.builder import build_index
     from index.embedders.factory import make_embedder
-    from ingest.pipeline import load_corpus
-    from ingest.settings import corpus_dir, index_dir
+    from ingest.document_set import document_set
+    from ingest.settings import corpus_dir, index_dir, uploads_dir
 
     corpus = Path(args.corpus) if args.corpus else corpus_dir()
     folder = Path(args.index) if args.index else index_dir()
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder {corpus} does not exist")
     embedder = make_embedder(args.embedder)
-    documents = load_corpus(corpus)
+    uploads = uploads_dir()
+    found = document_set(corpus, uploads)
+    documents = list(found.documents)
     if not documents:
-        raise ValueError(f"no documents found in {corpus}")
+        raise ValueError(f"no documents found in {corpus} or {uploads}")
+    print(f"documents: {len(found.from_source('corpus'))} from {corpus}, {len(found.from_source('uploads'))} from uploads {uploads}")
+    for doc_id in found.from_source("uploads"):
+        print(f"  upload    {doc_id}")
+    for failure in found.skipped:
+        print(f"  skipped   {failure.path}: {failure.reason}")
     from index.store import DEFAULT_CHUNK_VECTORS
 
     index = build_index(documents, folder, embedder, progress=not args.quiet, rebuild=args.rebuild,

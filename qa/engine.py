@@ -33,18 +33,14 @@ class _Snapshot:
 
 
 def _corpus_documents(corpus_dir: Path, uploads_dir: Path) -> list[Document]:
-    """The bundled corpus (which must ingest cleanly) and the kept uploads, where one bad
-    file is reported and skipped rather than stopping the whole system from starting."""
-    from ingest import ingest_paths, load_corpus
+    """The document set (``ingest.document_set``); a bad upload is reported and skipped rather
+    than stopping the whole system from starting."""
+    from ingest.document_set import document_set
 
-    docs = list(load_corpus(corpus_dir)) if corpus_dir.exists() else []
-    if uploads_dir.exists() and any(uploads_dir.iterdir()):
-        report = ingest_paths([uploads_dir])
-        for failure in report.failures:
-            print(f"policyqa: skipped upload {failure.path}: {failure.reason}", file=sys.stderr)
-        known = {d.doc_id for d in docs}
-        docs += [d for d in report.documents if d.doc_id not in known]
-    return docs
+    found = document_set(corpus_dir, uploads_dir)
+    for failure in found.skipped:
+        print(f"policyqa: skipped upload {failure.path}: {failure.reason}", file=sys.stderr)
+    return list(found.documents)
 
 
 class PolicyQA:
