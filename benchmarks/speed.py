@@ -70,7 +70,7 @@ def run_process(cmd: list[str], env: dict[str, str] | None = None, timeout: floa
 
 
 def cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "qa.cli", *args]
+    return [sys.executable, "-m", "surfaces.cli", *args]
 
 
 def ensure_index() -> None:

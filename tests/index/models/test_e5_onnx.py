@@ -108,7 +108,7 @@ def test_ask_never_imports_torch(real_index_dir) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("POLICYQA_EMBEDDER", "POLICYQA_E5_ENGINE")}
     env["PYTHONPATH"] = str(REPO)
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "qa.cli", "ask", "长宁区到2025年要建成几个达标中医馆?", "--json"],
+        [sys.executable, "-X", "importtime", "-m", "surfaces.cli", "ask", "长宁区到2025年要建成几个达标中医馆?", "--json"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
