@@ -17,7 +17,7 @@ from ingest.spans import Span, line_spans, trim
 from kernel.types import Cell, Unit
 
 _NUMBER = re.compile(r"^\d{1,3}$")
-_INDEX_LABELS = frozenset({"序号", "编号", "No.", "No"})
+INDEX_LABELS = frozenset({"序号", "编号", "No.", "No"})  # the column that numbers the rows
 _ATTACHMENT = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*$")
 _CLOSING_PIPE = re.compile(r"[ \t]*\|")
 _CJK = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]"
@@ -115,7 +115,7 @@ def _parse(text: str, lines: list[_Line], first: int) -> tuple[Table, int] | Non
             cells.append(line)
         j += 1
     labels = [squash(text[c.cell[0] : c.cell[1]]) for c in cells]
-    if any(label in _INDEX_LABELS for label in labels) and j < len(lines) and _is_number(text, lines[j]):
+    if any(label in INDEX_LABELS for label in labels) and j < len(lines) and _is_number(text, lines[j]):
         return _parse_numbered(text, lines, first, cells, labels, j)
     return _parse_runs(text, lines, first)
 
@@ -123,7 +123,7 @@ def _parse(text: str, lines: list[_Line], first: int) -> tuple[Table, int] | Non
 def _parse_numbered(
     text: str, lines: list[_Line], first: int, cells: list[_Line], labels: list[str], j: int
 ) -> tuple[Table, int] | None:
-    s = next(k for k, label in enumerate(labels) if label in _INDEX_LABELS)
+    s = next(k for k, label in enumerate(labels) if label in INDEX_LABELS)
     g = 0
     while s - g - 1 >= 0 and len(labels[s - g - 1]) <= MAX_LABEL_CHARS and len(cells) - g - 1 > s:
         g += 1
@@ -269,7 +269,7 @@ def _closing_pipe(text: str, end: int) -> int:
 def _row_start(cells: tuple[Cell, ...]) -> int:
     """Where a row's own cells begin: at its 序号 (group cells may sit far above), else its first cell."""
     for c in cells:
-        if c.label in _INDEX_LABELS:
+        if c.label in INDEX_LABELS:
             return c.start
     return cells[0].start
 

@@ -15,19 +15,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ingest.tables import INDEX_LABELS
 from kernel.types import Document, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis
 from qa.figures import parse_figures
 from qa.terms import Term, coverage
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_ROW_NUMBER = re.compile(r"^\d{1,3}[ \t]*\|\s*")
+_AFTER_CELL = re.compile(r"[ \t]*\|\s*")
 
 
 def stated_text(unit: Unit) -> str:
     """What a unit states: a table row without its 序号 cell ("15 |" numbers the row; it is
     no figure, and must not match the 15 of "15分钟" in a question)."""
-    return _ROW_NUMBER.sub("", unit.text) if unit.kind == "table_row" else unit.text
+    index = next((c for c in unit.cells if c.label in INDEX_LABELS and c.start == unit.start), None)
+    if index is None:
+        return unit.text
+    rest = index.end - unit.start
+    return unit.text[_AFTER_CELL.match(unit.text, rest).end() :]
 
 
 @dataclass(frozen=True)
