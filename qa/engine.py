@@ -21,7 +21,7 @@ from kernel.types import Answer, Document, Passage
 from qa import staging
 from qa.analysis import analyze
 from qa.answerer import Draft, ExtractiveAnswerer
-from qa.validation import validate_question
+from qa.validation import validate_question, validate_top_k
 
 Progress = Callable[[str, float], None]
 
@@ -125,8 +125,8 @@ class PolicyQA:
             standalone = resolve(text, turns_from(history), list(self._snapshot.index.districts))  # type: ignore[attr-defined]
             if standalone:
                 text = standalone
-        if top_k is not None and not 1 <= int(top_k) <= 50:
-            raise ValueError(f"top_k must be between 1 and 50, got {top_k}")
+        if top_k is not None:
+            validate_top_k(top_k)
         snapshot = self._snapshot
         known = list(snapshot.index.districts)  # type: ignore[attr-defined]
         wanted = self._resolve_districts(districts, known)
@@ -169,12 +169,11 @@ class PolicyQA:
         from index.filters import Filters
 
         text = validate_question(query)
-        if not 1 <= int(top_k) <= 50:
-            raise ValueError(f"top_k must be between 1 and 50, got {top_k}")
+        top_k = validate_top_k(top_k)
         snapshot = self._snapshot
         wanted = self._resolve_districts(districts, list(snapshot.index.districts))  # type: ignore[attr-defined]
         hits = snapshot.index.retrieve(  # type: ignore[attr-defined]
-            text, top_k=int(top_k), filters=Filters(districts=frozenset(wanted)) if wanted else None
+            text, top_k=top_k, filters=Filters(districts=frozenset(wanted)) if wanted else None
         )
         return [Passage(h.unit.doc_id, h.unit.start, h.unit.end, h.unit.text, h.score, h.district, h.unit.section)
                 for h in hits]

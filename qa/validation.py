@@ -7,6 +7,15 @@ import unicodedata
 from kernel.errors import QuestionError, QuestionTooLongError
 from kernel.limits import limits
 
+MAX_TOP_K = 50  # passages one answer or search may return
+
+
+def validate_top_k(top_k: object) -> int:
+    """``top_k`` as an int in [1, MAX_TOP_K]; ``ValueError`` saying the range otherwise."""
+    if not 1 <= int(top_k) <= MAX_TOP_K:  # type: ignore[call-overload]
+        raise ValueError(f"top_k must be between 1 and {MAX_TOP_K}, got {top_k}")
+    return int(top_k)  # type: ignore[call-overload]
+
 
 def validate_question(question: object, max_chars: int | None = None) -> str:
     """The question, stripped; ``QuestionError`` if it is not a usable question.

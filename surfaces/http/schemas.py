@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr
 
+from qa.validation import MAX_TOP_K
+
 
 def _whole_number(value: object) -> object:
     """JSON Schema's ``integer``: 7 and 7.0 (a JSON number with no fraction) are the same value;
@@ -24,7 +26,7 @@ def _whole_number(value: object) -> object:
     return value
 
 
-TopK = Annotated[int, Field(ge=1, le=50), BeforeValidator(_whole_number)]  # how many passages to return
+TopK = Annotated[int, Field(ge=1, le=MAX_TOP_K), BeforeValidator(_whole_number)]  # how many passages to return
 # Published so a schema-valid question is not blank; whether it has words is the engine's 400.
 QUESTION_SCHEMA: dict[str, Any] = {"minLength": 1, "pattern": "\\S"}
 OPENAI_ROLES = Literal["system", "developer", "user", "assistant", "tool", "function"]

@@ -16,6 +16,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
+from qa.validation import MAX_TOP_K
 from surfaces import service
 from surfaces.citations import answer_text
 from surfaces.errors import classify
@@ -115,7 +116,7 @@ def build_mcp_server(engine: Callable[[], PolicyQA], lifespan: Any = None) -> MC
     @server.tool(name="search", description=SEARCH, annotations=READ_ONLY)
     def search(
         query: Annotated[str, Field(description="检索词或问题 / what to search for")],
-        top_k: Annotated[int, Field(ge=1, le=50, description="返回段落数 / how many passages (1-50)")] = 5,
+        top_k: Annotated[int, Field(ge=1, le=MAX_TOP_K, description=f"返回段落数 / how many passages (1-{MAX_TOP_K})")] = 5,
         districts: Districts = None,
     ) -> SearchOut:
         passages = _tool_call(lambda: service.search(engine(), query, top_k=top_k, districts=districts))
