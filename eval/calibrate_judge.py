@@ -2,6 +2,9 @@
 
     python eval/calibrate_judge.py [--round blind-r1 ...] [--check]
 
+The ridge strength C is chosen by cross-validation on the same rows (5 folds, grouped by
+question, lowest held-out log-loss), not by looking at benchmark results.
+
 One row per decision the answerer takes (one per question, or one per district for
 questions across or comparing districts), labelled by the benchmark: 1 when the evidence
 judged states the answer (the question is answerable, or the district qualifies, and the
@@ -26,10 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from eval.bench_split import read_items, round_files, select  # noqa: E402
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "qa" / "judge_model.json"
-DEFAULT_ROUNDS = ("blind-r1",)
+DEFAULT_ROUNDS = ("blind-r1",)  # the tune halves of later rounds validate the fit
 TOLERANCE = 5e-3  # float noise: torch- and ONNX-embedded vectors agree to cosine 0.9999998, and the fit
 # amplifies that to ~1e-3 in a coefficient; a real change of features or data moves them far more
-C = 3.0  # inverse ridge strength of the logistic fit (standardised features); chosen on the tune half
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # inverse ridge strengths tried (standardised features)
+FOLDS = 5
 
 
 def _overlaps(doc_text: str, quote: str, start: int, end: int) -> bool:
@@ -58,14 +62,14 @@ def _label(item: dict[str, Any], district: str | None, evidence: Sequence[Any], 
     return 1 if hit else None
 
 
-def collect_rows(qa: Any, items: Iterable[dict[str, Any]]) -> tuple[list[dict[str, float]], list[int]]:
-    """Features and labels of every decision the answerer takes on ``items``."""
+def collect_rows(qa: Any, items: Iterable[dict[str, Any]]) -> tuple[list[dict[str, float]], list[int], list[str]]:
+    """Features, labels and question ids of every decision the answerer takes on ``items``."""
     from qa.analysis import analyze
 
     answerer = qa._snapshot.answerer
     documents = qa.index.documents
     known = list(qa.index.districts)
-    rows, labels = [], []
+    rows, labels, groups = [], [], []
     for item in items:
         if item.get("history"):
             continue
@@ -77,22 +81,61 @@ def collect_rows(qa: Any, items: Iterable[dict[str, Any]]) -> tuple[list[dict[st
             if label is not None:
                 rows.append(dict(verdict.features))
                 labels.append(label)
-    return rows, labels
+                groups.append(item["id"])
+    return rows, labels, groups
 
 
-def fit(rows: list[dict[str, float]], labels: list[int]) -> dict[str, Any]:
+def _matrix(rows: list[dict[str, float]]) -> Any:
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
 
     from qa.judge import FEATURES
 
-    x = np.array([[row[name] for name in FEATURES] for row in rows])
+    return np.array([[row[name] for name in FEATURES] for row in rows])
+
+
+def _standardise(x: Any) -> tuple[Any, Any]:
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    return mean, scale
+
+
+def _model(c: float) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, class_weight="balanced", max_iter=1000, tol=1e-10)
+
+
+def choose_c(rows: list[dict[str, float]], labels: list[int], groups: list[str]) -> tuple[float, dict[float, float]]:
+    """The C of ``C_GRID`` with the lowest held-out log-loss over question-grouped folds
+    (all decisions of one question stay in one fold), and the loss of each C."""
+    import numpy as np
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import GroupKFold
+
+    x, y = _matrix(rows), np.array(labels)
+    losses: dict[float, float] = {}
+    for c in C_GRID:
+        total = 0.0
+        for train, test in GroupKFold(n_splits=FOLDS).split(x, y, groups):
+            mean, scale = _standardise(x[train])
+            model = _model(c).fit((x[train] - mean) / scale, y[train])
+            total += log_loss(y[test], model.predict_proba((x[test] - mean) / scale)[:, 1], labels=[0, 1]) * len(test)
+        losses[c] = round(total / len(y), 6)
+    best = min(C_GRID, key=lambda c: (losses[c], c))
+    return best, losses
+
+
+def fit(rows: list[dict[str, float]], labels: list[int], c: float) -> dict[str, Any]:
+    import numpy as np
+
+    from qa.judge import FEATURES
+
+    x = _matrix(rows)
     y = np.array(labels)
     # Standardised for the fit (so the ridge treats features alike), then mapped back to
     # raw coefficients, which is what the judge applies.
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=C, class_weight="balanced", max_iter=1000, tol=1e-10)
+    mean, scale = _standardise(x)
+    model = _model(c)
     model.fit((x - mean) / scale, y)
     raw = model.coef_[0] / scale
     intercept = float(model.intercept_[0] - (raw * mean).sum())
@@ -106,7 +149,7 @@ def fit(rows: list[dict[str, float]], labels: list[int]) -> dict[str, Any]:
             "answerable_rows": int(y.sum()),
             "refusal_rows": int(len(y) - y.sum()),
             "row_accuracy": round(float((predicted == y).mean()), 4),
-            "C": C,
+            "C": c,
             "class_weight": "balanced",
         },
     }
@@ -123,9 +166,10 @@ def main(argv: list[str] | None = None) -> int:
 
     qa = PolicyQA.load()
     items = select(read_items(f for name in rounds for f in round_files(name)), "tune")
-    rows, labels = collect_rows(qa, items)
-    model = fit(rows, labels)
-    model["fitted_on"].update(rounds=list(rounds), half="tune")
+    rows, labels, groups = collect_rows(qa, items)
+    c, losses = choose_c(rows, labels, groups)
+    model = fit(rows, labels, c)
+    model["fitted_on"].update(rounds=list(rounds), half="tune", cv_log_loss={str(k): v for k, v in losses.items()})
     if args.check:
         committed = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
         pairs = [(committed["intercept"], model["intercept"])]

@@ -16,14 +16,14 @@ from index import Filters, HybridIndex
 from ingest.districts import SHANGHAI_DISTRICTS
 from kernel.types import Citation, Passage, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back, sub_questions
-from qa.comparison import Conclusion, comparison_clause, independent_parts
+from qa.comparison import Conclusion, comparison_clause, figure_anchors, figure_pair, independent_parts
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
 from qa.evidence import Evidence, SentenceLookup, bridge_entities, collect_candidates, score_candidates
 from qa.judge import Judge, Verdict, evidence_features
 from qa.lexicon import Lexicon, TextSet
 from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
-from qa.selection import SelectionConfig, select_claims, select_per_district, uncovered_terms
+from qa.selection import SelectionConfig, by_district, select_claims, select_per_district, uncovered_terms
 from qa.terms import FRAMING_WEIGHT, Term, idf_weights, key_terms, term_match
 
 
@@ -64,7 +64,7 @@ class ExtractiveAnswerer:
         self.lexicon = Lexicon(self._texts)
         self._text_set = TextSet(self._texts)
         self._idf_lock = threading.Lock()
-        self._idf: dict[str, float] = {}
+        self._idf: dict[tuple[object, ...], float] = {}
 
     def _terms_to_cover(self, analysis: QuestionAnalysis) -> tuple[Term, ...]:
         """Key terms the evidence must cover. When a later part of the question refers back
@@ -82,11 +82,17 @@ class ExtractiveAnswerer:
 
     # -- retrieval ---------------------------------------------------------------------
     def _weights(self, terms: Sequence[Term]) -> dict[str, float]:
+        # Cached by all the weight depends on: the same word can be soft, or have other forms,
+        # in another question (keying by text alone made answers depend on which question
+        # came first).
+        def key(t: Term) -> tuple[object, ...]:
+            return (t.text, t.soft, t.phrasing, t.forms(), tuple(v.form for v in t.variants))
+
         with self._idf_lock:
-            todo = [t for t in terms if t.text not in self._idf]
-            if todo:
-                self._idf.update(idf_weights(todo, self._text_set))
-            return {t.text: self._idf[t.text] * (FRAMING_WEIGHT if t.framing else 1.0) for t in terms}
+            for t in terms:
+                if key(t) not in self._idf:
+                    self._idf[key(t)] = idf_weights([t], self._text_set)[t.text]
+            return {t.text: self._idf[key(t)] * (FRAMING_WEIGHT if t.framing else 1.0) for t in terms}
 
     def _retrieve(self, plan: RetrievalPlan) -> tuple[list[ScoredChunk], list[ScoredChunk]]:
         """(sentence and row hits, chunk hits) for the plan."""
@@ -309,6 +315,12 @@ class ExtractiveAnswerer:
         per = select_per_district(
             ranked, terms, weights, plan.districts, self.config, comparison=analysis.is_comparison
         )
+        pair = None
+        if analysis.is_comparison and len(plan.districts) >= 2:
+            pools = by_district(ranked, plan.districts)
+            pair = figure_pair([(d, per[d], pools[d]) for d in plan.districts], figure_anchors(terms, weights))
+            if pair is not None:
+                per = {**per, **{d: self._leading(e, per[d]) for d, e, _ in pair}}
         judged = tuple(
             (d, self._judge(analysis, terms, weights, per[d], ranked, per_district=True), tuple(per[d]))
             for d in plan.districts
@@ -330,9 +342,16 @@ class ExtractiveAnswerer:
             names = "、".join(silent) if analysis.lang == "zh" else ", ".join(district_english(d) for d in silent)
             tail = f"{names}的文件未提及。" if analysis.lang == "zh" else f"The {names} plan does not say."
         conclude = None
-        if analysis.is_comparison and len(answered) >= 2:
-            conclude = comparison_clause(analysis, terms, weights, [(d, per[d]) for d in answered[:2]])
+        if pair is not None and all(d in answered for d, _, _ in pair):
+            conclude = comparison_clause(analysis, pair)
         return self._compose(analysis, terms, groups, chosen, chunk_hits, k, lead, tail, tuple(notes), judged, conclude)
+
+    def _leading(self, lead: Evidence, chosen: Sequence[Evidence]) -> list[Evidence]:
+        """A district's claims with ``lead`` among them, within the per-district cap."""
+        if lead in chosen:
+            return list(chosen)
+        kept = [lead, *chosen][: self.config.max_claims_per_district]
+        return sorted(kept, key=lambda e: (e.unit.doc_id, e.unit.start))
 
     def _compose(
         self,

@@ -9,34 +9,30 @@ answered (or not) on their own.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back, sub_questions
-from qa.compose import CitationList
+from qa.compose import CitationList, indicator_cell
 from qa.evidence import Evidence, stated_text
-from qa.figures import Figure, figure_near, verdict_text
+from qa.figures import Figure, comparable, declared_unit, figure_near, verdict_text
 from qa.terms import Term
 
 Conclusion = Callable[[CitationList], str]
 
 
-def _anchors(terms: Sequence[Term], weights: Mapping[str, float]) -> list[str]:
+def figure_anchors(terms: Sequence[Term], weights: Mapping[str, float]) -> list[str]:
     """The forms of the question's most specific terms, most specific first."""
     ranked = sorted((t for t in terms if not t.soft), key=lambda t: -weights.get(t.text, 0.0))
     return [f for t in ranked[:3] for f in (*t.forms(), *(v.form for v in t.variants))]
-
-
-_DECLARED_UNIT = re.compile(r"[（(]\s*(%|‰|‱|[\u4e00-\u9fff/]{1,6})\s*[)）]")
 
 
 def _declared_unit(figure: Figure, evidence: Evidence) -> Figure:
     """A bare figure in a table row takes the unit its row label declares ("居民健康素养水平(%)")."""
     if figure.unit or evidence.unit.kind != "table_row":
         return figure
-    m = _DECLARED_UNIT.search(evidence.unit.text) or _DECLARED_UNIT.search(evidence.unit.context)
-    return replace(figure, unit=m.group(1)) if m else figure
+    unit = declared_unit(indicator_cell(evidence.unit) or "")
+    return replace(figure, unit=unit) if unit else figure
 
 
 def district_figure(evidence: Sequence[Evidence], anchors: Sequence[str]) -> tuple[Evidence, Figure] | None:
@@ -48,18 +44,50 @@ def district_figure(evidence: Sequence[Evidence], anchors: Sequence[str]) -> tup
     return None
 
 
-def comparison_clause(
-    analysis: QuestionAnalysis,
-    terms: Sequence[Term],
-    weights: Mapping[str, float],
-    sides: Sequence[tuple[str, Sequence[Evidence]]],
-) -> Conclusion | None:
-    """The verdict of two districts' figures, to be written once citations are numbered."""
-    anchors = _anchors(terms, weights)
-    found = [(d, district_figure(ev, anchors)) for d, ev in sides]
-    if len(found) < 2 or any(f is None for _, f in found):
+Side = tuple[str, Evidence, Figure]
+
+_POOL = 8  # how deep into a district's ranked evidence a figure is looked for
+_KEEP_BONUS = 0.05  # the evidence selection already chose wins a tie
+
+
+def figure_pair(
+    sides: Sequence[tuple[str, Sequence[Evidence], Sequence[Evidence]]], anchors: Sequence[str]
+) -> tuple[Side, Side] | None:
+    """The two figures a comparison compares: one per district, of the same kind when the
+    districts' evidence allows it.
+
+    Each side is (district, the evidence selection chose, the district's ranked evidence).
+    The most complete evidence of a district may talk about the topic without its figure
+    (长宁's 签约服务 sentence, not its "签约覆盖率…48%" one), so the pair is chosen jointly:
+    comparable figures first, then the evidence that covers the question best.
+    """
+    options: list[list[tuple[float, Side]]] = []
+    for district, chosen, ranked in sides[:2]:
+        pool = list(dict.fromkeys([*chosen, *ranked[:_POOL]]))
+        top = max((e.coverage for e in pool), default=0.0)
+        found = []
+        for e in pool:
+            if e.coverage < 0.5 * top:
+                continue
+            figure = figure_near(stated_text(e.unit), anchors)
+            if figure is not None:
+                merit = e.coverage + (_KEEP_BONUS if e in chosen else 0.0)
+                found.append((merit, (district, e, _declared_unit(figure, e))))
+        if not found:
+            return None
+        options.append(found)
+    if len(options) < 2:
         return None
-    (a_name, (a_ev, a_fig)), (b_name, (b_ev, b_fig)) = found  # type: ignore[misc]
+    (_, a), (_, b) = max(
+        ((x, y) for x in options[0] for y in options[1]),
+        key=lambda p: (comparable(p[0][1][2], p[1][1][2]), p[0][0] + p[1][0], p[0][1][1].score + p[1][1][1].score),
+    )
+    return a, b
+
+
+def comparison_clause(analysis: QuestionAnalysis, pair: tuple[Side, Side]) -> Conclusion:
+    """The verdict of two districts' figures, to be written once citations are numbered."""
+    (a_name, a_ev, a_fig), (b_name, b_ev, b_fig) = pair
     lang = "en" if analysis.lang == "en" else "zh"
     label = (lambda d: district_english(d)) if lang == "en" else (lambda d: d)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from kernel.types import Citation, Document, Unit
 from qa.analysis import district_english
+from qa.figures import declared_unit
 from qa.terms import Term, term_match
 
 _TRIM_OVER = 120  # sentences longer than this are cut down to the clauses that matter
@@ -114,20 +115,38 @@ def unit_focus(unit: Unit, terms: Sequence[Term], numbers: Sequence[str], want_n
     return focus_text(unit.text, terms, numbers, want_number)
 
 
+def indicator_cell(unit: Unit) -> str | None:
+    """The cell of a table row that names what the row measures (its 主要指标 / 工作内容)."""
+    cells = (c.text.strip().rstrip(" |").strip() for c in unit.cells if "指标" in c.label or "工作内容" in c.label)
+    return next((v for v in cells if v), None)
+
+
 def render_row(unit: Unit, terms: Sequence[Term] = (), numbers: Sequence[str] = (), want_number: bool = True) -> str:
     """A table row as "indicator：label value，label value" from its labelled cells."""
     cells = [(c.label, c.text.strip().rstrip(" |").strip()) for c in unit.cells]
     cells = [(label, value) for label, value in cells if value and value != "/"]
     if not cells:
         return focus_text(unit.text.replace(" |", ""), terms, numbers, want_number)
-    indicator = next((v for label, v in cells if "指标" in label or "工作内容" in label), None)
+    indicator = indicator_cell(unit)
     rest = [
         f"{label} {focus_text(value, terms, numbers, want_number)}"
         for label, value in cells
         if value != indicator and label not in ("序号", "领域", "分类")
     ]
     head = focus_text(indicator or cells[0][1], terms, numbers, want_number)
+    if indicator is not None:
+        rest = [with_declared_unit(value, indicator) for value in rest]
     return f"{head}：{'，'.join(rest)}" if rest else head
+
+
+_BARE_FIGURE = re.compile(r"(?<=\s)[≥≤<>＞＜]?[0-9]+(?:\.[0-9]+)?(?:[-~][0-9]+(?:\.[0-9]+)?)?$")
+
+
+def with_declared_unit(cell: str, indicator: str) -> str:
+    """A bare figure in a labelled cell ("2025年目标值 5") with the unit its indicator
+    declares ("综合医院设置中医床位占总床位比例(%)"): "5%" is what the row says, "5" is not."""
+    unit = declared_unit(indicator)
+    return cell + unit if unit and _BARE_FIGURE.search(cell) else cell
 
 
 Groups = Sequence[tuple[str | None, Sequence[Claim]]]

@@ -117,6 +117,17 @@ class Figure:
         return sign + number + (self.unit if lang == "zh" else _english_unit(self.unit))
 
 
+# %, a word unit (岁, 张, 人) or a rate per population (1/10万, 人/10万人口), in closing brackets
+_DECLARED_UNIT = re.compile(r"[（(]\s*(%|‰|‱|[\u4e00-\u9fff]{1,3}|[\u4e00-\u9fff1]{0,2}/[0-9]+[万千][\u4e00-\u9fff]{0,2})\s*[)）][\s*]*$")
+
+
+def declared_unit(label: str) -> str:
+    """The unit an indicator declares in its closing brackets ("居民健康素养水平(%)*" → "%",
+    "精神科执业(助理)医师数 (人/10万人口)" → "人/10万人口"), or "" when it declares none."""
+    m = _DECLARED_UNIT.search(label.rstrip(" |"))
+    return m.group(1) if m else ""
+
+
 def parse_figures(text: str) -> list[Figure]:
     """Every figure ``text`` states, in order; years, dates, ordinals and labels excluded."""
     t = text.translate(_FOLD)

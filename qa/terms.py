@@ -66,6 +66,10 @@ UNSEEN_WEIGHT = 0.5
 _PUNCTUATION = " ,.;:!?\"'“”‘’「」『』《》（）()【】[]、，。；：！？…—-·"
 # Characters that glue onto content words in jieba's output ("要建", "内要") without meaning.
 _GLUE = "要会将把被的了是在内中上里等"
+# Measure words: after 多少 / 几 the first one belongs to the question ("多少|个名中医" is
+# 多少个 | 名中医, though jieba's dictionary has the word 个名).
+_CLASSIFIERS = "个家名所项台张次位条处座间支套辆例"
+_QUANTITY_ASKS = frozenset({"多少", "几"})
 
 _DISTRICT_WORDS = {d.name for d in SHANGHAI_DISTRICTS} | {d.short for d in SHANGHAI_DISTRICTS}
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
@@ -81,6 +85,7 @@ class Term:
     soft: bool = False
     variants: tuple[Variant, ...] = ()  # the plans' other words for it, with partial credit
     framing: bool = False  # said only in a clause about the asker ("我家老人身体不好，…")
+    phrasing: bool = False  # how the asker says it, not a topic: an action word the plans never use (放到, 能带)
 
     def forms(self) -> tuple[str, ...]:
         return (self.text, *self.alternatives)
@@ -90,34 +95,58 @@ _ACROSS_PHRASE = re.compile(r"(哪些|哪几个|哪个|几个|各|有哪些)(区
 
 
 def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None, max_len: int = 4) -> list[str]:
-    """Join neighbouring tokens into the compound the documents actually use.
+    """Join neighbouring tokens into the compounds the documents actually use.
 
     jieba's general dictionary cuts domain words apart (中医馆 -> 中医 + 馆, 千人口 -> 千 + 人口);
     when the joined form occurs in the corpus, the question means the compound. Corpus-driven,
-    so no hand-written vocabulary is needed.
+    so no hand-written vocabulary is needed. Of all ways to join, the one with the longest
+    words wins, but a character left alone costs: 达标|中医馆 beats 达标中医|馆, whose 馆
+    would be dropped as a one-character word.
     """
     if attested is None:
         return list(tokens)
-    merged: list[str] = []
-    i = 0
-    while i < len(tokens):
-        best_j = i + 1
-        for j in range(min(len(tokens), i + 3), i + 1, -1):
+    n = len(tokens)
+    best: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)  # best[i]: (score of tokens[i:], end of first word)
+    for i in range(n - 1, -1, -1):
+        options = [(_alone(tokens[i]) + best[i + 1][0], i + 1)]
+        counted = i > 0 and tokens[i - 1] in _QUANTITY_ASKS and len(tokens[i]) == 1  # 多少|个: the
+        for j in range(i + 2, min(n, i + 3) + 1):  # classifier belongs to the question word
+            if counted:
+                break
             joined = "".join(tokens[i:j])
             if len(joined) <= max_len and _CJK_RUN.search(joined) and attested(joined):
                 if not any(t in QUESTION_WORDS for t in tokens[i:j]):
-                    best_j = j
-                    break
-        merged.append("".join(tokens[i:best_j]))
-        i = best_j
+                    options.append((len(joined) ** 2 + best[j][0], j))
+        best[i] = max(options, key=lambda o: (o[0], o[1]))
+    merged, i = [], 0
+    while i < n:
+        j = best[i][1]
+        merged.append("".join(tokens[i:j]))
+        i = j
     return merged
+
+
+def _alone(token: str) -> float:
+    """What a token left as it is scores: its length squared, but a lone Chinese character,
+    which no term keeps, costs."""
+    return -4.0 if len(token) == 1 and _CJK_RUN.match(token) else float(len(token) ** 2)
+
+
+def _split_classifiers(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    for token in tokens:
+        if out and out[-1] in _QUANTITY_ASKS and len(token) > 1 and token[0] in _CLASSIFIERS:
+            out.extend((token[0], token[1:]))
+        else:
+            out.append(token)
+    return out
 
 
 def _chinese_terms(text: str, attested: Callable[[str], bool] | None = None) -> list[Term]:
     jieba = _jieba()
     text = _ACROSS_PHRASE.sub(" ", text)
     terms: list[Term] = []
-    for token in merge_attested([t.strip() for t in jieba.lcut(text) if t.strip()], attested):
+    for token in merge_attested(_split_classifiers([t.strip() for t in jieba.lcut(text) if t.strip()]), attested):
         token = token.strip().strip(_PUNCTUATION)
         if len(token) == 2 and _CJK_RUN.match(token) and (token[0] in _GLUE or token[1] in _GLUE):
             token = token.strip(_GLUE)
@@ -130,7 +159,8 @@ def _chinese_terms(text: str, attested: Callable[[str], bool] | None = None) -> 
             continue
         if token.endswith("区") and token[:-1] in _DISTRICT_WORDS:
             continue
-        terms.append(Term(token, soft=token in SOFT_WORDS, variants=variants))
+        phrasing = isinstance(attested, Lexicon) and not attested.known(token) and says_an_action(token)
+        terms.append(Term(token, soft=token in SOFT_WORDS, variants=variants, phrasing=phrasing))
     return terms
 
 
@@ -259,7 +289,13 @@ def term_match(term: Term, text: str) -> float:
         if piece in text:
             at = term.text.find(piece)
             covered[at : at + len(piece)] = [True] * len(piece)
-    return max(best, 0.8 * sum(covered) / len(term.text))
+    share = sum(covered) / len(term.text)
+    if not covered[-1]:
+        # Chinese compounds are head-final: 中医馆 is a kind of 馆. Evidence naming only the
+        # modifier (中医) is about a neighbouring topic; naming the head (急救半径 for
+        # 服务半径) is about the same kind of thing.
+        share *= 0.5
+    return max(best, 0.8 * share)
 
 
 def _is_dictionary_word(word: str) -> bool:
@@ -315,6 +351,11 @@ def idf_weights(terms: Sequence[Term], texts: Sequence[str] | TextSet) -> dict[s
     for term in terms:
         forms = (*term.forms(), *(v.form for v in term.variants))
         df = len(frozenset().union(*(text_set.containing(form) for form in forms)))
+        if df == 0 and term.phrasing:
+            # How the asker says it (放到, 能带): no evidence can contain it, so it cannot
+            # tell evidence apart, and counting it would only lower every coverage alike.
+            weights[term.text] = 0.0
+            continue
         if df == 0 and not _is_dictionary_word(term.text):
             # A word no document uses and no dictionary knows is a segmentation artefact
             # ("内要", "五末"): it cannot tell evidence apart, so it counts for little. A real
@@ -323,7 +364,7 @@ def idf_weights(terms: Sequence[Term], texts: Sequence[str] | TextSet) -> dict[s
             continue
         idf = math.log((n + 1) / (df + 0.5))
         weight = max(idf, 0.1) * (0.3 if term.soft else 1.0) * topicality(term.text)
-        if df == 0 and not names_a_thing(term.text):
+        if df == 0 and (term.phrasing or not names_a_thing(term.text)):
             # A verb or adjective the plans never use is how this asker says it (降到, 放到,
             # 弄): it weighs little. A noun they never use (火星) is a topic they do not cover.
             weight *= UNSEEN_PREDICATE_FACTOR
@@ -333,6 +374,30 @@ def idf_weights(terms: Sequence[Term], texts: Sequence[str] | TextSet) -> dict[s
 
 _NOUN_TAGS = frozenset("n nr ns nt nz ng nrt nrfg vn an".split())
 UNSEEN_PREDICATE_FACTOR = 0.3
+
+
+_MODALS = "能会可要想该得肯敢"
+_VERB_TAGS = frozenset("v vd vi vq vg".split())
+
+
+def says_an_action(word: str) -> bool:
+    """Whether a word says what is done rather than what it is done to: jieba tags it as a
+    verb or adjective, or it is a modal before a verb that jieba's dictionary happens to list
+    as a noun ("能带", energy band, in "能带出多少年轻大夫")."""
+    if not names_a_thing(word):
+        return True
+    if len(word) >= 2 and word[0] in _MODALS:
+        rest = word[1:]
+        tag = _general_idf()[1].get(rest) or _single_tag(rest)
+        return tag in _VERB_TAGS
+    return False
+
+
+def _single_tag(word: str) -> str | None:
+    import jieba.posseg
+
+    pairs = jieba.posseg.lcut(word)
+    return pairs[0].flag if len(pairs) == 1 else None
 
 
 def names_a_thing(word: str) -> bool:

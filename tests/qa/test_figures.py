@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.figures import Figure, comparable, compare, figure_near, parse_figures, verdict_text
+from qa.compose import with_declared_unit
+from qa.figures import Figure, comparable, compare, declared_unit, figure_near, parse_figures, verdict_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
 BAOSHAN = "baoshan-2025-health-work-plan"
@@ -349,3 +350,29 @@ def test_unknown_language_is_rejected() -> None:
 )
 def test_forms_beyond_the_corpus(text: str, expected: list[tuple[str, float, float | None, str, str]]) -> None:
     assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("indicator", "unit"),
+    [
+        ("居民健康素养水平(%)*", "%"),
+        ("婴儿死亡率(‰)*", "‰"),
+        ("千人口医疗机构床位数(张)*", "张"),
+        ("精神科执业(助理)医师数 (人/10万人口)*", "人/10万人口"),  # the closing brackets, not 助理
+        ("孕产妇死亡率(1/10万)*", "1/10万"),
+        ("定点医院ICU床位数设置占床位总数比例(平时/紧急状态)", ""),
+        ("社区卫生服务中心(站)设置发热门诊(诊室或哨点)比例(%)", "%"),
+    ],
+)
+def test_declared_unit_of_a_corpus_indicator(indicator: str, unit: str) -> None:
+    assert indicator.rstrip("*") in corpus(CHANGNING)
+    assert declared_unit(indicator) == unit
+
+
+def test_a_bare_cell_figure_takes_the_declared_unit() -> None:
+    assert with_declared_unit("2025年目标值 ≥36", "居民健康素养水平(%)*") == "2025年目标值 ≥36%"
+    assert with_declared_unit("2025年目标值 84岁左右", "人均预期寿命(岁)*") == "2025年目标值 84岁左右"
+    assert with_declared_unit("2025年目标值 保持发达国家水平", "婴儿死亡率(‰)*") == "2025年目标值 保持发达国家水平"
+    # brackets inside the label ("(诊室或哨点)") declare no unit
+    assert declared_unit("社区卫生服务中心(站)设置发热门诊(诊室或哨点)比例") == ""
+    assert with_declared_unit("2025年目标值 5", "设置发热门诊(诊室或哨点)比例") == "2025年目标值 5"

@@ -80,3 +80,21 @@ def test_cited_figures_parse(policyqa) -> None:  # type: ignore[no-untyped-def]
     answer = policyqa.ask("宝山和长宁的专家号源预留比例各是多少？")
     figures = [f for c in answer.citations for f in parse_figures(c.quote) if f.unit == "%"]
     assert {f.value for f in figures} >= {20.0, 30.0}
+
+
+def test_a_comparison_cites_the_sentence_that_states_each_figure(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # 长宁's best-covering evidence on 家庭医生签约 is about the service, not the rate; the
+    # comparison must pick its "签约覆盖率…48%" sentence, comparable with 宝山's 46%.
+    answer = policyqa.ask("宝山和长宁的家庭医生签约率目标谁更高？")
+    assert not answer.refused, answer.answer
+    verdict = answer.answer.splitlines()[-1]
+    assert "46%" in verdict and "48%" in verdict and "低于" in verdict
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "46%" in quotes and "48%" in quotes
+
+
+def test_a_table_row_states_the_unit_its_indicator_declares(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("长宁区综合医院中医床位占比2025年的目标值是多少？")
+    assert not answer.refused, answer.answer
+    assert "5%" in answer.answer
+    assert any("综合医院设置中医床位占总床位比例(%)" in c.quote for c in answer.citations)
