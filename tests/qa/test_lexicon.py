@@ -59,3 +59,38 @@ def test_pinyin_place_names_find_their_chinese(lexicon: Lexicon, corpus: dict[st
     assert "顾村" in lexicon.pinyin_forms("gucun")
     assert lexicon.pinyin_forms("qibao") == ("七宝",)
     assert lexicon.pinyin_forms("health") == ()
+
+
+def _texts(terms: tuple[Term, ...]) -> list[str]:
+    return [t.text for t in terms]
+
+
+def test_split_domain_words_are_joined_without_stranding_a_character(lexicon: Lexicon) -> None:
+    from qa.terms import key_terms
+
+    # jieba: 达标/中医/馆; joining 达标中医 would strand 馆, so the corpus compound 中医馆 wins
+    assert _texts(key_terms("闵行到2025年要建成几个达标中医馆？", "zh", lexicon))[-2:] == ["达标", "中医馆"]
+    # jieba: 多少/个名/中医; the classifier belongs to 多少, the compound is 名中医
+    assert "名中医" in _texts(key_terms("长宁打算弄多少个名中医工作室？", "zh", lexicon))
+    assert "人口" in _texts(key_terms("长宁有多少人口？", "zh", lexicon))  # 人 is no classifier here
+
+
+def test_the_askers_action_words_are_phrasing_and_weigh_nothing(lexicon: Lexicon, corpus: dict[str, str]) -> None:
+    from qa.lexicon import TextSet
+    from qa.terms import idf_weights, key_terms
+
+    terms = {t.text: t for t in key_terms("长宁有哪些部队和企业的医院会把好资源放到区里来？带徒弟能带出多少年轻大夫？", "zh", lexicon)}
+    assert terms["放到"].phrasing and terms["能带"].phrasing  # a verb; a modal + verb jieba lists as a noun
+    assert not terms["部队"].phrasing and not terms["大夫"].phrasing  # topics (大夫 has the plans' 医生)
+    weights = idf_weights(list(terms.values()), TextSet(list(corpus.values())))
+    assert weights["放到"] == 0.0 and weights["能带"] == 0.0
+    assert weights["部队"] > 0.0
+    mars = key_terms("宝山的火星基地什么时候建成？", "zh", lexicon)[0]
+    assert mars.text == "火星" and not mars.phrasing  # an unknown noun is a topic the plans lack
+
+
+def test_a_compound_missing_its_head_gets_less_credit() -> None:
+    # head-final: 急救半径 is a kind of 半径, like 服务半径; 中医 is not a kind of 中医馆
+    head_kept = term_match(Term("服务半径"), "平均急救半径缩短至3.7公里")
+    head_missing = term_match(Term("中医馆"), "建设7-10个中医专科专病联盟群")
+    assert 0 < head_missing < head_kept < 1
