@@ -19,6 +19,7 @@ from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back
 from qa.comparison import Conclusion, comparison_clause, figure_anchors, figure_pair, independent_parts
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
 from qa.evidence import Evidence, SentenceLookup, bridge_entities, collect_candidates, score_candidates
+from qa.figures import comparable
 from qa.judge import Judge, Verdict, evidence_features
 from qa.lexicon import Lexicon, TextSet
 from qa.plan import RetrievalPlan, plan_retrieval
@@ -69,9 +70,11 @@ class ExtractiveAnswerer:
     def _terms_to_cover(self, analysis: QuestionAnalysis) -> tuple[Term, ...]:
         """Key terms the evidence must cover. When a later part of the question refers back
         ("…？这家医院会迁到哪里"), only the first part's terms: the later part is answered
-        about whatever the first part finds (see ``_follow_references``)."""
+        about whatever the first part finds (see ``_follow_references``); but not in a
+        comparison, whose later part names what is compared."""
         parts = sub_questions(analysis.question)
-        if len(parts) >= 2 and any(refers_back(p) for p in parts[1:]):
+        if len(parts) >= 2 and any(refers_back(p) for p in parts[1:]) and not analysis.is_comparison:
+            # (a comparison's later part names what is compared: "…？长宁定的千人口献血率比这个高吗")
             return key_terms(parts[0], analysis.lang, self.lexicon)
         return key_terms(analysis.question, analysis.lang, self.lexicon)
 
@@ -212,6 +215,7 @@ class ExtractiveAnswerer:
         pool: Sequence[Evidence],
         *,
         per_district: bool,
+        paired: bool = False,
     ) -> Verdict:
         if not chosen:
             return self.judge.judge(None)
@@ -223,6 +227,7 @@ class ExtractiveAnswerer:
             per_district=per_district,
             asks_number=analysis.asks_quantity or analysis.asks_table,
             pool=pool or chosen,  # no pool of its own: no margin over it
+            paired=paired,
         )
         return self.judge.judge(features)
 
@@ -321,8 +326,9 @@ class ExtractiveAnswerer:
             pair = figure_pair([(d, per[d], pools[d]) for d in plan.districts], figure_anchors(terms, weights))
             if pair is not None:
                 per = {**per, **{d: self._leading(e, per[d]) for d, e, _ in pair}}
+        paired = {d for d, _, _ in pair} if pair is not None and comparable(pair[0][2], pair[1][2]) else set()
         judged = tuple(
-            (d, self._judge(analysis, terms, weights, per[d], ranked, per_district=True), tuple(per[d]))
+            (d, self._judge(analysis, terms, weights, per[d], ranked, per_district=True, paired=d in paired), tuple(per[d]))
             for d in plan.districts
         )
         answered = [d for d, verdict, _ in judged if verdict.answerable]

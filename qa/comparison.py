@@ -16,15 +16,21 @@ from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back
 from qa.compose import CitationList, indicator_cell
 from qa.evidence import Evidence, stated_text
 from qa.figures import Figure, comparable, declared_unit, figure_near, verdict_text
-from qa.terms import Term
+from qa.terms import Term, sub_pieces
 
 Conclusion = Callable[[CitationList], str]
 
 
 def figure_anchors(terms: Sequence[Term], weights: Mapping[str, float]) -> list[str]:
-    """The forms of the question's most specific terms, most specific first."""
-    ranked = sorted((t for t in terms if not t.soft), key=lambda t: -weights.get(t.text, 0.0))
-    return [f for t in ranked[:3] for f in (*t.forms(), *(v.form for v in t.variants))]
+    """The forms of the question's most specific terms, and their heads, most specific first."""
+    ranked = sorted((t for t in terms if not t.soft and not t.phrasing), key=lambda t: -weights.get(t.text, 0.0))
+    return [f for t in ranked[:3] for f in (*t.forms(), *(v.form for v in t.variants), *_head(t.text))]
+
+
+def _head(word: str) -> tuple[str, ...]:
+    """The head of a compound (服务半径 → 半径): another plan may say 急救半径."""
+    pieces = [p for p in sub_pieces(word) if word.endswith(p)]
+    return (pieces[-1],) if pieces else ()
 
 
 def _declared_unit(figure: Figure, evidence: Evidence) -> Figure:

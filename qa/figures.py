@@ -145,7 +145,8 @@ def parse_figures(text: str) -> list[Figure]:
 def figure_near(text: str, anchors: Sequence[str]) -> Figure | None:
     """The figure a sentence gives for a topic named by ``anchors``.
 
-    The first figure after the last anchor that a figure follows; if no figure follows any
+    ``anchors`` come most specific first; the first one the text names decides: the first
+    figure after its last occurrence that a figure follows; if no figure follows any
     anchor, the figure nearest an anchor; with no anchor in the text, the first figure. Two
     readings of Chinese word order refine this: a count just before the anchor counts it
     ("新增5个急救分站" → 5个), and a change "从X降低至Y" answers with Y, the value now.
@@ -154,9 +155,20 @@ def figure_near(text: str, anchors: Sequence[str]) -> Figure | None:
     if not figures:
         return None
     t = text.translate(_FOLD)
-    hits = [(m.start(), m.end()) for a in anchors if a for m in re.finditer(re.escape(a.translate(_FOLD)), t)]
-    if not hits:
+    all_hits: list[tuple[int, int]] = []
+    for anchor in dict.fromkeys(a for a in anchors if a):
+        hits = [(m.start(), m.end()) for m in re.finditer(re.escape(anchor.translate(_FOLD)), t)]
+        all_hits += hits
+        # the most specific anchor the sentence names decides ("服务半径" before "平均")
+        figure = _after_anchor(t, figures, hits)
+        if figure is not None:
+            return figure
+    if not all_hits:
         return figures[0]
+    return min(figures, key=lambda f: min(max(s - f.end, f.start - e, 0) for s, e in all_hits))
+
+
+def _after_anchor(t: str, figures: Sequence[Figure], hits: Sequence[tuple[int, int]]) -> Figure | None:
     for anchor_start, anchor_end in sorted(hits, reverse=True):
         counted = [f for f in figures if f.end <= anchor_start and _COUNTED.fullmatch(t, f.end, anchor_start)]
         if counted and _scale(counted[-1].unit)[2] == "count":
@@ -168,7 +180,7 @@ def figure_near(text: str, anchors: Sequence[str]) -> Figure | None:
             if nxt and _FROM_TO.fullmatch(t, figures[i].end, nxt.start) and comparable(figures[i], nxt):
                 return nxt
             return figures[i]
-    return min(figures, key=lambda f: min(max(s - f.end, f.start - e, 0) for s, e in hits))
+    return None
 
 
 def comparable(a: Figure, b: Figure) -> bool:

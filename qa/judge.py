@@ -32,6 +32,7 @@ Reason = Literal["answered", "language", "outside_place", "unknown_topic", "no_e
 REASONS: tuple[Reason, ...] = ("answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated")
 FEATURES: tuple[str, ...] = (
     "coverage", "sentence_coverage", "anchor_coverage", "worst_missing", "dense_margin", "number_missing", "english", "per_district",
+    "paired_figure",
 )
 MODEL_FILE = "judge_model.json"
 
@@ -83,10 +84,14 @@ def evidence_features(
     per_district: bool,
     asks_number: bool = False,
     pool: Sequence[Evidence] = (),
+    paired: bool = False,
 ) -> dict[str, float]:
     """What the judge looks at, for one set of chosen evidence: coverage with headings and
-    title (``coverage``) and of the sentences alone (``sentence_coverage``), and whether a
-    question asking a figure got evidence without any (``number_missing``)."""
+    title (``coverage``) and of the sentences alone (``sentence_coverage``), whether a
+    question asking a figure got evidence without any (``number_missing``), and whether,
+    in a comparison, this side's figure is comparable with the other side's (``paired``):
+    two plans word one topic differently (服务半径 / 急救半径), and a figure of the same
+    kind on both sides is evidence they speak of the same thing."""
     text = evidence_text(chosen)
     sentences = " ".join(stated_text(e.unit) for e in chosen)
     hard = [t for t in terms if not t.soft and not t.phrasing]
@@ -106,6 +111,7 @@ def evidence_features(
         "number_missing": 1.0 if asks_number and not (parse_figures(sentences) or _WHOLE.search(sentences)) else 0.0,
         "english": 1.0 if english else 0.0,
         "per_district": 1.0 if per_district else 0.0,
+        "paired_figure": 1.0 if paired else 0.0,
     }
 
 

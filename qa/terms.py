@@ -164,14 +164,28 @@ def _chinese_terms(text: str, attested: Callable[[str], bool] | None = None) -> 
     return terms
 
 
+def _glossary_matches(lowered: str) -> list[tuple[tuple[str, ...], tuple[int, int]]]:
+    """Glossary phrases found in ``lowered``, leftmost-longest and without overlaps: in
+    "13th five-year plan" the phrase "13th five-year" (十三五) wins over "five-year plan"."""
+    found = [
+        (m.start(), -(m.end() - m.start()), m.end(), chinese)
+        for phrase, chinese in glossary()
+        for m in re.finditer(_phrase_pattern(phrase), lowered)
+    ]
+    taken: list[tuple[tuple[str, ...], tuple[int, int]]] = []
+    for start, _, end, chinese in sorted(found, key=lambda f: (f[0], f[1])):
+        if all(end <= s or start >= e for _, (s, e) in taken):
+            taken.append((chinese, (start, end)))
+    seen: set[tuple[str, ...]] = set()
+    return [(c, span) for c, span in taken if not (c in seen or seen.add(c))]
+
+
 def _english_terms(text: str, attested: Callable[[str], bool] | None = None) -> list[Term]:
     lowered = text.lower()
     terms: list[Term] = []
-    for phrase, chinese in glossary():
-        pattern = _phrase_pattern(phrase)
-        if re.search(pattern, lowered):
-            terms.append(Term(chinese[0], chinese[1:], soft=all(c in SOFT_WORDS for c in chinese)))
-            lowered = re.sub(pattern, " ", lowered)
+    for chinese, (start, end) in _glossary_matches(lowered):
+        terms.append(Term(chinese[0], chinese[1:], soft=all(c in SOFT_WORDS for c in chinese)))
+        lowered = lowered[:start] + " " * (end - start) + lowered[end:]
     if isinstance(attested, Lexicon):  # place names in pinyin (Gucun -> 顾村)
         for word in re.findall(r"\b[A-Z][a-z]{3,}\b", text):
             low = word.lower()

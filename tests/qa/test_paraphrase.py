@@ -98,3 +98,12 @@ def test_a_table_row_states_the_unit_its_indicator_declares(policyqa) -> None:  
     assert not answer.refused, answer.answer
     assert "5%" in answer.answer
     assert any("综合医院设置中医床位占总床位比例(%)" in c.quote for c in answer.citations)
+
+
+def test_a_comparison_of_two_wordings_compares_the_same_measure(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # 松江 says 急救半径, 闵行 服务半径: both are 半径, and both sides state kilometres
+    answer = policyqa.ask("松江和闵行的急救平均服务半径谁更短？")
+    assert not answer.refused, answer.answer
+    verdict = answer.answer.splitlines()[-1].split("。")[-2]
+    assert "3.7公里" in verdict and "3.5公里" in verdict
+    assert {c.district for c in answer.citations} == {"松江区", "闵行区"}
