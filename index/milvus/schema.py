@@ -98,6 +98,8 @@ def make_index_params(client: Any, mode: BM25Mode, dense_type: str, bm25: BM25Co
     params = client.prepare_index_params()
     params.add_index("dense", index_type=dense_type, metric_type="IP",
                      params=HNSW_PARAMS if dense_type == "HNSW" else {})
+    for field in ("kind", "doc_id", "district"):  # every search filters on them
+        params.add_index(field, index_type="INVERTED")
     if mode == "milvus":
         params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
                          params={"bm25_k1": bm25.k1, "bm25_b": bm25.b})

@@ -18,6 +18,7 @@ import logging
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,13 @@ from index.milvus.schema import (
 from index.milvus.search import MilvusKindRetriever
 from index.store import INDEXED_KINDS, StoredIndex, units_of
 from index.store_protocol import OpenIndex
-from kernel.errors import CorruptIndexError, IndexNotBuiltError, IndexWriteError, StoreUnavailableError
+from kernel.errors import (
+    CorruptIndexError,
+    IndexNotBuiltError,
+    IndexWriteError,
+    PolicyQAError,
+    StoreUnavailableError,
+)
 
 INSERT_BATCH = 512
 ITERATOR_BATCH = 4096
@@ -94,7 +101,8 @@ class MilvusStore:
             try:
                 self._client = pymilvus.MilvusClient(self.uri)
             except Exception as exc:  # noqa: BLE001 - any failure to connect reads the same
-                raise StoreUnavailableError(f"cannot reach Milvus at {self.uri}: {_reason(exc)}") from exc
+                reason = _lite_locked(self.uri) or _reason(exc)
+                raise StoreUnavailableError(f"cannot reach Milvus at {self.uri}: {reason}") from exc
         return self._client
 
     def live_collection(self) -> str:
@@ -136,7 +144,12 @@ class MilvusStore:
                 )
 
     def read(self) -> StoredIndex:
+        with _milvus_errors(self.uri, "read the index from"):
+            return self._read()
+
+    def _read(self) -> StoredIndex:
         collection = self.live_collection()
+        self.client.load_collection(collection)  # a new process or a restarted server has it released
         manifest, documents, _ = self._payload(collection)
         dim = int(manifest["embedder"]["dim"])
         vectors: dict[str, np.ndarray] = {}
@@ -154,6 +167,10 @@ class MilvusStore:
         return StoredIndex(manifest, documents, vectors)
 
     def open(self) -> OpenIndex:
+        with _milvus_errors(self.uri, "open the index in"):
+            return self._open()
+
+    def _open(self) -> OpenIndex:
         collection = self.live_collection()
         self.client.load_collection(collection)  # a server forgets what was loaded when it restarts
         manifest, documents, extras = self._payload(collection)
@@ -309,6 +326,35 @@ def _client_tokens(stored: StoredIndex) -> tuple[dict[str, list[list[str]]], dic
         for kind in stored.manifest.get("kinds", INDEXED_KINDS)
     }
     return tokens, {kind: client_bm25.kind_stats(lists) for kind, lists in tokens.items()}
+
+
+@contextmanager
+def _milvus_errors(uri: str, doing: str) -> Iterator[None]:
+    """A refusal from Milvus while reading becomes one line naming the server and the reason."""
+    try:
+        yield
+    except PolicyQAError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pymilvus's MilvusException and gRPC errors alike
+        raise StoreUnavailableError(f"could not {doing} Milvus at {uri}: {_reason(exc)}") from exc
+
+
+def _lite_locked(uri: str) -> str | None:
+    """Why a Milvus Lite file did not open when another process holds it (pymilvus only says
+    "Open local milvus failed")."""
+    import fcntl
+
+    lock = Path(uri) / "LOCK"
+    if not uri.endswith(".db") or not lock.is_file():
+        return None
+    with open(lock, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return ("another process has this Milvus Lite file open (Milvus Lite serves one process at a "
+                    "time): stop it, or run a Milvus server and set POLICYQA_MILVUS_URI=http://host:19530")
+        fcntl.flock(f, fcntl.LOCK_UN)
+    return None
 
 
 def _reason(exc: BaseException) -> str:

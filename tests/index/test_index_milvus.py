@@ -124,6 +124,7 @@ def test_incremental_add_and_alias_swap(lite_dir, corpus_documents, real_index_d
     path = tmp_path / "test-district-2026-plan.md"
     path.write_text(NEW_PLAN, encoding="utf-8")
     new_doc = load_document(path)
+    store.client.release_collection(first.manifest["milvus"]["collection"])  # as after a server restart
     second = build_index([*corpus_documents, new_doc], store, embedder, progress=False)
     assert set(second.build_report.embedded) == {new_doc.doc_id}
     assert second.build_report.previous == "reused"
@@ -194,3 +195,61 @@ def test_dev_answers_match_faiss(milvus_index, policyqa, corpus_documents):
         json.dumps({"answers": reports, "retrieval_hit@5": {"faiss": faiss_hit, "milvus": milvus_hit}}, indent=1),
         encoding="utf-8",
     )
+
+
+def test_index_command_on_milvus(tmp_path, capsys, monkeypatch):
+    """``policyqa index --backend milvus``: builds, says so, reuses on the next run; the uri and
+    alias come from the environment, and ``--index`` (a FAISS folder) is refused."""
+    import argparse
+
+    from index import commands, load_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "xuhui-test-plan.txt").write_text(
+        "徐汇区卫生健康工作要点\n一、总体要求\n到2025年徐汇区家庭医生签约率达到50%。\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("POLICYQA_MILVUS_URI", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("POLICYQA_MILVUS_COLLECTION", "cli_test")
+    monkeypatch.setenv("POLICYQA_UPLOADS", str(tmp_path / "uploads"))
+    monkeypatch.setenv("POLICYQA_INDEX", str(tmp_path / "no-faiss-here"))
+
+    def run(*argv: str) -> int:
+        parser = argparse.ArgumentParser()
+        commands.add_arguments(parser)
+        return commands.run(parser.parse_args(["--corpus", str(corpus), "--quiet", *argv]))
+
+    assert run("--backend", "milvus") == 0
+    out = capsys.readouterr().out
+    assert f"index: {tmp_path / 'cli.db'}#cli_test_g" in out and "(Milvus)" in out
+    assert "BM25: Milvus (jieba analyzer)" in out and "embedded  xuhui-test-plan" in out
+    assert run("--backend", "milvus") == 0
+    assert "reused    xuhui-test-plan" in capsys.readouterr().out
+    monkeypatch.setenv("POLICYQA_BACKEND", "milvus")
+    assert load_index().retrieve("家庭医生签约率", top_k=1)[0].unit.doc_id == "xuhui-test-plan"
+    with pytest.raises(ValueError, match="--index names a FAISS folder"):
+        run("--index", str(tmp_path / "i"))
+
+
+def test_a_lite_file_held_by_another_process_is_one_clear_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    db = tmp_path / "held.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pymilvus import MilvusClient; "
+         f"MilvusClient({str(db)!r}); print('ready', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        env = dict(os.environ, POLICYQA_BACKEND="milvus", POLICYQA_MILVUS_URI=str(db), PYTHONPATH=str(repo))
+        done = subprocess.run([sys.executable, "-m", "surfaces.cli", "ask", "长宁区中医馆"], env=env, cwd=repo,
+                              capture_output=True, text=True, timeout=300)
+    finally:
+        holder.communicate("", timeout=60)
+    assert done.returncode == 2
+    assert "another process has this Milvus Lite file open" in done.stderr
+    assert "Traceback" not in done.stderr
