@@ -7,6 +7,10 @@ the texts even when the file did not. Within a changed document, every unit whos
 previous index embedded keeps its vector (keyed by the text itself), so editing a paragraph
 of a plan embeds that paragraph, not the plan. BM25 is rebuilt from scratch every time: it
 takes well under a second and its statistics (IDF) depend on the whole corpus anyway.
+
+Where the index is written is the store's business (``index.backends``): the FAISS folder
+by default, or a new Milvus collection the alias then moves to. Either way the previous
+index is read back the same way, so incremental builds work alike on both.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from index.backends import resolve_store
 from index.chunk_vectors import MEMBER_KINDS, chunk_members, context_needed, derive_chunk_vectors
 from index.embedders.base import Embedder
-from index.lexical import BM25Config, LexicalIndex
+from index.lexical import BM25Config
 from index.retriever import HybridIndex, RetrieverConfig
 from index.store import (
     CHUNK_VECTOR_MODES,
@@ -30,10 +35,9 @@ from index.store import (
     ChunkVectors,
     StoredIndex,
     make_manifest,
-    read_store,
     units_of,
-    write_store,
 )
+from index.store_protocol import DocumentStore
 from kernel.errors import CorruptIndexError, IndexNotBuiltError
 from kernel.types import Document
 
@@ -52,13 +56,18 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def _previous(index_dir: Path, embedder_id: str, rebuild: bool) -> tuple[StoredIndex | None, str]:
+def _previous(
+    store: DocumentStore, embedder_id: str, rebuild: bool, seed: DocumentStore | None = None
+) -> tuple[StoredIndex | None, str]:
     if rebuild:
         return None, "ignored (--rebuild)"
     try:
-        stored = read_store(index_dir)
+        stored = store.read()
     except IndexNotBuiltError:
-        return None, "none"
+        if seed is None:
+            return None, "none"
+        found, how = _previous(seed, embedder_id, rebuild)  # e.g. moving from FAISS to Milvus
+        return found, f"{how} (from {seed.backend} at {seed.location})" if found else "none"
     except CorruptIndexError as exc:
         return None, f"ignored (unreadable: {exc})"
     if stored.embedder_id != embedder_id:
@@ -126,23 +135,28 @@ class _Pending:
 
 def build_index(
     documents: Sequence[Document],
-    index_dir: Path | str | None = None,
+    index_dir: Path | str | DocumentStore | None = None,
     embedder: Embedder | None = None,
     progress: bool = True,
     rebuild: bool = False,
     bm25: BM25Config | None = None,
     config: RetrieverConfig | None = None,
     chunk_vectors: ChunkVectors = DEFAULT_CHUNK_VECTORS,
+    seed: DocumentStore | None = None,
 ) -> HybridIndex:
-    """Index ``documents`` into ``index_dir`` (default: the configured index folder).
+    """Index ``documents`` into ``index_dir`` (default: the configured store, ``index.backends``).
+
+    ``index_dir`` is a FAISS index folder or any ``DocumentStore``; with ``POLICYQA_BACKEND=milvus``
+    a folder is not used and the configured Milvus collection is written instead.
 
     Vectors are reused from the previous index (same embedder) per document when its texts
     are unchanged, else per unit when the same text was embedded before; only new texts go
     through the model, in one call. ``chunk_vectors="derived"`` computes chunk vectors from
     their sentences and table rows (``index.chunk_vectors``) instead of embedding the chunks.
+    ``seed`` is another store whose vectors are reused when this one holds no index yet, so
+    moving an index from FAISS to Milvus embeds nothing that was embedded before.
     """
     from index.embedders.factory import make_embedder
-    from ingest.settings import index_dir as default_index_dir
 
     if chunk_vectors not in CHUNK_VECTOR_MODES:
         raise ValueError(f"chunk_vectors must be one of {CHUNK_VECTOR_MODES}, got {chunk_vectors!r}")
@@ -151,11 +165,11 @@ def build_index(
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ValueError(f"duplicate doc_id {dupes[0]!r}: every document needs its own id")
-    folder = Path(index_dir) if index_dir is not None else default_index_dir()
+    store = resolve_store(index_dir)
     embedder = embedder or make_embedder()
     bm25 = bm25 or BM25Config()
     manifest = make_manifest(documents, embedder.id, embedder.dim, bm25, chunk_vectors)
-    previous, how = _previous(folder, embedder.id, rebuild)
+    previous, how = _previous(store, embedder.id, rebuild, seed)
     old = _old_vectors(previous) if previous else {}
     old_texts = _old_text_vectors(previous) if previous else {}
     old_mode = previous.manifest.get("chunk_vectors", "embedded") if previous else None
@@ -223,36 +237,32 @@ def build_index(
             raise RuntimeError(f"internal error: some {kind} units got no vector")
 
     report.reused = [d.doc_id for d in documents if d.doc_id not in report.embedded]
-    lexical = {
-        kind: LexicalIndex.build([u.retrieval_text for d in documents for u in units_of(d, kind)], bm25)
-        for kind in INDEXED_KINDS
-    }
-    stored = StoredIndex(manifest, tuple(documents), vectors, lexical)
-    write_store(folder, stored)
+    written = store.write(StoredIndex(manifest, tuple(documents), vectors))  # BM25 is the store's
     report.unit_counts = dict(manifest["unit_counts"])
     report.seconds = time.perf_counter() - started
-    index = HybridIndex(stored, embedder, config)
+    index = HybridIndex(written, embedder, config)
     index.build_report = report
     return index
 
 
 def load_index(
-    index_dir: Path | str | None = None,
+    index_dir: Path | str | DocumentStore | None = None,
     embedder: Embedder | None = None,
     config: RetrieverConfig | None = None,
 ) -> HybridIndex:
-    """Load and verify the index; the embedder is the given one, else ``$POLICYQA_EMBEDDER``'s,
-    else the one the manifest names. A mismatch with a chosen embedder is a ``CorruptIndexError``."""
+    """Load and verify the index (a FAISS folder or any ``DocumentStore``; default: the configured
+    store); the embedder is the given one, else ``$POLICYQA_EMBEDDER``'s, else the one the
+    manifest names. A mismatch with a chosen embedder is a ``CorruptIndexError``."""
     from index.embedders.factory import configured_spec, make_embedder
-    from ingest.settings import index_dir as default_index_dir
 
-    folder = Path(index_dir) if index_dir is not None else default_index_dir()
-    stored = read_store(folder)
+    store = resolve_store(index_dir)
+    opened = store.open()
+    built_with = str(opened.manifest["embedder"]["id"])
     if embedder is None and configured_spec() is not None:
         embedder = make_embedder()
-    if embedder is not None and embedder.id != stored.embedder_id:
+    if embedder is not None and embedder.id != built_with:
         raise CorruptIndexError(
-            f"the index at {folder} was built with embedder {stored.embedder_id!r} but the configured "
+            f"the index at {store.location} was built with embedder {built_with!r} but the configured "
             f"embedder is {embedder.id!r}"
         )
-    return HybridIndex(stored, embedder, config)
+    return HybridIndex(opened, embedder, config)

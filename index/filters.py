@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from index.store_protocol import Scope
 from kernel.types import Document
 
 
@@ -33,6 +34,14 @@ class Filters:
     def __post_init__(self) -> None:
         object.__setattr__(self, "doc_ids", _as_frozenset(self.doc_ids, "doc_ids"))
         object.__setattr__(self, "districts", _as_frozenset(self.districts, "districts"))
+
+
+def check_filters(filters: Filters | None, documents: Mapping[str, Document], districts: list[str]) -> Scope:
+    """The filters as a ``Scope`` every store understands, after checking every name exists."""
+    resolve_filters(filters, documents, districts)  # raises on an unknown doc_id or district
+    if filters is None:
+        return Scope()
+    return Scope(doc_ids=filters.doc_ids, districts=filters.districts)
 
 
 def resolve_filters(

@@ -4,11 +4,15 @@ Reciprocal rank fusion (Cormack et al., 2009) is the default: it needs no score
 calibration between BM25 (unbounded) and cosine similarity (-1..1), and a passage ranked
 well by either retriever surfaces. Weighted score fusion (min-max normalised scores) is
 kept as an option for experiments.
+
+A list a store has already fused itself (Milvus's hybrid search) is *scored*: its scores are
+fusion scores already, so they are added as they are (times the list's weight) instead of
+being turned into ranks a second time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -42,29 +46,39 @@ Ranked = Sequence[tuple[Hashable, float]]
 
 
 def reciprocal_rank_fusion(
-    lists: Mapping[str, Ranked], k: int = 60, weights: Mapping[str, float] | None = None
+    lists: Mapping[str, Ranked],
+    k: int = 60,
+    weights: Mapping[str, float] | None = None,
+    scored: Collection[str] = (),
 ) -> dict[Hashable, float]:
-    """``sum(weight / (k + rank))`` over the lists an item appears in (rank from 1)."""
+    """``sum(weight / (k + rank))`` over the lists an item appears in (rank from 1);
+    a list named in ``scored`` adds ``weight * score`` instead."""
     weights = weights or {}
     fused: dict[Hashable, float] = {}
     for name, ranked in lists.items():
         w = float(weights.get(name, 1.0))
         if w == 0:
             continue
-        for rank, (item, _score) in enumerate(ranked, start=1):
-            fused[item] = fused.get(item, 0.0) + w / (k + rank)
+        for rank, (item, score) in enumerate(ranked, start=1):
+            add = w * float(score) if name in scored else w / (k + rank)
+            fused[item] = fused.get(item, 0.0) + add
     return fused
 
 
 def weighted_score_fusion(
-    lists: Mapping[str, Ranked], weights: Mapping[str, float] | None = None
+    lists: Mapping[str, Ranked], weights: Mapping[str, float] | None = None, scored: Collection[str] = ()
 ) -> dict[Hashable, float]:
-    """``sum(weight * minmax(score))``: each list's scores scaled to 0..1 first."""
+    """``sum(weight * minmax(score))``: each list's scores scaled to 0..1 first (a ``scored``
+    list's are already on that scale and are added as they are)."""
     weights = weights or {}
     fused: dict[Hashable, float] = {}
     for name, ranked in lists.items():
         w = float(weights.get(name, 1.0))
         if w == 0 or not ranked:
+            continue
+        if name in scored:
+            for item, score in ranked:
+                fused[item] = fused.get(item, 0.0) + w * float(score)
             continue
         scores = [s for _, s in ranked]
         lo, hi = min(scores), max(scores)
@@ -75,11 +89,13 @@ def weighted_score_fusion(
     return fused
 
 
-def fuse(lists: Mapping[str, Ranked], config: FusionConfig) -> list[tuple[Hashable, float]]:
+def fuse(
+    lists: Mapping[str, Ranked], config: FusionConfig, scored: Collection[str] = ()
+) -> list[tuple[Hashable, float]]:
     """Fused ``(item, score)`` pairs, best first; ties keep first-seen order."""
     if config.method == "rrf":
-        fused = reciprocal_rank_fusion(lists, k=config.k, weights=config.weights)
+        fused = reciprocal_rank_fusion(lists, k=config.k, weights=config.weights, scored=scored)
     else:
-        fused = weighted_score_fusion(lists, weights=config.weights)
+        fused = weighted_score_fusion(lists, weights=config.weights, scored=scored)
     order = {item: i for i, item in enumerate(fused)}
     return sorted(fused.items(), key=lambda kv: (-kv[1], order[kv[0]]))

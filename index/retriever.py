@@ -7,6 +7,11 @@ them: a ~300-character chunk's vector blurs its sentences together, while a sing
 sentence's vector matches a precise question sharply, so the lifted lists recover chunks
 whose one relevant sentence would otherwise be drowned out.
 
+The units, vectors and lexical statistics live in a store (``index.store_protocol``): the
+FAISS folder by default, or Milvus. Each store gives a retriever per kind; this class runs the
+same plan over either. A store that fuses BM25 and dense itself (Milvus's hybrid search)
+returns one list per kind whose scores are added as fusion scores.
+
 A ``HybridIndex`` never changes after construction, so any number of threads may call
 ``retrieve`` at once; only the query embedder (which may wrap a non-thread-safe engine)
 sits behind a lock.
@@ -24,11 +29,11 @@ from typing import Any
 import numpy as np
 
 from index.embedders.base import Embedder
-from index.filters import Filters, resolve_filters
+from index.filters import Filters, check_filters
 from index.fusion import FusionConfig, fuse
-from index.kind_index import KindIndex
 from index.lifting import lift_map, lift_ranking
 from index.store import INDEXED_KINDS, StoredIndex
+from index.store_protocol import OpenIndex, Query, Scope, UnitRetriever
 from index.tokenize import TOKENIZER_VERSION, tokenize
 from kernel.errors import CorruptIndexError
 from kernel.types import Document, ScoredChunk, Unit
@@ -69,31 +74,44 @@ class HybridIndex:
     """The loaded index: documents, per-kind units, and hybrid retrieval over them."""
 
     def __init__(
-        self, stored: StoredIndex, embedder: Embedder | None = None, config: RetrieverConfig | None = None
+        self,
+        index: OpenIndex | StoredIndex,
+        embedder: Embedder | None = None,
+        config: RetrieverConfig | None = None,
     ) -> None:
-        if embedder is not None and embedder.id != stored.embedder_id:
+        if isinstance(index, StoredIndex):  # an in-memory FAISS index
+            from index.faiss_store import open_stored
+
+            index = open_stored(index)
+        embedder_id = str(index.manifest["embedder"]["id"])
+        if embedder is not None and embedder.id != embedder_id:
             raise CorruptIndexError(
-                f"the index was built with embedder {stored.embedder_id!r} but the configured embedder "
+                f"the index was built with embedder {embedder_id!r} but the configured embedder "
                 f"is {embedder.id!r}; vectors from different models cannot be compared"
             )
-        built_with = stored.manifest.get("tokenizer")
+        built_with = index.manifest.get("tokenizer")
         if built_with != TOKENIZER_VERSION:
             raise CorruptIndexError(
                 f"the index's BM25 files were made by tokenizer {built_with!r}, this version uses "
                 f"{TOKENIZER_VERSION!r} (a rebuild re-tokenises without re-embedding)"
             )
         self.config = config or RetrieverConfig()
-        self.manifest: Mapping[str, Any] = MappingProxyType(dict(stored.manifest))
-        self.embedder_id = stored.embedder_id
-        self.dim = int(stored.manifest["embedder"]["dim"])
-        self.documents: Mapping[str, Document] = MappingProxyType({d.doc_id: d for d in stored.documents})
+        self.manifest: Mapping[str, Any] = MappingProxyType(dict(index.manifest))
+        self.backend = str(index.manifest.get("backend", "faiss"))
+        self.location = index.location
+        self.embedder_id = embedder_id
+        self.dim = int(index.manifest["embedder"]["dim"])
+        self.documents: Mapping[str, Document] = MappingProxyType({d.doc_id: d for d in index.documents})
         seen: dict[str, None] = {}
-        for d in stored.documents:
+        for d in index.documents:
             if d.district:
                 seen.setdefault(d.district, None)
         self.districts: list[str] = list(seen)
-        self._kinds = {
-            k: KindIndex(k, stored.documents, stored) for k in INDEXED_KINDS if k in stored.vectors
+        self._kinds: dict[str, UnitRetriever] = {
+            k: index.retrievers[k] for k in INDEXED_KINDS if k in index.retrievers
+        }
+        self._row_of = {
+            k: {(u.doc_id, u.index): row for row, u in enumerate(r.units)} for k, r in self._kinds.items()
         }
         self._lift = {
             src: lift_map(self._kinds[src].units, self._kinds["chunk"].units)
@@ -154,14 +172,17 @@ class HybridIndex:
     def vectors_for(self, units: Sequence[Unit]) -> np.ndarray:
         """The stored vectors of ``units`` (chunks, sentences or table rows), in order."""
         out = np.empty((len(units), self.dim), dtype=np.float32)
+        wanted: dict[str, list[tuple[int, int]]] = {}  # kind -> (position in units, row)
         for i, u in enumerate(units):
-            kind = self._kinds.get(u.kind)
-            row = kind.row_of.get((u.doc_id, u.index)) if kind else None
+            rows = self._row_of.get(u.kind)
+            row = rows.get((u.doc_id, u.index)) if rows else None
             if row is None:
                 raise ValueError(
                     f"unit {u.unit_id} has no stored vector (indexed kinds: {sorted(self._kinds)})"
                 )
-            out[i] = kind.dense.vectors[row]  # type: ignore[union-attr]
+            wanted.setdefault(u.kind, []).append((i, row))
+        for kind, pairs in wanted.items():  # one request per kind, whatever the store
+            out[[i for i, _ in pairs]] = self._kinds[kind].vectors([row for _, row in pairs])
         return out
 
     # ------------------------------------------------------------------ retrieval
@@ -178,11 +199,13 @@ class HybridIndex:
         query = _check_query(query)
         _check_top_k(top_k)
         kinds = self._check_kinds(kinds)
-        doc_ids = resolve_filters(filters, self.documents, self.districts)
-        tokens = tokenize(query)
-        qvec = self.embed_query(query)
+        scope = check_filters(filters, self.documents, self.districts)
+        q = self._query(query)
         boost = self._named_district_docs(query)
-        return self._rank(tokens, qvec, kinds, doc_ids, top_k, fusion or self.config.fusion, boost)
+        return self._rank(q, kinds, scope, top_k, fusion or self.config.fusion, boost)
+
+    def _query(self, query: str) -> Query:
+        return Query(query, tuple(tokenize(query)), self.embed_query(query))
 
     def _named_district_docs(self, query: str) -> frozenset[str]:
         """Documents of the indexed districts the query names (Chinese or English spelling)."""
@@ -202,49 +225,50 @@ class HybridIndex:
         query = _check_query(query)
         _check_top_k(per_district, name="per_district")
         kinds = self._check_kinds(kinds)
-        doc_ids = resolve_filters(filters, self.documents, self.districts)
-        tokens = tokenize(query)
-        qvec = self.embed_query(query)
+        scope = check_filters(filters, self.documents, self.districts)
+        q = self._query(query)
         out: dict[str, list[ScoredChunk]] = {}
         for district in self.districts:
-            in_district = frozenset(d for d, doc in self.documents.items() if doc.district == district)
-            allowed = in_district if doc_ids is None else in_district & doc_ids
-            if allowed:
-                out[district] = self._rank(tokens, qvec, kinds, allowed, per_district, self.config.fusion)
+            if scope.districts is not None and district not in scope.districts:
+                continue
+            within = Scope(doc_ids=scope.doc_ids, districts=frozenset({district}))
+            if any(within.allows(doc) for doc in self.documents.values()):
+                out[district] = self._rank(q, kinds, within, per_district, self.config.fusion)
         return out
 
     def _rank(
         self,
-        tokens: list[str],
-        qvec: np.ndarray,
+        query: Query,
         kinds: tuple[str, ...],
-        doc_ids: frozenset[str] | None,
+        scope: Scope,
         top_k: int,
         fusion: FusionConfig,
         boost_docs: frozenset[str] = frozenset(),
     ) -> list[ScoredChunk]:
         depth = max(self.config.depth, top_k)
         lists: dict[str, list[tuple[Hashable, float]]] = {}
+        scored: set[str] = set()  # lists a store fused itself: their scores are fusion scores
         sources = [s for s in self._lift if self.config.lift and "chunk" in kinds]
-        fine: dict[str, list[tuple[int, float]]] = {"bm25": [], "dense": []}
+        fine: dict[str, list[tuple[int, float]]] = {}
         for kind in dict.fromkeys([*kinds, *sources]):
-            ki = self._kinds[kind]
-            allowed = ki.allowed_rows(doc_ids)
-            ranked = {
-                "bm25": ki.bm25_ranking(tokens, depth, allowed),
-                "dense": ki.dense_ranking(qvec, depth, allowed),
-            }
+            retriever = self._kinds[kind]
+            feeds = ([kind] if kind in kinds else []) + (["units>chunk"] if kind in sources else [])
+            routes = {m: max(fusion.weight(f"{m}:{f}") for f in feeds) for m in ("bm25", "dense")}
+            ranked = retriever.rank(query, depth, scope, fusion, routes)
             for method, rows in ranked.items():
                 if kind in kinds:
                     lists[f"{method}:{kind}"] = [((kind, r), s) for r, s in rows]
+                    if retriever.fused:
+                        scored.add(f"{method}:{kind}")
                 if kind in sources:
                     # map to chunk rows now; sentences and table rows compete in one list
-                    fine[method].extend((c, s) for r, s in rows for c in self._lift[kind][r])
+                    fine.setdefault(method, []).extend((c, s) for r, s in rows for c in self._lift[kind][r])
+                    if retriever.fused:
+                        scored.add(f"{method}:units>chunk")
         for method, pairs in fine.items():
-            if sources:
-                pairs.sort(key=lambda p: -p[1])
-                lists[f"{method}:units>chunk"] = [(("chunk", r), s) for r, s in lift_ranking(pairs)]
-        fused = fuse(lists, fusion)
+            pairs.sort(key=lambda p: -p[1])
+            lists[f"{method}:units>chunk"] = [(("chunk", r), s) for r, s in lift_ranking(pairs)]
+        fused = fuse(lists, fusion, scored)
         if boost_docs and self.config.district_boost > 0:
             bonus = (
                 self.config.district_boost / (fusion.k + 1)

@@ -27,7 +27,7 @@ import shutil
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -67,12 +67,13 @@ def fingerprint(units: Sequence[Unit]) -> str:
 
 @dataclass(frozen=True)
 class StoredIndex:
-    """Everything an index folder holds, in memory."""
+    """Everything an index holds, in memory. ``lexical`` (bm25s models) is the FAISS store's
+    own: it is built when the FAISS store writes, and a Milvus store leaves it empty."""
 
     manifest: dict[str, Any]
     documents: tuple[Document, ...]
     vectors: dict[str, np.ndarray]
-    lexical: dict[str, LexicalIndex]
+    lexical: dict[str, LexicalIndex] = field(default_factory=dict)
 
     @property
     def embedder_id(self) -> str:

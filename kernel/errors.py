@@ -75,3 +75,7 @@ class NotReadyError(PolicyQAError):
 
 class IndexUnavailableError(PolicyQAError):
     """The index could not be loaded when the server started; every request says why (HTTP 503)."""
+
+
+class StoreUnavailableError(PolicyQAError):
+    """The configured index store cannot be used: its package is missing or its server unreachable."""

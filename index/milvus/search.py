@@ -1,0 +1,105 @@
+"""The Milvus store's retriever: one kind, searched by Milvus's hybrid search.
+
+Both routes, dense (inner product on normalised vectors, = cosine) and BM25, run in one
+``hybrid_search`` with the same scalar filter, fused by Milvus's ``RRFRanker`` (or
+``WeightedRanker`` for weighted fusion); the fused list comes back as ``hybrid`` with the
+ranker's scores, which ``HybridIndex`` adds as fusion scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from index.fusion import FusionConfig
+from index.milvus import client_bm25
+from index.milvus.schema import BM25Mode, normalise, pk, row_of_pk, string_list
+from index.store_protocol import Query, RankedRows, Scope
+from kernel.types import Unit
+
+PK_BATCH = 1000
+
+
+def scope_expression(kind: str, scope: Scope) -> str:
+    """The scalar filter of a search: the kind, and the documents and districts allowed."""
+    parts = [f'kind == "{kind}"']
+    if scope.doc_ids is not None:
+        parts.append(f"doc_id in {string_list(scope.doc_ids)}")
+    if scope.districts is not None:
+        parts.append(f"district in {string_list(scope.districts)}")
+    return " and ".join(parts)
+
+
+class MilvusKindRetriever:
+    """The units of one kind in one Milvus collection (pinned: an alias swap does not move it)."""
+
+    fused = True
+
+    def __init__(
+        self, kind: str, units: tuple[Unit, ...], client: Any, collection: str, mode: BM25Mode,
+        stats: Mapping[str, Any] | None = None, dense_type: str = "FLAT",
+    ) -> None:
+        self.kind = kind
+        self.units = units
+        self._client = client
+        self.collection = collection
+        self.mode = mode
+        self._stats = stats  # client BM25 statistics of this kind (mode "client" only)
+        self._dense_type = dense_type
+
+    def rank(
+        self, query: Query, depth: int, scope: Scope, fusion: FusionConfig, routes: Mapping[str, float]
+    ) -> dict[str, RankedRows]:
+        from pymilvus import AnnSearchRequest, RRFRanker, WeightedRanker
+
+        expr = scope_expression(self.kind, scope)
+        requests, weights = [], []
+        if routes.get("bm25", 1.0) > 0:
+            data = self._bm25_query(query)
+            if data is not None:
+                requests.append(AnnSearchRequest(data=[data], anns_field="sparse", param={}, limit=depth, expr=expr))
+                weights.append(float(routes.get("bm25", 1.0)))
+        if routes.get("dense", 1.0) > 0:
+            param = {"ef": max(depth, 64)} if self._dense_type == "HNSW" else {}
+            requests.append(AnnSearchRequest(
+                data=[np.asarray(query.vector, dtype=np.float32).tolist()], anns_field="dense", param=param,
+                limit=depth, expr=expr,
+            ))
+            weights.append(float(routes.get("dense", 1.0)))
+        if not requests:
+            return {"hybrid": []}
+        if fusion.method == "rrf":
+            if len(set(weights)) > 1:
+                raise ValueError(
+                    f"Milvus's RRFRanker weighs its routes equally; got weights {weights} "
+                    "(use fusion method 'weighted', or weights of 0 and 1)"
+                )
+            ranker = RRFRanker(fusion.k)
+        else:
+            ranker = WeightedRanker(*weights)
+        hits = self._client.hybrid_search(
+            self.collection, requests, ranker=ranker, limit=depth, output_fields=["pk"]
+        )[0]
+        return {"hybrid": [(row_of_pk(self.kind, h["pk"]), float(h["distance"])) for h in hits]}
+
+    def _bm25_query(self, query: Query) -> Any:
+        if self.mode == "milvus":
+            return normalise(query.text)
+        vec = client_bm25.query_vector(query.tokens, self._stats or {"n": 0, "df": {}})
+        return vec or None  # no known token: no lexical match at all
+
+    def vectors(self, rows: Sequence[int]) -> np.ndarray:
+        keys = [pk(self.kind, int(r)) for r in rows]
+        found: dict[int, list[float]] = {}
+        for i in range(0, len(keys), PK_BATCH):
+            batch = keys[i : i + PK_BATCH]
+            for hit in self._client.query(
+                self.collection, filter=f"pk in [{', '.join(map(str, batch))}]", output_fields=["pk", "dense"]
+            ):
+                found[int(hit["pk"])] = hit["dense"]
+        missing = [k for k in keys if k not in found]
+        if missing:
+            raise ValueError(f"{len(missing)} {self.kind} vector(s) missing from Milvus collection {self.collection}")
+        return np.asarray([found[k] for k in keys], dtype=np.float32).reshape(len(keys), -1)
