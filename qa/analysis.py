@@ -32,6 +32,8 @@ OTHER_PLACES_EN: tuple[str, ...] = (
     "zhejiang", "guangdong", "new york", "london", "tokyo",
 )
 
+# "这几年" / "那几家" / "好几个" point at or estimate a number; they do not ask for one.
+_NOT_COUNTING = re.compile(r"[这那好]几(?:个|家|年|天|项|名|所|次)?")
 _ACROSS_ZH = re.compile(r"哪些区|哪几个区|哪个区|哪些地区|哪几个地区|各区|几个区|有哪些区|哪些行政区|哪家区|区有哪些")
 _ACROSS_EN = re.compile(
     r"\b(which|what)\s+(districts?|areas?)\b|\ball (the )?districts\b|\bacross districts\b|\beach district\b|"
@@ -124,7 +126,7 @@ def classify(text: str, lang: Language, n_districts: int) -> QuestionKind:
         return "across"
     if _TABLE_ZH.search(text) or _TABLE_EN.search(text):
         return "table"
-    if _QUANTITY_ZH.search(text) or _QUANTITY_EN.search(text):
+    if _QUANTITY_ZH.search(_NOT_COUNTING.sub("", text)) or _QUANTITY_EN.search(text):
         return "quantity"
     return "fact"
 
@@ -170,7 +172,7 @@ def analyze(question: str, known_districts: Sequence[str]) -> QuestionAnalysis:
         years=years,
         numbers=numbers,
         # "哪几个区" asks which districts, not how many of something.
-        asks_quantity=bool(_QUANTITY_ZH.search(_ACROSS_ZH.sub("", text)) or _QUANTITY_EN.search(text)),
+        asks_quantity=bool(_QUANTITY_ZH.search(_NOT_COUNTING.sub("", _ACROSS_ZH.sub("", text))) or _QUANTITY_EN.search(text)),
         asks_table=bool(_TABLE_ZH.search(text) or _TABLE_EN.search(text)),
         asks_entity=bool(_ENTITY.search(text)),
     )

@@ -115,3 +115,17 @@ def test_prompt_like_text_is_just_a_question() -> None:
 )
 def test_instruction_sentences_are_not_part_of_the_question(question: str, kept: str) -> None:
     assert analyze(question, CORPUS).question == kept
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("松江区中心医院这几年升级了吗？", False),  # 这几年: these past years, no number asked
+        ("好几家医院都在搬迁吗？", False),
+        ("松江区中心医院现在是几级医院？", False),
+        ("这几年一共新建了几家服务站？", True),  # the second 几家 does ask
+        ("长宁到2025年要建成几个达标中医馆？", True),
+    ],
+)
+def test_pointing_at_a_number_is_not_asking_one(question: str, asks: bool) -> None:
+    assert analyze(question, ["长宁区", "松江区"]).asks_quantity is asks
