@@ -540,4 +540,8 @@ def resolve(question: str, history: Sequence[Turn], known_districts: Sequence[st
     if not q or topic is None:
         return None
     resolved = _resolve_one(q, topic, answer, known)
+    if resolved is None and scope and not _districts_in(q) and _is_question(q) and detect_language(q) != "other":
+        # a question of its own, naming no district, in a chat about one: about that district
+        scoped, _ = _in_scope(q, scope, known)
+        resolved = scoped
     return None if resolved == q else resolved

@@ -91,7 +91,7 @@ class Term:
         return (self.text, *self.alternatives)
 
 
-_ACROSS_PHRASE = re.compile(r"(哪些|哪几个|哪个|几个|各|有哪些)(区|地区)(有|的|要|都)?")
+_ACROSS_PHRASE = re.compile(r"(哪些|哪几个|哪个|几个|各|有哪些)(区|地区)(?!域)(有|的|要|都)?")
 
 
 def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None, max_len: int = 4) -> list[str]:
