@@ -336,9 +336,13 @@ def _entities(text: str) -> list[str]:
     return [name for _, name in sorted(found)]
 
 
-def _entity(answer: str, topic: str) -> str | None:
+def _entity(answer: str, topic: str, noun: str = "") -> str | None:
+    """What a pronoun points back to: an organisation the answer names (new ones first),
+    of the kind the pronoun names when it names one ("这家医院" → …医院, not …中心)."""
     in_answer = _entities(answer)
     ranked = [e for e in in_answer if e not in topic] + in_answer + _entities(topic)
+    if noun:
+        ranked = [e for e in ranked if e.endswith(noun)] + ranked
     return ranked[0] if ranked else None
 
 
@@ -480,9 +484,10 @@ def _resolve_one(q: str, topic: str, answer: str, known: Sequence[District]) -> 
             return _new_topic(q, targets, topic, compare, names)
         return _substitute(topic, targets)
     if pronouns:
-        entity, zh = _entity(answer, topic), _is_zh(q)
+        zh = _is_zh(q)
         text = q
         for start, end, kind, word in reversed(pronouns):
+            entity = _entity(answer, topic, q[start + len(word) : end])
             if kind in ("entity", "place") and entity:
                 possessive = word in ("其", "its", "their")
                 sub = entity + ("的" if word == "其" else "'s" if possessive else "")

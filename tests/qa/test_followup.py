@@ -401,3 +401,16 @@ def test_the_chat_keeps_its_district_when_a_turn_names_none() -> None:
         Turn("assistant", "在七宝地区迁址新建闵行区中医医院［1］。"),
     ]
     assert resolve("那中西医结合医院呢？要迁到哪里？", chat, CORPUS) == "闵行区的中西医结合医院，要迁到哪里？"
+
+
+def test_a_pronoun_with_a_noun_points_to_an_entity_of_that_kind() -> None:
+    chat = turns_from(
+        [
+            {"role": "user", "content": "闵行在中医方面有什么打算？"},
+            {"role": "assistant", "content": "推进江川社区卫生服务中心建设，并在七宝地区迁址新建闵行区中医医院。"},
+        ]
+    )
+    resolved = resolve("这家医院什么时候建成？", chat, CORPUS)
+    assert resolved is not None and "闵行区中医医院什么时候建成" in resolved  # the centre comes first, but is no 医院
+    centre = resolve("这个中心有什么特色？", chat, CORPUS)
+    assert centre is not None and "社区卫生服务中心" in centre and "医院有什么" not in centre
