@@ -107,6 +107,11 @@ class HybridIndex:
             if d.district:
                 seen.setdefault(d.district, None)
         self.districts: list[str] = list(seen)
+        # Every province, city and district some document belongs to: a question naming one
+        # of them is about the corpus (a city-level plan covers its city, not a district).
+        self.regions_held: frozenset[str] = frozenset(
+            n for d in index.documents for n in (d.province, d.city, d.district) if n
+        )
         self._kinds: dict[str, UnitRetriever] = {
             k: index.retrievers[k] for k in INDEXED_KINDS if k in index.retrievers
         }
@@ -208,11 +213,17 @@ class HybridIndex:
         return Query(query, tuple(tokenize(query)), self.embed_query(query))
 
     def _named_district_docs(self, query: str) -> frozenset[str]:
-        """Documents of the indexed districts the query names (Chinese or English spelling)."""
-        from ingest.districts import find_districts
+        """Documents of the indexed districts the query names (Chinese or English spelling),
+        and city-level or provincial documents of the cities and provinces it names."""
+        from ingest.regions import find_mentions
 
-        named = {d.name for d in find_districts(query)} & set(self.districts)
-        return frozenset(doc_id for doc_id, doc in self.documents.items() if doc.district in named)
+        mentions = find_mentions(query, self.districts)
+        named = {m.regions[0].name for m in mentions if m.regions and m.regions[0].level == "district"} & set(self.districts)
+        places = {r.name for m in mentions for r in m.regions if r.level != "district"}
+        return frozenset(
+            doc_id for doc_id, doc in self.documents.items()
+            if doc.district in named or (doc.district is None and (doc.city in places or doc.province in places))
+        )
 
     def retrieve_per_district(
         self,

@@ -96,6 +96,7 @@ def make_manifest(
                 "doc_id": d.doc_id,
                 "sha256": d.sha256,
                 "district": d.district,
+                "region": d.region,
                 "units": {k: len(units_of(d, k)) for k in INDEXED_KINDS},
                 "fingerprints": {k: fingerprint(units_of(d, k)) for k in INDEXED_KINDS},
             }

@@ -7,7 +7,8 @@ otherwise split decimals. Function and question words are dropped (``stopwords.t
 
 jieba builds its dictionary lazily and that is not thread-safe, so the tokenizer is created
 once under a lock. It is a private ``jieba.Tokenizer`` instance, so the words we add (the
-Shanghai district names, from ``ingest.districts``) never change jieba for anyone else.
+district names of the national gazetteer, from ``ingest.regions``) never change jieba for
+anyone else.
 """
 
 from __future__ import annotations
@@ -43,18 +44,15 @@ def stopwords() -> frozenset[str]:
 
 
 def _extra_words() -> list[str]:
-    """Words jieba should never split: district names, derived from ``ingest.districts``.
+    """Words jieba should never split: district names, from the gazetteer (``ingest.regions``).
 
     Deliberately no hand-written domain vocabulary: a list typed in by someone who has read
     the dev questions ends up keyed to them. Search mode already emits the parts of long
     words, and the query goes through the same tokenizer, so rare domain terms still meet.
     """
-    from ingest.districts import SHANGHAI_DISTRICTS
+    from ingest.regions import region_words
 
-    words: list[str] = []
-    for d in SHANGHAI_DISTRICTS:
-        words.extend((d.name, d.short))
-    return words
+    return sorted(region_words())
 
 
 def get_tokenizer() -> Any:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index import Filters, HybridIndex
-from ingest.districts import SHANGHAI_DISTRICTS
+from ingest.regions import regions_named
 from kernel.types import Citation, Passage, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back, sub_questions
 from qa.comparison import Conclusion, comparison_clause, figure_anchors, figure_pair, independent_parts
@@ -298,13 +298,13 @@ class ExtractiveAnswerer:
         return chosen
 
     def _outside(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
-        """Places the corpus does not cover: other Shanghai districts always (their plans
-        are not here), other places only when no document even mentions them (三明 and 福建
-        are named as the model the plans learn from, so a question about them is in scope)."""
-        shanghai = {d.name for d in SHANGHAI_DISTRICTS}
+        """Places the corpus does not cover: districts no document belongs to always (their
+        plans are not here), other places only when no document even mentions them (三明 and
+        福建 are named as the model the plans learn from, so a question about them is in scope)."""
         texts = [doc.text for doc in self.index.documents.values()]
         return tuple(
-            p for p in analysis.outside_places if p in shanghai or not any(p in t or p.title() in t for t in texts)
+            p for p in analysis.outside_places
+            if any(r.level == "district" for r in regions_named(p)) or not any(p in t or p.title() in t for t in texts)
         )
 
     def _answer_per_district(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest import settings
-from ingest.districts import district_by_name
+from ingest.regions import district_by_name
 from kernel.errors import DocumentNotFoundError, IndexNotBuiltError, UnsupportedDocumentError
 from kernel.types import Answer, Document, Passage
 from qa import staging
@@ -130,7 +130,7 @@ class PolicyQA:
         snapshot = self._snapshot
         known = list(snapshot.index.districts)  # type: ignore[attr-defined]
         wanted = self._resolve_districts(districts, known)
-        analysis = analyze(text, known)
+        analysis = analyze(text, known, snapshot.index.regions_held)  # type: ignore[attr-defined]
         t_analyse = time.perf_counter()
         draft = snapshot.answerer.answer(analysis, wanted, passages_k=top_k)
         t_answer = time.perf_counter()
@@ -184,7 +184,7 @@ class PolicyQA:
             return None
         resolved = []
         for name in districts:
-            d = district_by_name(str(name))
+            d = district_by_name(str(name), known)
             if d is None or d.name not in known:
                 raise ValueError(f"unknown district {name!r}; known districts: {', '.join(known)}")
             resolved.append(d.name)

@@ -19,8 +19,9 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ingest.districts import SHANGHAI_DISTRICTS, find_districts
+from ingest.regions import all_regions, find_districts
 from kernel.types import Citation, Document
 from qa.generator import SourceSentence
 from qa.verify import MARKER_RE, Clause, has_content, is_lead_in, is_refusal, split_clauses
@@ -45,16 +46,19 @@ _EN_STOPWORDS = frozenset(
 )
 
 
-def _district_tokens() -> frozenset[str]:
+@lru_cache(maxsize=256)
+def _district_tokens(names: frozenset[str]) -> frozenset[str]:
+    """Tokens that only name a district (of ``names``): they are no support for a claim."""
     tokens: set[str] = set()
-    for d in SHANGHAI_DISTRICTS:
+    for d in all_regions():
+        if d.level != "district" or d.name not in names:
+            continue
         for name in (d.name, d.short):
             tokens.update(name[i : i + 2] for i in range(len(name) - 1))
         tokens.update(_WORD_RE.findall(" ".join((d.english, *d.spellings)).lower()))
     return frozenset(tokens | {"district", "districts"})
 
 
-_DISTRICT_TOKENS = _district_tokens()
 
 
 @dataclass(frozen=True)
@@ -116,14 +120,14 @@ def numbers_in(text: str) -> set[str]:
 def _support_problem(clause: Clause, cited: list[SourceSentence]) -> str | None:
     """Why the cited sentences do not support this clause, or None when they do."""
     body = clause.body
-    named = {d.name for d in find_districts(body)}
     cited_districts = {s.district for s in cited if s.district}
+    named = {d.name for d in find_districts(body, cited_districts)}
     if named and cited_districts and not named & cited_districts:
         return f"names {', '.join(sorted(named))} but cites {', '.join(sorted(cited_districts))}"
     missing = numbers_in(body) - set().union(*(numbers_in(s.text) for s in cited))
     if missing:
         return f"states {', '.join(sorted(missing))} not found in the cited source"
-    own = content_tokens(body) - _DISTRICT_TOKENS
+    own = content_tokens(body) - _district_tokens(frozenset(named | cited_districts))
     if not own:
         return None if named else "has nothing to check against its source"
     for s in cited:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-from ingest.districts import SHANGHAI_DISTRICTS
+from ingest.regions import region_spellings, region_words
 from qa.lexicon import Lexicon, TextSet, Variant
 
 # Words that say what kind of question it is, not what it is about.
@@ -71,7 +71,6 @@ _GLUE = "要会将把被的了是在内中上里等"
 _CLASSIFIERS = "个家名所项台张次位条处座间支套辆例"
 _QUANTITY_ASKS = frozenset({"多少", "几"})
 
-_DISTRICT_WORDS = {d.name for d in SHANGHAI_DISTRICTS} | {d.short for d in SHANGHAI_DISTRICTS}
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
 _ASCII_TERM = re.compile(r"[A-Za-z]{2,}|\d+(?:\.\d+)?%?")
 
@@ -150,14 +149,14 @@ def _chinese_terms(text: str, attested: Callable[[str], bool] | None = None) -> 
         token = token.strip().strip(_PUNCTUATION)
         if len(token) == 2 and _CJK_RUN.match(token) and (token[0] in _GLUE or token[1] in _GLUE):
             token = token.strip(_GLUE)
-        if not token or token in QUESTION_WORDS or token in _DISTRICT_WORDS:
+        if not token or token in QUESTION_WORDS or token in region_words():
             continue
         if not (_CJK_RUN.search(token) or _ASCII_TERM.fullmatch(token)):
             continue
         variants = attested.variants(token) if isinstance(attested, Lexicon) else ()
         if len(token) == 1 and _CJK_RUN.match(token) and not variants:
             continue
-        if token.endswith("区") and token[:-1] in _DISTRICT_WORDS:
+        if token.endswith("区") and token[:-1] in region_words():
             continue
         phrasing = isinstance(attested, Lexicon) and not attested.known(token) and says_an_action(token)
         terms.append(Term(token, soft=token in SOFT_WORDS, variants=variants, phrasing=phrasing))
@@ -189,7 +188,7 @@ def _english_terms(text: str, attested: Callable[[str], bool] | None = None) -> 
     if isinstance(attested, Lexicon):  # place names in pinyin (Gucun -> 顾村)
         for word in re.findall(r"\b[A-Z][a-z]{3,}\b", text):
             low = word.lower()
-            if low in ENGLISH_STOPWORDS or low in _DISTRICT_SPELLINGS or not re.search(rf"(?<![a-z]){low}(?![a-z])", lowered):
+            if low in ENGLISH_STOPWORDS or low in region_spellings() or not re.search(rf"(?<![a-z]){low}(?![a-z])", lowered):
                 continue
             forms = attested.pinyin_forms(low)
             if forms:
@@ -212,9 +211,6 @@ def _phrase_pattern(phrase: str) -> str:
 
 
 _ENGLISH_WORD = re.compile(r"[a-z]{3,}")
-_DISTRICT_SPELLINGS = frozenset(
-    part for d in SHANGHAI_DISTRICTS for spelling in (*d.spellings, d.english.lower()) for part in re.findall(r"[a-z]+", spelling)
-)
 
 
 def unmapped_english_words(question: str) -> tuple[str, ...]:
@@ -226,7 +222,7 @@ def unmapped_english_words(question: str) -> tuple[str, ...]:
     lowered = question.lower()
     for phrase, _ in glossary():
         lowered = re.sub(_phrase_pattern(phrase), " ", lowered)
-    words = [w for w in _ENGLISH_WORD.findall(lowered) if w not in ENGLISH_STOPWORDS and w not in _DISTRICT_SPELLINGS]
+    words = [w for w in _ENGLISH_WORD.findall(lowered) if w not in ENGLISH_STOPWORDS and w not in region_spellings()]
     return tuple(dict.fromkeys(words))
 
 

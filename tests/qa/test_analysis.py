@@ -40,7 +40,7 @@ def test_english_spellings(spelling: str) -> None:
 def test_place_outside_corpus() -> None:
     a = analyze("徐汇区的家庭医生签约率是多少?", CORPUS)
     assert a.districts == () and a.outside_places == ("徐汇区",)
-    assert analyze("How many beds does Beijing plan?", CORPUS).outside_places == ("beijing",)
+    assert analyze("How many beds does Beijing plan?", CORPUS).outside_places == ("Beijing",)
 
 
 @pytest.mark.parametrize(
