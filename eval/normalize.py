@@ -52,7 +52,8 @@ def districts_named(answer: str, among: Sequence[str] = ()) -> list[str]:
     ``among`` are in (the item's districts: a Shanghai question is judged against Shanghai's
     districts), in gazetteer order."""
     text = normalize(answer)
-    return [d.name for d in scope_of(among).districts if any(f in text for f in _forms(d))]
+    named = (d.name for d in scope_of(among).districts if any(f in text for f in _forms(d)))
+    return list(dict.fromkeys(named))  # 宝山区 alone may be Shanghai's or Shuangyashan's
 
 
 def overlaps(a: str, b: str) -> bool:

@@ -29,7 +29,7 @@ _NUMBER_FULL = re.compile(rf"^(?:{_NUMBER})$")
 
 # Bump whenever tokens change: BM25 files written with another version are refused at load
 # (a rebuild re-tokenises; no vectors are re-embedded).
-TOKENIZER_VERSION = "jieba-search-v2"
+TOKENIZER_VERSION = "jieba-search-v3"  # v3: district names of the national gazetteer
 
 _lock = threading.Lock()
 _tokenizer: Any = None

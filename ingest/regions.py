@@ -252,6 +252,25 @@ def _scan(text: str, names: Mapping[str, tuple[Region, ...]], lengths: tuple[int
     return out
 
 
+def _plausible(mentions: list[Mention], text: str) -> list[Mention]:
+    """Drop matches that are words, not names: 区域 ("新建区域"), 市场, and a district whose
+    short name is an everyday word (新建区 in "新建区眼病防治所" is "build the district's ...")
+    unless its city or province is named right before it (南昌市新建区, 天津和平区)."""
+    out: list[Mention] = []
+    for m in mentions:
+        after = text[m.end : m.end + 1]
+        if (m.text.endswith("区") and after == "域") or (m.text.endswith("市") and after == "场"):
+            continue
+        districts = [r for r in m.regions if r.level == "district"]
+        if districts and len(districts) == len(m.regions) and all(r.short in _table()[1] for r in districts):
+            prev = out[-1] if out and out[-1].end == m.start else None
+            parents = {p for r in districts for p in (r.city, r.province) if p}
+            if prev is None or not {r.name for r in prev.regions} & parents:
+                continue
+        out.append(m)
+    return out
+
+
 def _en_pattern(spellings: Iterable[str]) -> re.Pattern[str] | None:
     alts = sorted({s for s in spellings if s}, key=len, reverse=True)
     if not alts:
@@ -277,7 +296,7 @@ def find_mentions(text: str, known: Iterable[str] = ()) -> list[Mention]:
     provinces, cities and the corpus's cities' districts, and their English spellings."""
     key = frozenset(k for k in known if isinstance(k, str))
     names, lengths, en = _scope_names(key)
-    found = _scan(text, names, lengths)
+    found = _plausible(_scan(text, names, lengths), text)
     if en is not None and re.search(r"[A-Za-z]", text):
         taken = [(m.start, m.end) for m in found]
         for m in en.finditer(text):
@@ -348,9 +367,9 @@ def region_words() -> frozenset[str]:
 def _region_words() -> frozenset[str]:
     words = set()
     for r in all_regions():
-        if r.level == "district":
+        if r.level == "district" and r.short not in _table()[1]:
             words.add(r.name)
-            if len(r.short) >= 2 and r.short not in _table()[1]:
+            if len(r.short) >= 2:
                 words.add(r.short)
     return frozenset(words)
 
@@ -421,3 +440,65 @@ def _pick(candidates: tuple[Region, ...], text: str) -> Region:
         return sum(text.count(p) + text.count(p.rstrip("市省")) for p in parents) + sum(text.count(s) for s in siblings)
 
     return max(districts, key=score)
+
+
+# ---------------------------------------------------------------- a region as a person names it
+
+NATIONAL = frozenset({"national", "全国", "国家", "中国", "china"})
+
+
+def _inside(r: Region, outer: Region) -> bool:
+    return r == outer or outer.name in (r.city, r.province)
+
+
+def parse_region(text: str) -> DocumentRegion:
+    """The region an uploader names: "杭州市西湖区", "浙江省杭州市", "Xihu District, Hangzhou",
+    or "national" / "全国" for a national document.
+
+    Raises ``ValueError`` naming the problem: nothing recognised, parts that do not nest
+    (西湖区 is not in 成都市), or a district several cities have (朝阳区: 北京市 or 长春市).
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("region is empty; name it like 杭州市西湖区, Xihu District, Hangzhou, or national")
+    t = re.sub(r"\s+", " ", text.strip())
+    if t.lower() in NATIONAL:
+        return DocumentRegion()
+    if re.search(r"[\u4e00-\u9fff]", t):
+        names, lengths = _all_names()
+        mentions = _scan(re.sub(r"[\s,，、/]+", "", t), names, lengths)
+        rest = re.sub(r"[\s,，、/]+", "", t)
+        for m in mentions:
+            rest = rest.replace(m.text, "", 1)
+        if rest:
+            raise ValueError(f"region {text!r}: {rest!r} is not a province, city or district of the gazetteer")
+        parts = [m.regions for m in mentions]
+    else:
+        pieces = [p for p in re.split(r"\s*,\s*", t) if p]
+        parts = [regions_named(p) for p in pieces]
+        unknown = [p for p, found in zip(pieces, parts, strict=True) if not found]
+        if unknown:
+            raise ValueError(f"region {text!r}: {unknown[0]!r} is not a province, city or district of the gazetteer")
+    if not parts:
+        raise ValueError(f"region {text!r} names no province, city or district")
+    levels = ("district", "city", "province")
+    finest = min(parts, key=lambda rs: min(levels.index(r.level) for r in rs))
+    others = [rs for rs in parts if rs is not finest]
+    fits = [r for r in finest if all(any(_inside(r, o) for o in rs) for rs in others)]
+    if not fits:
+        raise ValueError(f"region {text!r}: {finest[0].name} is not in {others[0][0].name}")
+    fits = [r for r in fits if levels.index(r.level) == min(levels.index(f.level) for f in fits)]
+    if len({(r.province, r.city, r.name) for r in fits}) > 1:
+        where = " or ".join(sorted({r.parent or "" for r in fits}))
+        raise ValueError(f"region {text!r} is ambiguous: {fits[0].name} of {where}; name its city too, e.g. {fits[0].parent}{fits[0].name}")
+    return _region_of(fits[0])
+
+
+@lru_cache(maxsize=1)
+def _all_names() -> tuple[dict[str, tuple[Region, ...]], tuple[int, ...]]:
+    """Every full and short name (an uploader naming a region means it as a region)."""
+    names: dict[str, list[Region]] = {}
+    for r in all_regions():
+        for key in {r.name, r.short}:
+            if len(key) >= 2:
+                names.setdefault(key, []).append(r)
+    return {k: tuple(v) for k, v in names.items()}, tuple(sorted({len(k) for k in names}, reverse=True))
