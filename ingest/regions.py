@@ -252,7 +252,7 @@ def _scan(text: str, names: Mapping[str, tuple[Region, ...]], lengths: tuple[int
     return out
 
 
-def _plausible(mentions: list[Mention], text: str) -> list[Mention]:
+def _plausible(mentions: list[Mention], text: str, names: Mapping[str, tuple[Region, ...]]) -> list[Mention]:
     """Drop matches that are words, not names: 区域 ("新建区域"), 市场, and a district whose
     short name is an everyday word (新建区 in "新建区眼病防治所" is "build the district's ...")
     unless its city or province is named right before it (南昌市新建区, 天津和平区)."""
@@ -260,6 +260,9 @@ def _plausible(mentions: list[Mention], text: str) -> list[Mention]:
     for m in mentions:
         after = text[m.end : m.end + 1]
         if (m.text.endswith("区") and after == "域") or (m.text.endswith("市") and after == "场"):
+            short = m.text[:-1]  # 长宁区域 is 长宁 + 区域
+            if short in names:
+                out.append(Mention(m.start, m.end - 1, short, names[short]))
             continue
         districts = [r for r in m.regions if r.level == "district"]
         if districts and len(districts) == len(m.regions) and all(r.short in _table()[1] for r in districts):
@@ -296,7 +299,7 @@ def find_mentions(text: str, known: Iterable[str] = ()) -> list[Mention]:
     provinces, cities and the corpus's cities' districts, and their English spellings."""
     key = frozenset(k for k in known if isinstance(k, str))
     names, lengths, en = _scope_names(key)
-    found = _plausible(_scan(text, names, lengths), text)
+    found = _plausible(_scan(text, names, lengths), text, names)
     if en is not None and re.search(r"[A-Za-z]", text):
         taken = [(m.start, m.end) for m in found]
         for m in en.finditer(text):

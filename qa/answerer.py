@@ -304,7 +304,8 @@ class ExtractiveAnswerer:
         texts = [doc.text for doc in self.index.documents.values()]
         return tuple(
             p for p in analysis.outside_places
-            if any(r.level == "district" for r in regions_named(p)) or not any(p in t or p.title() in t for t in texts)
+            if any(r.level == "district" for r in regions_named(p))
+            or not any(n in t for t in texts for n in (p, p.title(), *(x for r in regions_named(p) for x in (r.name, r.short))))
         )
 
     def _answer_per_district(
