@@ -97,6 +97,11 @@ class HybridIndex:
             )
         self.config = config or RetrieverConfig()
         self.manifest: Mapping[str, Any] = MappingProxyType(dict(index.manifest))
+        # Questions are cut with the dictionary the passages were cut with.
+        words = index.manifest.get("tokenizer_words", [])
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise CorruptIndexError("the index manifest's tokenizer_words is not a list of words; rebuild the index")
+        self.tokenizer_words: tuple[str, ...] = tuple(words)
         self.backend = str(index.manifest.get("backend", "faiss"))
         self.location = index.location
         self.embedder_id = embedder_id
@@ -171,7 +176,7 @@ class HybridIndex:
         ``load_index`` stays fast by deferring both (about a second together); a server
         calls this once at start-up so its first answer is as quick as the rest.
         """
-        tokenize("warm up")
+        tokenize("warm up", self.tokenizer_words)
         self.embed_query("warm up")
 
     def vectors_for(self, units: Sequence[Unit]) -> np.ndarray:
@@ -210,7 +215,7 @@ class HybridIndex:
         return self._rank(q, kinds, scope, top_k, fusion or self.config.fusion, boost)
 
     def _query(self, query: str) -> Query:
-        return Query(query, tuple(tokenize(query)), self.embed_query(query))
+        return Query(query, tuple(tokenize(query, self.tokenizer_words)), self.embed_query(query))
 
     def _named_district_docs(self, query: str) -> frozenset[str]:
         """Documents of the indexed districts the query names (Chinese or English spelling),

@@ -199,6 +199,11 @@ class Scope:
     cities: frozenset[str]
     provinces: frozenset[str]
     districts: tuple[Region, ...]  # the known districts' cities' districts
+    # The Chinese names of those districts (full, and short unless an everyday word), in
+    # administrative-code order: the words the tokenizer keeps whole and key terms skip.
+    words: tuple[str, ...] = ()
+    # Lower-case English words of their spellings (jing'an -> jing, an, jingan).
+    spellings: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=64)
@@ -206,7 +211,18 @@ def _scope(known: frozenset[str]) -> Scope:
     regions = _resolve_known(known)
     parents = {r.parent for r in regions}
     siblings = tuple(r for r in all_regions() if r.level == "district" and r.parent in parents)
-    return Scope(regions, frozenset(r.city for r in regions if r.city), frozenset(r.province for r in regions if r.province), siblings)
+    words: list[str] = []
+    for r in sorted(siblings, key=lambda r: r.code):
+        words.append(r.name)
+        if len(r.short) >= 2 and r.short not in _table()[1]:
+            words.append(r.short)
+    spellings = frozenset(
+        part for r in siblings for s in (*r.spellings, r.english.lower()) for part in re.findall(r"[a-z]+", s)
+    )
+    return Scope(
+        regions, frozenset(r.city for r in regions if r.city), frozenset(r.province for r in regions if r.province),
+        siblings, tuple(dict.fromkeys(words)), spellings,
+    )
 
 
 def scope_of(known: Iterable[str]) -> Scope:

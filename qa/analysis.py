@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ingest.regions import district_english as district_english  # re-exported: answers name districts in English
-from ingest.regions import find_districts, place_mentions, regions_named, scope_of
+from ingest.regions import Scope, find_districts, place_mentions, regions_named, scope_of
 
 Language = Literal["zh", "en", "other"]
 QuestionKind = Literal["across", "comparison", "quantity", "table", "fact"]
@@ -58,6 +58,7 @@ class QuestionAnalysis:
     asks_quantity: bool
     asks_table: bool
     asks_entity: bool = False  # "哪家医院" / "which hospital": the answer names an organisation
+    places: Scope | None = None  # the corpus's scope it was analysed against (its district names)
 
     @property
     def is_across(self) -> bool:
@@ -92,13 +93,32 @@ def detect_language(text: str) -> Language:
     return "en" if latin_words >= 3 and latin_words * 2 >= cjk else ("zh" if cjk else "en")
 
 
+_PLACE_SUFFIX = "省市区县州盟旗国"
+
+
+def place_spans(text: str, known: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Provinces, cities and places abroad named in ``text`` (``ingest.regions.place_mentions``)
+    where a Chinese name is a word, not characters inside other words (加纳 in 增加纳入, 海地 in
+    沿海地区): jieba, with the corpus's place words, cuts it whole, or a region suffix follows."""
+    spans = place_mentions(text, known)
+    if not any(not surface.isascii() for _, _, surface in spans):
+        return spans
+    from index.tokenize import get_tokenizer
+
+    bounds = {i for _, s, e in get_tokenizer(scope_of(known).words).tokenize(text) for i in (s, e)}
+    return [
+        (s, e, surface) for s, e, surface in spans
+        if surface.isascii() or (s in bounds and (e in bounds or text[e : e + 1] in _PLACE_SUFFIX))
+    ]
+
+
 def _other_places(text: str, known: Sequence[str], covered: Collection[str]) -> list[str]:
     """Provinces, cities and places abroad the question names that hold none of the corpus's
     documents (三明 is still named: whether the plans mention it is the answerer's call)."""
     scope = scope_of(known)
     held = scope.cities | scope.provinces | set(covered)
     return [
-        surface for _, _, surface in place_mentions(text, known)
+        surface for _, _, surface in place_spans(text, known)
         if not any(r.name in held for r in regions_named(surface))
     ]
 
@@ -166,6 +186,7 @@ def analyze(question: str, known_districts: Sequence[str], covered: Collection[s
         asks_quantity=bool(_QUANTITY_ZH.search(_NOT_COUNTING.sub("", _ACROSS_ZH.sub("", text))) or _QUANTITY_EN.search(text)),
         asks_table=bool(_TABLE_ZH.search(text) or _TABLE_EN.search(text)),
         asks_entity=bool(_ENTITY.search(text)),
+        places=scope_of(known_districts),
     )
 
 

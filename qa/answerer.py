@@ -75,8 +75,8 @@ class ExtractiveAnswerer:
         parts = sub_questions(analysis.question)
         if len(parts) >= 2 and any(refers_back(p) for p in parts[1:]) and not analysis.is_comparison:
             # (a comparison's later part names what is compared: "…？长宁定的千人口献血率比这个高吗")
-            return key_terms(parts[0], analysis.lang, self.lexicon)
-        return key_terms(analysis.question, analysis.lang, self.lexicon)
+            return key_terms(parts[0], analysis.lang, self.lexicon, analysis.places)
+        return key_terms(analysis.question, analysis.lang, self.lexicon, analysis.places)
 
     def warm_up(self) -> None:
         """Load the thesaurus and the general-language word tables now, not on the first question."""
@@ -283,7 +283,7 @@ class ExtractiveAnswerer:
                 continue
             query = f"{bridges[0]} {part}"
             hits = self.index.retrieve(query, top_k=10, filters=filters, kinds=("sentence", "table_row"))
-            part_terms = [t for t in key_terms(part, analysis.lang, self.lexicon.attested) if t.text not in bridges[0]]
+            part_terms = [t for t in key_terms(part, analysis.lang, self.lexicon.attested, analysis.places) if t.text not in bridges[0]]
             best = None
             for hit in hits:
                 unit = hit.unit

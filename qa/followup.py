@@ -54,8 +54,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.regions import District, district_by_name, place_mentions, regions_named, scope_of
-from qa.analysis import analyze, detect_language
+from ingest.regions import District, district_by_name, regions_named, scope_of
+from qa.analysis import analyze, detect_language, place_spans
 
 ROLES = ("user", "assistant", "system")
 
@@ -131,7 +131,7 @@ def _places(text: str) -> list[tuple[int, int, str]]:
     scope = scope_of(_KNOWN.get())
     held = scope.cities | scope.provinces
     return [
-        (s, e, name) for s, e, name in place_mentions(text, _KNOWN.get())
+        (s, e, name) for s, e, name in place_spans(text, _KNOWN.get())
         if not any(r.name in held for r in regions_named(name))
     ]
 
