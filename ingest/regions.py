@@ -464,6 +464,7 @@ def _pick(candidates: tuple[Region, ...], text: str) -> Region:
 # ---------------------------------------------------------------- a region as a person names it
 
 NATIONAL = frozenset({"national", "全国", "国家", "中国", "china"})
+_HOW_TO_NAME = "name it like 杭州市西湖区, 浙江省杭州市, Xihu District, Hangzhou, or national"
 
 
 def _inside(r: Region, outer: Region) -> bool:
@@ -478,7 +479,7 @@ def parse_region(text: str) -> DocumentRegion:
     (西湖区 is not in 成都市), or a district several cities have (朝阳区: 北京市 or 长春市).
     """
     if not isinstance(text, str) or not text.strip():
-        raise ValueError("region is empty; name it like 杭州市西湖区, Xihu District, Hangzhou, or national")
+        raise ValueError(f"region is empty; {_HOW_TO_NAME}")
     t = re.sub(r"\s+", " ", text.strip())
     if t.lower() in NATIONAL:
         return DocumentRegion()
@@ -489,14 +490,14 @@ def parse_region(text: str) -> DocumentRegion:
         for m in mentions:
             rest = rest.replace(m.text, "", 1)
         if rest:
-            raise ValueError(f"region {text!r}: {rest!r} is not a province, city or district of the gazetteer")
+            raise ValueError(f"region {text!r}: {rest!r} is not a province, city or district of the gazetteer; {_HOW_TO_NAME}")
         parts = [m.regions for m in mentions]
     else:
         pieces = [p for p in re.split(r"\s*,\s*", t) if p]
         parts = [regions_named(p) for p in pieces]
         unknown = [p for p, found in zip(pieces, parts, strict=True) if not found]
         if unknown:
-            raise ValueError(f"region {text!r}: {unknown[0]!r} is not a province, city or district of the gazetteer")
+            raise ValueError(f"region {text!r}: {unknown[0]!r} is not a province, city or district of the gazetteer; {_HOW_TO_NAME}")
     if not parts:
         raise ValueError(f"region {text!r} names no province, city or district")
     levels = ("district", "city", "province")
