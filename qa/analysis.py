@@ -13,8 +13,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ingest.regions import district_english as district_english  # re-exported: answers name districts in English
 from ingest.regions import Scope, find_districts, place_mentions, regions_named, scope_of
+from ingest.regions import (
+    district_english as district_english,  # re-exported: answers name districts in English
+)
 
 Language = Literal["zh", "en", "other"]
 QuestionKind = Literal["across", "comparison", "quantity", "table", "fact"]

@@ -12,8 +12,8 @@ from typing import get_args
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.regions import all_regions
 from ingest.pipeline import parse_text
+from ingest.regions import all_regions
 from ingest.sentences import split_sentences
 from qa.analysis import Language, QuestionKind, analyze, sub_questions
 
