@@ -87,11 +87,15 @@ def cold_ask(n: int) -> dict[str, float]:
 
 def serving_questions(n: int) -> list[str]:
     """Dev questions, then district x topic questions: ``n`` different ones."""
-    from ingest.districts import SHANGHAI_DISTRICTS
+    from ingest import load_corpus
+    from ingest.regions import scope_of
+    from ingest.settings import corpus_dir
 
+    # the corpus's districts and the other districts of their cities (asked about, not covered)
+    districts = scope_of({d.district for d in load_corpus(corpus_dir()) if d.district}).districts
     dev = [json.loads(line)["question"] for line in (REPO / "data/bench/dev.jsonl").open(encoding="utf-8")
            if line.strip()]
-    extra = [f"{d.name}在{t}方面的目标是什么？" for t in TOPICS for d in SHANGHAI_DISTRICTS]
+    extra = [f"{d.name}在{t}方面的目标是什么？" for t in TOPICS for d in districts]
     return list(dict.fromkeys(dev + extra))[:n]
 
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.districts import detect_district
+from ingest.regions import detect_region
 from ingest.settings import home_dir
 
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", "，", ""]
@@ -84,7 +84,7 @@ class LangChainBaseline:
         )
         chunks = []
         for doc_id, text in self.docs.items():
-            meta = {"doc_id": doc_id, "district": detect_district(text)}
+            meta = {"doc_id": doc_id, "district": detect_region(text).district}
             for chunk in splitter.create_documents([text], metadatas=[meta]):
                 start = chunk.metadata["start_index"]
                 if text[start : start + len(chunk.page_content)] != chunk.page_content:

@@ -115,7 +115,7 @@ def _district_precision(item: Item, answer: AnswerDict) -> Counted:
     required = item.get("districts", [])
     if item.get("type") not in DISTRICT_TYPES or not required:
         return None
-    named = districts_named(_claimed_text(answer))
+    named = districts_named(_claimed_text(answer), required)
     qualifying = {normalize(d.removesuffix("区")) for d in required}
     good = sum(1 for d in named if normalize(d.removesuffix("区")) in qualifying)
     return (float(good), float(len(named)))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
-from ingest.districts import SHANGHAI_DISTRICTS
+from ingest.regions import Region, district_by_name, scope_of
 
 # Curly and other typographic quotes -> straight quotes (NFKC leaves most of these alone).
 _QUOTES = str.maketrans(
@@ -28,22 +29,16 @@ def normalize(text: str) -> str:
     return _WHITESPACE.sub("", text).lower()
 
 
-# District name forms as they look after ``normalize``: the Chinese name without 区 and each
-# English spelling with its spaces removed (so "Jing an" and "jingan" both count).
-_DISTRICT_FORMS: dict[str, tuple[str, ...]] = {
-    d.name: tuple(
-        dict.fromkeys([normalize(d.short), normalize(d.english), *(normalize(s) for s in d.spellings)])
-    )
-    for d in SHANGHAI_DISTRICTS
-}
+def _forms(d: Region) -> tuple[str, ...]:
+    """A district's names as they look after ``normalize``: the Chinese name without 区 and each
+    English spelling with its spaces removed (so "Jing an" and "jingan" both count)."""
+    return tuple(dict.fromkeys([normalize(d.short), normalize(d.english), *(normalize(s) for s in d.spellings)]))
 
 
 def district_forms(name: str) -> tuple[str, ...]:
     """The normalised forms that count as naming district ``name`` (e.g. 静安区 or 静安)."""
-    for full, forms in _DISTRICT_FORMS.items():
-        if name in (full, full.removesuffix("区")) or normalize(name) in forms:
-            return forms
-    return (normalize(name.removesuffix("区")),)
+    d = district_by_name(name)
+    return _forms(d) if d is not None else (normalize(name.removesuffix("区")),)
 
 
 def names_district(answer: str, name: str) -> bool:
@@ -52,10 +47,13 @@ def names_district(answer: str, name: str) -> bool:
     return any(form and form in text for form in district_forms(name))
 
 
-def districts_named(answer: str) -> list[str]:
-    """Full Chinese names of every Shanghai district the answer names, in table order."""
+def districts_named(answer: str, among: Sequence[str] = ()) -> list[str]:
+    """Full Chinese names of every district the answer names, of the cities the districts
+    ``among`` are in (the item's districts: a Shanghai question is judged against Shanghai's
+    districts), in gazetteer order."""
     text = normalize(answer)
-    return [full for full, forms in _DISTRICT_FORMS.items() if any(f in text for f in forms)]
+    named = (d.name for d in scope_of(among).districts if any(f in text for f in _forms(d)))
+    return list(dict.fromkeys(named))  # 宝山区 alone may be Shanghai's or Shuangyashan's
 
 
 def overlaps(a: str, b: str) -> bool:

@@ -44,8 +44,11 @@ class FaissStore:
     def write(self, stored: StoredIndex) -> OpenIndex:
         if not stored.lexical:
             bm25 = BM25Config(**stored.manifest["bm25"])
+            words = tuple(stored.manifest.get("tokenizer_words", ()))  # the corpus's place words
             lexical = {
-                kind: LexicalIndex.build([u.retrieval_text for d in stored.documents for u in units_of(d, kind)], bm25)
+                kind: LexicalIndex.build(
+                    [u.retrieval_text for d in stored.documents for u in units_of(d, kind)], bm25, words
+                )
                 for kind in INDEXED_KINDS
                 if kind in stored.vectors
             }

@@ -46,11 +46,14 @@ class LexicalIndex:
         self.config = config
 
     @classmethod
-    def build(cls, texts: Sequence[str], config: BM25Config | None = None) -> LexicalIndex:
+    def build(
+        cls, texts: Sequence[str], config: BM25Config | None = None, words: tuple[str, ...] = ()
+    ) -> LexicalIndex:
+        """``words``: the index's place words, which the tokenizer keeps whole."""
         import bm25s
 
         config = config or BM25Config()
-        corpus_tokens = [tokenize(t) for t in texts]
+        corpus_tokens = [tokenize(t, words) for t in texts]
         # bm25s refuses an empty vocabulary; a placeholder token keeps tiny or empty kinds valid.
         corpus_tokens = [toks or ["\x00"] for toks in corpus_tokens] or [["\x00"]]
         model = bm25s.BM25(k1=config.k1, b=config.b, method=config.method)

@@ -97,6 +97,11 @@ class HybridIndex:
             )
         self.config = config or RetrieverConfig()
         self.manifest: Mapping[str, Any] = MappingProxyType(dict(index.manifest))
+        # Questions are cut with the dictionary the passages were cut with.
+        words = index.manifest.get("tokenizer_words", [])
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise CorruptIndexError("the index manifest's tokenizer_words is not a list of words; rebuild the index")
+        self.tokenizer_words: tuple[str, ...] = tuple(words)
         self.backend = str(index.manifest.get("backend", "faiss"))
         self.location = index.location
         self.embedder_id = embedder_id
@@ -107,6 +112,11 @@ class HybridIndex:
             if d.district:
                 seen.setdefault(d.district, None)
         self.districts: list[str] = list(seen)
+        # Every province, city and district some document belongs to: a question naming one
+        # of them is about the corpus (a city-level plan covers its city, not a district).
+        self.regions_held: frozenset[str] = frozenset(
+            n for d in index.documents for n in (d.province, d.city, d.district) if n
+        )
         self._kinds: dict[str, UnitRetriever] = {
             k: index.retrievers[k] for k in INDEXED_KINDS if k in index.retrievers
         }
@@ -166,7 +176,7 @@ class HybridIndex:
         ``load_index`` stays fast by deferring both (about a second together); a server
         calls this once at start-up so its first answer is as quick as the rest.
         """
-        tokenize("warm up")
+        tokenize("warm up", self.tokenizer_words)
         self.embed_query("warm up")
 
     def vectors_for(self, units: Sequence[Unit]) -> np.ndarray:
@@ -205,14 +215,20 @@ class HybridIndex:
         return self._rank(q, kinds, scope, top_k, fusion or self.config.fusion, boost)
 
     def _query(self, query: str) -> Query:
-        return Query(query, tuple(tokenize(query)), self.embed_query(query))
+        return Query(query, tuple(tokenize(query, self.tokenizer_words)), self.embed_query(query))
 
     def _named_district_docs(self, query: str) -> frozenset[str]:
-        """Documents of the indexed districts the query names (Chinese or English spelling)."""
-        from ingest.districts import find_districts
+        """Documents of the indexed districts the query names (Chinese or English spelling),
+        and city-level or provincial documents of the cities and provinces it names."""
+        from ingest.regions import find_mentions
 
-        named = {d.name for d in find_districts(query)} & set(self.districts)
-        return frozenset(doc_id for doc_id, doc in self.documents.items() if doc.district in named)
+        mentions = find_mentions(query, self.districts)
+        named = {m.regions[0].name for m in mentions if m.regions and m.regions[0].level == "district"} & set(self.districts)
+        places = {r.name for m in mentions for r in m.regions if r.level != "district"}
+        return frozenset(
+            doc_id for doc_id, doc in self.documents.items()
+            if doc.district in named or (doc.district is None and (doc.city in places or doc.province in places))
+        )
 
     def retrieve_per_district(
         self,

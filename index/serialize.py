@@ -32,6 +32,8 @@ def document_to_json(doc: Document) -> dict[str, Any]:
         "doc_id": doc.doc_id,
         "title": doc.title,
         "district": doc.district,
+        "province": doc.province,
+        "city": doc.city,
         "sha256": doc.sha256,
         "source": doc.source,
         "text": doc.text,
@@ -90,10 +92,18 @@ def document_from_json(row: dict[str, Any]) -> Document:
         for s in row["sections"]
     )
     units = {name: tuple(_unit_from_json(doc_id, text, u) for u in row[name]) for name in UNIT_FIELDS}
+    province, city = row.get("province"), row.get("city")
+    if "province" not in row and row["district"]:  # an index written before regions were data
+        from ingest.regions import district_by_name
+
+        d = district_by_name(row["district"])
+        province, city = (d.province, d.city) if d else (None, None)
     return Document(
         doc_id=doc_id,
         title=row["title"],
         district=row["district"],
+        province=province,
+        city=city,
         text=text,
         sha256=row["sha256"],
         source=row.get("source", ""),

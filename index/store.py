@@ -84,18 +84,23 @@ def make_manifest(
     documents: Sequence[Document], embedder_id: str, dim: int, bm25: BM25Config,
     chunk_vectors: ChunkVectors = DEFAULT_CHUNK_VECTORS,
 ) -> dict[str, Any]:
+    from ingest.regions import scope_of
+
     return {
         "format_version": FORMAT_VERSION,
         "embedder": {"id": embedder_id, "dim": int(dim)},
         "chunk_vectors": chunk_vectors,
         "bm25": {"k1": bm25.k1, "b": bm25.b, "method": bm25.method},
         "tokenizer": TOKENIZER_VERSION,
+        # The words the tokenizer keeps whole: the district names of the documents' cities.
+        "tokenizer_words": list(scope_of(d.district for d in documents if d.district).words),
         "kinds": list(INDEXED_KINDS),
         "documents": [
             {
                 "doc_id": d.doc_id,
                 "sha256": d.sha256,
                 "district": d.district,
+                "region": d.region,
                 "units": {k: len(units_of(d, k)) for k in INDEXED_KINDS},
                 "fingerprints": {k: fingerprint(units_of(d, k)) for k in INDEXED_KINDS},
             }

@@ -5,9 +5,13 @@ jieba's search mode emits both a long word and its parts (社区卫生服务中�
 kept whole ("2025", "12.37", "46%") because numeric questions hinge on them, and jieba would
 otherwise split decimals. Function and question words are dropped (``stopwords.txt``).
 
-jieba builds its dictionary lazily and that is not thread-safe, so the tokenizer is created
-once under a lock. It is a private ``jieba.Tokenizer`` instance, so the words we add (the
-Shanghai district names, from ``ingest.districts``) never change jieba for anyone else.
+jieba builds its dictionary lazily and that is not thread-safe, so each tokenizer is created
+once under a lock. It is a private ``jieba.Tokenizer`` instance, so the words we add never
+change jieba for anyone else. The words added are an index's own: the district names of the
+cities its documents belong to (``ingest.regions.Scope.words``), listed in the index manifest
+so the questions are cut with the dictionary the passages were cut with. Only those, not the
+country's 2,800 counties: every added word shifts jieba's word probabilities a little, and a
+corpus of Shanghai plans is then cut exactly as with Shanghai's names alone.
 """
 
 from __future__ import annotations
@@ -28,10 +32,10 @@ _NUMBER_FULL = re.compile(rf"^(?:{_NUMBER})$")
 
 # Bump whenever tokens change: BM25 files written with another version are refused at load
 # (a rebuild re-tokenises; no vectors are re-embedded).
-TOKENIZER_VERSION = "jieba-search-v2"
+TOKENIZER_VERSION = "jieba-search-v3"  # v3: the index's own place words, from its manifest
 
 _lock = threading.Lock()
-_tokenizer: Any = None
+_tokenizers: dict[tuple[str, ...], Any] = {}
 
 
 @lru_cache(maxsize=1)
@@ -42,36 +46,36 @@ def stopwords() -> frozenset[str]:
     return frozenset(w for w in words if w)
 
 
-def _extra_words() -> list[str]:
-    """Words jieba should never split: district names, derived from ``ingest.districts``.
+def get_tokenizer(words: tuple[str, ...] = ()) -> Any:
+    """The shared, fully initialised jieba tokenizer with ``words`` added, in that order (the
+    order matters: each word's frequency is suggested against the dictionary so far).
 
     Deliberately no hand-written domain vocabulary: a list typed in by someone who has read
     the dev questions ends up keyed to them. Search mode already emits the parts of long
     words, and the query goes through the same tokenizer, so rare domain terms still meet.
     """
-    from ingest.districts import SHANGHAI_DISTRICTS
-
-    words: list[str] = []
-    for d in SHANGHAI_DISTRICTS:
-        words.extend((d.name, d.short))
-    return words
-
-
-def get_tokenizer() -> Any:
-    """The shared, fully initialised jieba tokenizer (created once, thread-safely)."""
-    global _tokenizer
-    if _tokenizer is None:
+    tok = _tokenizers.get(words)
+    if tok is None:
         with _lock:
-            if _tokenizer is None:
+            tok = _tokenizers.get(words)
+            if tok is None:
                 import jieba
 
                 jieba.setLogLevel(logging.WARNING)
                 tok = jieba.Tokenizer()
                 tok.initialize()
-                for word in _extra_words():
+                for word in words:
                     tok.add_word(word)
-                _tokenizer = tok
-    return _tokenizer
+                _tokenizers[words] = tok
+    return tok
+
+
+def any_tokenizer() -> Any:
+    """A tokenizer for looking up general words (sub-words of a term, dictionary
+    frequencies): one already made, since they differ only in the place words, which are
+    never key terms; the plain one when none is made yet. Saves a second 70 MB dictionary."""
+    tok = next(iter(_tokenizers.values()), None)
+    return tok if tok is not None else get_tokenizer(())
 
 
 def _normalise(text: str) -> str:
@@ -79,9 +83,10 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def tokenize(text: str) -> list[str]:
-    """BM25 tokens of ``text``: jieba search-mode words and whole numbers, no stopwords."""
-    tok = get_tokenizer()
+def tokenize(text: str, words: tuple[str, ...] = ()) -> list[str]:
+    """BM25 tokens of ``text``: jieba search-mode words and whole numbers, no stopwords
+    (``words``: the index's place words, kept whole)."""
+    tok = get_tokenizer(words)
     stop = stopwords()
     out: list[str] = []
     for i, part in enumerate(_SPLIT.split(_normalise(text))):
@@ -98,8 +103,8 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def tokenize_many(texts: list[str]) -> list[list[str]]:
-    return [tokenize(t) for t in texts]
+def tokenize_many(texts: list[str], words: tuple[str, ...] = ()) -> list[list[str]]:
+    return [tokenize(t, words) for t in texts]
 
 
 def is_number(token: str) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.pipeline import IngestFailure, ingest_paths, load_corpus
+from ingest.region_overrides import read_overrides, with_region
 from kernel.types import Document
 
 
@@ -35,7 +36,10 @@ def document_set(corpus_dir: Path, uploads_dir: Path | None) -> DocumentSet:
     if uploads_dir is not None and uploads_dir.is_dir() and any(uploads_dir.iterdir()):
         report = ingest_paths([uploads_dir])
         skipped = report.failures
+        regions = read_overrides(uploads_dir)  # set by whoever uploaded them
         for doc in report.documents:
+            if doc.doc_id in regions:
+                doc = with_region(doc, regions[doc.doc_id])
             if doc.doc_id not in sources:
                 documents.append(doc)
                 sources[doc.doc_id] = "uploads"

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from ingest.chunks import sentence_chunks, table_chunks
 from ingest.decode import SUPPORTED_SUFFIXES, read_document_text
-from ingest.districts import detect_district
+from ingest.regions import detect_region
 from ingest.sections import SectionLocator, build_sections, heading_rank
 from ingest.sentences import split_sentences
 from ingest.spans import Span, in_regions, line_spans, trim
@@ -89,10 +89,13 @@ def parse_text(doc_id: str, text: str, source: str = "") -> Document:
     chunks += table_chunks(doc_id, text, rows, title_of)
     ordered = tuple(replace(c, index=i) for i, c in enumerate(sorted(chunks, key=lambda c: (c.start, c.end))))
 
+    region = detect_region(text)
     return Document(
         doc_id=doc_id,
         title=title,
-        district=detect_district(text),
+        district=region.district,
+        province=region.province,
+        city=region.city,
         text=text,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source=source,

@@ -98,6 +98,14 @@ class Document:
     sentences: tuple[Unit, ...] = ()
     table_rows: tuple[Unit, ...] = ()
     chunks: tuple[Unit, ...] = ()
+    # The region besides the district (CONTRACT.md "Regions"): None for a national plan.
+    province: str | None = None
+    city: str | None = None
+
+    @property
+    def region(self) -> dict[str, str | None]:
+        """``{province, city, district}``, any part None (a city-level plan has no district)."""
+        return {"province": self.province, "city": self.city, "district": self.district}
 
     def units(self) -> tuple[Unit, ...]:
         """Sections (as units), sentences, table rows and chunks, in that order."""

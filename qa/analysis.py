@@ -9,28 +9,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ingest.districts import SHANGHAI_DISTRICTS, find_districts
+from ingest.regions import Scope, find_districts, place_mentions, regions_named, scope_of
+from ingest.regions import (
+    district_english as district_english,  # re-exported: answers name districts in English
+)
 
 Language = Literal["zh", "en", "other"]
 QuestionKind = Literal["across", "comparison", "quantity", "table", "fact"]
-
-# Places outside Shanghai that users plausibly ask about. A question about one of these is
-# about a place the corpus does not cover.
-OTHER_PLACES_ZH: tuple[str, ...] = (
-    "北京", "天津", "重庆", "广州", "深圳", "杭州", "南京", "苏州", "武汉", "成都", "西安", "厦门",
-    "宁波", "无锡", "合肥", "长沙", "郑州", "济南", "青岛", "福州", "昆明", "沈阳", "大连", "哈尔滨",
-    "香港", "澳门", "台湾", "江苏", "浙江", "安徽", "广东", "山东", "河南", "湖北", "湖南", "四川",
-    "三明市", "福建",
-)
-OTHER_PLACES_EN: tuple[str, ...] = (
-    "beijing", "tianjin", "chongqing", "guangzhou", "shenzhen", "hangzhou", "nanjing", "suzhou",
-    "wuhan", "chengdu", "xi'an", "xiamen", "ningbo", "hong kong", "macau", "taiwan", "jiangsu",
-    "zhejiang", "guangdong", "new york", "london", "tokyo",
-)
 
 # "这几年" / "那几家" / "好几个" point at or estimate a number; they do not ask for one.
 _NOT_COUNTING = re.compile(r"[这那好]几(?:个|家|年|天|项|名|所|次)?")
@@ -71,6 +60,7 @@ class QuestionAnalysis:
     asks_quantity: bool
     asks_table: bool
     asks_entity: bool = False  # "哪家医院" / "which hospital": the answer names an organisation
+    places: Scope | None = None  # the corpus's scope it was analysed against (its district names)
 
     @property
     def is_across(self) -> bool:
@@ -105,13 +95,34 @@ def detect_language(text: str) -> Language:
     return "en" if latin_words >= 3 and latin_words * 2 >= cjk else ("zh" if cjk else "en")
 
 
-def _other_places(text: str, lang: Language) -> list[str]:
-    lowered = text.lower()
-    found = [p for p in OTHER_PLACES_ZH if p in text]
-    found += [p for p in OTHER_PLACES_EN if re.search(rf"(?<![a-z]){re.escape(p)}(?![a-z])", lowered)]
-    # 三明 is named as the model whose experience Shanghai districts learn from: asking
-    # about "三明医改经验" is about the corpus, asking about "三明市的规划" is not.
-    return found
+_PLACE_SUFFIX = "省市区县州盟旗国"
+
+
+def place_spans(text: str, known: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Provinces, cities and places abroad named in ``text`` (``ingest.regions.place_mentions``)
+    where a Chinese name is a word, not characters inside other words (加纳 in 增加纳入, 海地 in
+    沿海地区): jieba, with the corpus's place words, cuts it whole, or a region suffix follows."""
+    spans = place_mentions(text, known)
+    if not any(not surface.isascii() for _, _, surface in spans):
+        return spans
+    from index.tokenize import get_tokenizer
+
+    bounds = {i for _, s, e in get_tokenizer(scope_of(known).words).tokenize(text) for i in (s, e)}
+    return [
+        (s, e, surface) for s, e, surface in spans
+        if surface.isascii() or (s in bounds and (e in bounds or text[e : e + 1] in _PLACE_SUFFIX))
+    ]
+
+
+def _other_places(text: str, known: Sequence[str], covered: Collection[str]) -> list[str]:
+    """Provinces, cities and places abroad the question names that hold none of the corpus's
+    documents (三明 is still named: whether the plans mention it is the answerer's call)."""
+    scope = scope_of(known)
+    held = scope.cities | scope.provinces | set(covered)
+    return [
+        surface for _, _, surface in place_spans(text, known)
+        if not any(r.name in held for r in regions_named(surface))
+    ]
 
 
 def classify(text: str, lang: Language, n_districts: int) -> QuestionKind:
@@ -151,15 +162,17 @@ def strip_instructions(text: str) -> str:
     return cleaned or text
 
 
-def analyze(question: str, known_districts: Sequence[str]) -> QuestionAnalysis:
-    """Analyse ``question`` against the districts an index covers (full Chinese names)."""
+def analyze(question: str, known_districts: Sequence[str], covered: Collection[str] = ()) -> QuestionAnalysis:
+    """Analyse ``question`` against the districts an index covers (full Chinese names) and
+    the other regions its documents belong to (``covered``: provinces and cities, e.g. of
+    city-level plans)."""
     text = strip_instructions(normalize_question(question))
     lang = detect_language(text)
-    named = find_districts(text)
+    named = find_districts(text, known_districts)
     known = set(known_districts)
     districts = tuple(d.name for d in named if d.name in known)
     outside = [d.name for d in named if d.name not in known]
-    outside += _other_places(text, lang)
+    outside += _other_places(text, known_districts, covered)
     kind = classify(text, lang, len(districts))
     years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
     numbers = tuple(n for n in _NUMBER.findall(text) if not (len(n) == 4 and n.isdigit() and int(n) in years))
@@ -175,14 +188,8 @@ def analyze(question: str, known_districts: Sequence[str]) -> QuestionAnalysis:
         asks_quantity=bool(_QUANTITY_ZH.search(_NOT_COUNTING.sub("", _ACROSS_ZH.sub("", text))) or _QUANTITY_EN.search(text)),
         asks_table=bool(_TABLE_ZH.search(text) or _TABLE_EN.search(text)),
         asks_entity=bool(_ENTITY.search(text)),
+        places=scope_of(known_districts),
     )
-
-
-def district_english(name: str) -> str:
-    for d in SHANGHAI_DISTRICTS:
-        if d.name == name:
-            return d.english
-    return name
 
 
 _PART_BREAK = re.compile(r"[？?；;]")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index import Filters, HybridIndex
-from ingest.districts import SHANGHAI_DISTRICTS
+from ingest.regions import regions_named
 from kernel.types import Citation, Passage, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back, sub_questions
 from qa.comparison import Conclusion, comparison_clause, figure_anchors, figure_pair, independent_parts
@@ -75,8 +75,8 @@ class ExtractiveAnswerer:
         parts = sub_questions(analysis.question)
         if len(parts) >= 2 and any(refers_back(p) for p in parts[1:]) and not analysis.is_comparison:
             # (a comparison's later part names what is compared: "…？长宁定的千人口献血率比这个高吗")
-            return key_terms(parts[0], analysis.lang, self.lexicon)
-        return key_terms(analysis.question, analysis.lang, self.lexicon)
+            return key_terms(parts[0], analysis.lang, self.lexicon, analysis.places)
+        return key_terms(analysis.question, analysis.lang, self.lexicon, analysis.places)
 
     def warm_up(self) -> None:
         """Load the thesaurus and the general-language word tables now, not on the first question."""
@@ -283,7 +283,7 @@ class ExtractiveAnswerer:
                 continue
             query = f"{bridges[0]} {part}"
             hits = self.index.retrieve(query, top_k=10, filters=filters, kinds=("sentence", "table_row"))
-            part_terms = [t for t in key_terms(part, analysis.lang, self.lexicon.attested) if t.text not in bridges[0]]
+            part_terms = [t for t in key_terms(part, analysis.lang, self.lexicon.attested, analysis.places) if t.text not in bridges[0]]
             best = None
             for hit in hits:
                 unit = hit.unit
@@ -298,13 +298,14 @@ class ExtractiveAnswerer:
         return chosen
 
     def _outside(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
-        """Places the corpus does not cover: other Shanghai districts always (their plans
-        are not here), other places only when no document even mentions them (三明 and 福建
-        are named as the model the plans learn from, so a question about them is in scope)."""
-        shanghai = {d.name for d in SHANGHAI_DISTRICTS}
+        """Places the corpus does not cover: districts no document belongs to always (their
+        plans are not here), other places only when no document even mentions them (三明 and
+        福建 are named as the model the plans learn from, so a question about them is in scope)."""
         texts = [doc.text for doc in self.index.documents.values()]
         return tuple(
-            p for p in analysis.outside_places if p in shanghai or not any(p in t or p.title() in t for t in texts)
+            p for p in analysis.outside_places
+            if any(r.level == "district" for r in regions_named(p))
+            or not any(n in t for t in texts for n in (p, p.title(), *(x for r in regions_named(p) for x in (r.name, r.short))))
         )
 
     def _answer_per_district(

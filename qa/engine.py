@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest import settings
-from ingest.districts import district_by_name
+from ingest.region_overrides import with_region, write_overrides
+from ingest.regions import DocumentRegion, district_by_name
 from kernel.errors import DocumentNotFoundError, IndexNotBuiltError, UnsupportedDocumentError
 from kernel.types import Answer, Document, Passage
 from qa import staging
@@ -130,7 +131,7 @@ class PolicyQA:
         snapshot = self._snapshot
         known = list(snapshot.index.districts)  # type: ignore[attr-defined]
         wanted = self._resolve_districts(districts, known)
-        analysis = analyze(text, known)
+        analysis = analyze(text, known, snapshot.index.regions_held)  # type: ignore[attr-defined]
         t_analyse = time.perf_counter()
         draft = snapshot.answerer.answer(analysis, wanted, passages_k=top_k)
         t_answer = time.perf_counter()
@@ -184,7 +185,7 @@ class PolicyQA:
             return None
         resolved = []
         for name in districts:
-            d = district_by_name(str(name))
+            d = district_by_name(str(name), known)
             if d is None or d.name not in known:
                 raise ValueError(f"unknown district {name!r}; known districts: {', '.join(known)}")
             resolved.append(d.name)
@@ -201,8 +202,13 @@ class PolicyQA:
             raise DocumentNotFoundError(f"no document {doc_id!r}; known: {', '.join(sorted(docs))}")
         return docs[doc_id]
 
-    def add_documents(self, paths: Sequence[Path], progress: Progress | None = None) -> list[str]:
+    def add_documents(
+        self, paths: Sequence[Path], progress: Progress | None = None, region: DocumentRegion | None = None
+    ) -> list[str]:
         """Ingest uploaded files, re-index incrementally, then swap the new index in.
+
+        ``region`` (from ``ingest.regions.parse_region``) sets the files' region instead of
+        the one detected from their text, and is kept for later rebuilds.
 
         The files wait in the uploads folder's staging area until the new index is written and
         only then join the uploads folder (which a full rebuild reads): a failure or a kill at
@@ -217,7 +223,8 @@ class PolicyQA:
             new_docs = []
             for path in paths:
                 report(f"ingesting {Path(path).name}", 0.05)
-                new_docs.append(load_document(Path(path)))
+                doc = load_document(Path(path))
+                new_docs.append(with_region(doc, region) if region is not None else doc)
             seen: dict[str, Path] = {}
             for path, doc in zip(paths, new_docs, strict=True):
                 if doc.doc_id in seen:  # report.txt and report.md: which one is meant?
@@ -241,6 +248,7 @@ class PolicyQA:
                 staging.discard(staged)
                 raise
             staging.commit(staged, uploads)
+            write_overrides(uploads, {d.doc_id: region for d in new_docs})
             self._snapshot = _Snapshot(index, ExtractiveAnswerer(index))
             report("done", 1.0)
             return [d.doc_id for d in new_docs]

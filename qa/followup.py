@@ -50,10 +50,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ingest.districts import SHANGHAI_DISTRICTS, District, district_by_name
-from qa.analysis import OTHER_PLACES_EN, OTHER_PLACES_ZH, analyze, detect_language
+from ingest.regions import District, district_by_name, regions_named, scope_of
+from qa.analysis import analyze, detect_language, place_spans
 
 ROLES = ("user", "assistant", "system")
 
@@ -94,23 +96,50 @@ def turns_from(history: Sequence[Mapping[str, str]]) -> list[Turn]:
 
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
-_SHORTS = "|".join(re.escape(d.short) for d in SHANGHAI_DISTRICTS)
-_SPELLINGS = "|".join(
-    re.escape(s).replace(r"\ ", r"\s*")
-    for s in sorted({s for d in SHANGHAI_DISTRICTS for s in d.spellings}, key=len, reverse=True)
-)
-_MENTION = re.compile(
-    rf"(?P<zh>{_SHORTS})(?P<qu>新区|区(?!域))?"
-    rf"|(?<![A-Za-z])(?P<en>{_SPELLINGS})(?P<dist>\s+(?:New\s+)?(?:District|Area))?(?![A-Za-z])",
-    re.IGNORECASE,
-)
-_ANY_DISTRICT = re.sub(r"\(\?P<\w+>", "(?:", _MENTION.pattern)
-_PLACE = re.compile(
-    "|".join(re.escape(p) for p in OTHER_PLACES_ZH)
-    + "|"
-    + "|".join(rf"(?<![A-Za-z]){re.escape(p)}(?![A-Za-z])" for p in OTHER_PLACES_EN),
-    re.IGNORECASE,
-)
+# The corpus's districts for the resolve() call in progress: district mentions are the
+# districts of the cities the corpus covers (ingest.regions.scope_of).
+_KNOWN: ContextVar[tuple[str, ...]] = ContextVar("followup_known", default=())
+
+
+@lru_cache(maxsize=32)
+def _patterns(known: tuple[str, ...]) -> tuple[re.Pattern[str], str]:
+    """The district-mention pattern for a corpus, and the same without named groups."""
+    districts = scope_of(known).districts
+    shorts = "|".join(re.escape(d.short) for d in sorted(districts, key=lambda d: -len(d.short))) or "(?!x)x"
+    spellings = "|".join(
+        re.escape(s).replace(r"\ ", r"\s*")
+        for s in sorted({s for d in districts for s in d.spellings}, key=len, reverse=True)
+    ) or "(?!x)x"
+    mention = re.compile(
+        rf"(?P<zh>{shorts})(?P<qu>新区|区(?!域))?"
+        rf"|(?<![A-Za-z])(?P<en>{spellings})(?P<dist>\s+(?:New\s+)?(?:District|Area))?(?![A-Za-z])",
+        re.IGNORECASE,
+    )
+    return mention, re.sub(r"\(\?P<\w+>", "(?:", mention.pattern)
+
+
+def _mention_re() -> re.Pattern[str]:
+    return _patterns(_KNOWN.get())[0]
+
+
+def _any_district() -> str:
+    return _patterns(_KNOWN.get())[1]
+
+
+def _places(text: str) -> list[tuple[int, int, str]]:
+    """Provinces, cities and places abroad named in ``text`` that hold no corpus document."""
+    scope = scope_of(_KNOWN.get())
+    held = scope.cities | scope.provinces
+    return [
+        (s, e, name) for s, e, name in place_spans(text, _KNOWN.get())
+        if not any(r.name in held for r in regions_named(name))
+    ]
+
+
+def _strip_places(text: str) -> str:
+    for s, e, _ in reversed(_places(text)):
+        text = text[:s] + " " + text[e:]
+    return text
 _JOINER = re.compile(r"\s*(?:和|与|及|、|跟|同|以及|,|，|&|and|or)\s*", re.IGNORECASE)
 _OTHERS = re.compile(
     r"(?:其他|其它|其余|别的|剩下的?|另外的?)(?:几个)?区(?!域)|\b(?:the\s+)?(?:other|remaining)\s+(?:\w+\s+)?districts\b|\bthe others\b",
@@ -198,17 +227,17 @@ def _mentions(text: str) -> list[_Mention]:
     (no spellings) so that it is substituted like one; the answerer then says the corpus does
     not cover it."""
     out = []
-    for m in _MENTION.finditer(text):
+    for m in _mention_re().finditer(text):
         if m.group("zh"):
-            d, style = district_by_name(m.group("zh")), "full" if m.group("qu") else "short"
+            d, style = district_by_name(m.group("zh"), _KNOWN.get()), "full" if m.group("qu") else "short"
         else:
-            d, style = district_by_name(re.sub(r"\s+", " ", m.group("en"))), "en_district" if m.group("dist") else "en"
+            d, style = (district_by_name(re.sub(r"\s+", " ", m.group("en")), _KNOWN.get()),
+                        "en_district" if m.group("dist") else "en")
         if d is not None:
             out.append(_Mention(m.start(), m.end(), d, style))
-    for m in _PLACE.finditer(text):
-        name = m.group()
+    for start, end, name in _places(text):
         english = name if not name.isascii() or name[0].isupper() else name.title()
-        out.append(_Mention(m.start(), m.end(), District(name, name, english, ()), "en" if name.isascii() else "full"))
+        out.append(_Mention(start, end, District(name, name, english, ()), "en" if name.isascii() else "full"))
     return sorted(out, key=lambda m: m.start)
 
 
@@ -238,14 +267,14 @@ def _is_zh(text: str) -> bool:
 def _content(text: str) -> tuple[str, list[str]]:
     """The words that say what is asked: Chinese characters and English words left after
     removing districts, other-district phrases, particles, pronouns and question words."""
-    rest = _ALL.sub(" ", _OTHERS.sub(" ", _PLACE.sub(" ", _MENTION.sub(" ", text))))
+    rest = _ALL.sub(" ", _OTHERS.sub(" ", _strip_places(_mention_re().sub(" ", text))))
     words = [w for w in re.findall(r"[a-z]+", rest.lower()) if len(w) >= 2 and w not in _EN_FILLER]
     return "".join(re.findall(f"[{_CJK}]+", _ZH_FILLER.sub("", rest))), words
 
 
 def _has_topic(text: str, named: bool) -> bool:
     zh, words = _content(text)
-    numbers = len(re.findall(r"\d+", _MENTION.sub(" ", text)))
+    numbers = len(re.findall(r"\d+", _mention_re().sub(" ", text)))
     return len(zh) + numbers >= (2 if named else 4) or len(words) + numbers >= (1 if named else 2)
 
 
@@ -403,7 +432,7 @@ def _ask(rest: str, zh: bool, quantity: bool) -> str:
 def _asks_verdict(q: str) -> bool:
     """Whether a comparison follow-up asks for a verdict ("谁预留得多", "比这个小还是大",
     "is Songjiang already faster?"), not merely "跟长宁比呢？" or a new topic ("床位数呢")."""
-    rest = _ZH_COMPARE.sub("", _EN_COMPARE.sub("", _ALL.sub("", _OTHERS.sub("", _MENTION.sub("", q)))))
+    rest = _ZH_COMPARE.sub("", _EN_COMPARE.sub("", _ALL.sub("", _OTHERS.sub("", _mention_re().sub("", q)))))
     return bool(_ZH_VERDICT.search(rest) or _EN_VERDICT.search(rest))
 
 
@@ -416,7 +445,7 @@ def _new_topic(q: str, targets: Sequence[District], topic: str, compare: bool, k
     if compare:
         rest = re.sub(
             r"(?:跟|和|与|同|比起|相较于?|对比|\b(?:compared?\s+(?:with|to)|versus|vs\.?|than|in|for|with)\s+)?"
-            rf"(?:{_ANY_DISTRICT})(?:\s*(?:和|与|及|、|,|and)\s*(?:{_ANY_DISTRICT}))*(?:相?比(?![例重率])较?|对比|相较)?",
+            rf"(?:{_any_district()})(?:\s*(?:和|与|及|、|,|and)\s*(?:{_any_district()}))*(?:相?比(?![例重率])较?|对比|相较)?",
             "",
             rest,
             flags=re.IGNORECASE,
@@ -524,10 +553,18 @@ def resolve(question: str, history: Sequence[Turn], known_districts: Sequence[st
         raise TypeError("known_districts must be a sequence of district names, not one string")
     known = []
     for name in known_districts:
-        d = district_by_name(name) if isinstance(name, str) else None
+        d = district_by_name(name, known_districts) if isinstance(name, str) else None
         if d is None:
-            raise ValueError(f"known_districts: {name!r} is not a Shanghai district (expected e.g. 闵行区 or Minhang)")
+            raise ValueError(f"known_districts: {name!r} is not a district (expected e.g. 闵行区 or Minhang)")
         known.append(d)
+    token = _KNOWN.set(tuple(d.name for d in known))
+    try:
+        return _resolve_turns(question, history, known)
+    finally:
+        _KNOWN.reset(token)
+
+
+def _resolve_turns(question: str, history: Sequence[Turn], known: list[District]) -> str | None:
     topic: str | None = None
     answer = ""
     scope: list[District] = []

@@ -19,8 +19,9 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ingest.districts import SHANGHAI_DISTRICTS, find_districts
+from ingest.regions import find_districts, scope_of
 from kernel.types import Citation, Document
 from qa.generator import SourceSentence
 from qa.verify import MARKER_RE, Clause, has_content, is_lead_in, is_refusal, split_clauses
@@ -45,16 +46,16 @@ _EN_STOPWORDS = frozenset(
 )
 
 
-def _district_tokens() -> frozenset[str]:
+@lru_cache(maxsize=64)
+def _district_tokens(known: frozenset[str]) -> frozenset[str]:
+    """Tokens that only name a district of the corpus's cities (``known``: the corpus's
+    districts): they are no support for a claim."""
     tokens: set[str] = set()
-    for d in SHANGHAI_DISTRICTS:
+    for d in scope_of(known).districts:
         for name in (d.name, d.short):
             tokens.update(name[i : i + 2] for i in range(len(name) - 1))
         tokens.update(_WORD_RE.findall(" ".join((d.english, *d.spellings)).lower()))
     return frozenset(tokens | {"district", "districts"})
-
-
-_DISTRICT_TOKENS = _district_tokens()
 
 
 @dataclass(frozen=True)
@@ -113,17 +114,18 @@ def numbers_in(text: str) -> set[str]:
     return {n[:-2] if n.endswith(".0") else n for n in _NUMBER_RE.findall(t)}
 
 
-def _support_problem(clause: Clause, cited: list[SourceSentence]) -> str | None:
-    """Why the cited sentences do not support this clause, or None when they do."""
+def _support_problem(clause: Clause, cited: list[SourceSentence], known: frozenset[str]) -> str | None:
+    """Why the cited sentences do not support this clause, or None when they do (``known``:
+    the corpus's districts)."""
     body = clause.body
-    named = {d.name for d in find_districts(body)}
     cited_districts = {s.district for s in cited if s.district}
+    named = {d.name for d in find_districts(body, known)}
     if named and cited_districts and not named & cited_districts:
         return f"names {', '.join(sorted(named))} but cites {', '.join(sorted(cited_districts))}"
     missing = numbers_in(body) - set().union(*(numbers_in(s.text) for s in cited))
     if missing:
         return f"states {', '.join(sorted(missing))} not found in the cited source"
-    own = content_tokens(body) - _DISTRICT_TOKENS
+    own = content_tokens(body) - _district_tokens(known)
     if not own:
         return None if named else "has nothing to check against its source"
     for s in cited:
@@ -145,6 +147,7 @@ def ground_generated(
 ) -> GroundedText:
     """Drop unsupported clauses from a generated draft and cite the rest with real offsets."""
     _check_sources(sources, documents)
+    known = frozenset(d.district for d in documents.values() if d.district)
     by_number = {s.number: s for s in sources}
     clauses = split_clauses(normalise_markers(text))
     kept_spans: list[str] = []
@@ -165,7 +168,7 @@ def ground_generated(
             if unknown:
                 problem = f"cites [{']['.join(map(str, unknown))}] which is not a source"
             else:
-                problem = _support_problem(clause, [by_number[n] for n in dict.fromkeys(clause.markers)])
+                problem = _support_problem(clause, [by_number[n] for n in dict.fromkeys(clause.markers)], known)
         total += 1
         if problem:
             dropped.append(clause.text.strip())

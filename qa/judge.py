@@ -139,7 +139,7 @@ class Judge:
         if (
             analysis.lang == "en"
             and not any(names_a_topic(t) for t in terms)
-            and bool(unmapped_english_words(analysis.question))
+            and bool(unmapped_english_words(analysis.question, analysis.places))
         ):
             # Nothing in it names a topic the glossary knows ("the exchange rate of the euro").
             return Verdict(False, 0.0, "unknown_topic")

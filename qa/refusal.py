@@ -21,7 +21,7 @@ def refusal_text(analysis: QuestionAnalysis, covered: Sequence[str], reason: str
         if reason == "language":
             return f"{REFUSAL_EN}: PolicyQA answers questions in Chinese or English."
         if reason == "unknown_topic":
-            words = ", ".join(unmapped_english_words(analysis.question)[:4])
+            words = ", ".join(unmapped_english_words(analysis.question, analysis.places)[:4])
             return (
                 f"{REFUSAL_EN} this: nothing in these health plans matches “{words}”, "
                 "and the closest passages are listed below as related reading."

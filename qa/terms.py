@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-from ingest.districts import SHANGHAI_DISTRICTS
+from ingest.regions import Scope, region_spellings, region_words
 from qa.lexicon import Lexicon, TextSet, Variant
 
 # Words that say what kind of question it is, not what it is about.
@@ -42,11 +42,30 @@ ENGLISH_STOPWORDS: frozenset[str] = frozenset(
     supposed aiming aim level much many""".split()
 )
 
-def _jieba():  # type: ignore[no-untyped-def]
-    """The same private, thread-safely initialised jieba tokenizer that BM25 uses."""
+def _jieba(places: Scope | None = None):  # type: ignore[no-untyped-def]
+    """The tokenizer BM25 uses for a corpus covering ``places`` (its place words kept whole;
+    the plain one without a corpus), thread-safely initialised."""
     from index.tokenize import get_tokenizer
 
-    return get_tokenizer()
+    return get_tokenizer(places.words if places is not None else ())
+
+
+def _general_jieba():  # type: ignore[no-untyped-def]
+    """A tokenizer for general-word lookups (``index.tokenize.any_tokenizer``)."""
+    from index.tokenize import any_tokenizer
+
+    return any_tokenizer()
+
+
+def _place_words(places: Scope | None) -> frozenset[str]:
+    """Chinese words that name a district: the corpus's cities' districts, or without a
+    corpus, any district of the country whose short name is no everyday word."""
+    return frozenset(places.words) if places is not None else region_words()
+
+
+def _place_spellings(places: Scope | None) -> frozenset[str]:
+    """English words of those districts' names."""
+    return places.spellings if places is not None else region_spellings()
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +90,6 @@ _GLUE = "要会将把被的了是在内中上里等"
 _CLASSIFIERS = "个家名所项台张次位条处座间支套辆例"
 _QUANTITY_ASKS = frozenset({"多少", "几"})
 
-_DISTRICT_WORDS = {d.name for d in SHANGHAI_DISTRICTS} | {d.short for d in SHANGHAI_DISTRICTS}
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
 _ASCII_TERM = re.compile(r"[A-Za-z]{2,}|\d+(?:\.\d+)?%?")
 
@@ -142,22 +160,25 @@ def _split_classifiers(tokens: list[str]) -> list[str]:
     return out
 
 
-def _chinese_terms(text: str, attested: Callable[[str], bool] | None = None) -> list[Term]:
-    jieba = _jieba()
+def _chinese_terms(
+    text: str, attested: Callable[[str], bool] | None = None, places: Scope | None = None
+) -> list[Term]:
+    jieba = _jieba(places)
+    place_words = _place_words(places)
     text = _ACROSS_PHRASE.sub(" ", text)
     terms: list[Term] = []
     for token in merge_attested(_split_classifiers([t.strip() for t in jieba.lcut(text) if t.strip()]), attested):
         token = token.strip().strip(_PUNCTUATION)
         if len(token) == 2 and _CJK_RUN.match(token) and (token[0] in _GLUE or token[1] in _GLUE):
             token = token.strip(_GLUE)
-        if not token or token in QUESTION_WORDS or token in _DISTRICT_WORDS:
+        if not token or token in QUESTION_WORDS or token in place_words:
             continue
         if not (_CJK_RUN.search(token) or _ASCII_TERM.fullmatch(token)):
             continue
         variants = attested.variants(token) if isinstance(attested, Lexicon) else ()
         if len(token) == 1 and _CJK_RUN.match(token) and not variants:
             continue
-        if token.endswith("区") and token[:-1] in _DISTRICT_WORDS:
+        if token.endswith("区") and token[:-1] in place_words:
             continue
         phrasing = isinstance(attested, Lexicon) and not attested.known(token) and says_an_action(token)
         terms.append(Term(token, soft=token in SOFT_WORDS, variants=variants, phrasing=phrasing))
@@ -180,8 +201,11 @@ def _glossary_matches(lowered: str) -> list[tuple[tuple[str, ...], tuple[int, in
     return [(c, span) for c, span in taken if not (c in seen or seen.add(c))]
 
 
-def _english_terms(text: str, attested: Callable[[str], bool] | None = None) -> list[Term]:
+def _english_terms(
+    text: str, attested: Callable[[str], bool] | None = None, places: Scope | None = None
+) -> list[Term]:
     lowered = text.lower()
+    spellings = _place_spellings(places)
     terms: list[Term] = []
     for chinese, (start, end) in _glossary_matches(lowered):
         terms.append(Term(chinese[0], chinese[1:], soft=all(c in SOFT_WORDS for c in chinese)))
@@ -189,7 +213,7 @@ def _english_terms(text: str, attested: Callable[[str], bool] | None = None) -> 
     if isinstance(attested, Lexicon):  # place names in pinyin (Gucun -> 顾村)
         for word in re.findall(r"\b[A-Z][a-z]{3,}\b", text):
             low = word.lower()
-            if low in ENGLISH_STOPWORDS or low in _DISTRICT_SPELLINGS or not re.search(rf"(?<![a-z]){low}(?![a-z])", lowered):
+            if low in ENGLISH_STOPWORDS or low in spellings or not re.search(rf"(?<![a-z]){low}(?![a-z])", lowered):
                 continue
             forms = attested.pinyin_forms(low)
             if forms:
@@ -202,7 +226,7 @@ def _english_terms(text: str, attested: Callable[[str], bool] | None = None) -> 
             terms.append(Term(token.upper() if token.isalpha() else token))
     # Chinese words quoted inside an English question count as Chinese terms.
     for run in re.findall(r"[\u4e00-\u9fff]+", text):
-        terms.extend(_chinese_terms(run, attested))
+        terms.extend(_chinese_terms(run, attested, places))
     return terms
 
 
@@ -212,13 +236,11 @@ def _phrase_pattern(phrase: str) -> str:
 
 
 _ENGLISH_WORD = re.compile(r"[a-z]{3,}")
-_DISTRICT_SPELLINGS = frozenset(
-    part for d in SHANGHAI_DISTRICTS for spelling in (*d.spellings, d.english.lower()) for part in re.findall(r"[a-z]+", spelling)
-)
 
 
-def unmapped_english_words(question: str) -> tuple[str, ...]:
-    """Content words of an English question that the glossary cannot put into Chinese.
+def unmapped_english_words(question: str, places: Scope | None = None) -> tuple[str, ...]:
+    """Content words of an English question that the glossary cannot put into Chinese
+    (district names of ``places``, the corpus's scope, are not content words).
 
     The corpus is Chinese, so such a word cannot be looked for; when nothing else in the
     question names a topic, the question is about something the glossary does not know.
@@ -226,7 +248,8 @@ def unmapped_english_words(question: str) -> tuple[str, ...]:
     lowered = question.lower()
     for phrase, _ in glossary():
         lowered = re.sub(_phrase_pattern(phrase), " ", lowered)
-    words = [w for w in _ENGLISH_WORD.findall(lowered) if w not in ENGLISH_STOPWORDS and w not in _DISTRICT_SPELLINGS]
+    spellings = _place_spellings(places)
+    words = [w for w in _ENGLISH_WORD.findall(lowered) if w not in ENGLISH_STOPWORDS and w not in spellings]
     return tuple(dict.fromkeys(words))
 
 
@@ -238,13 +261,17 @@ def names_a_topic(term: Term) -> bool:
     return not (len(term.text) == 1 and _CJK_RUN.match(term.text))
 
 
-def key_terms(question: str, lang: str, attested: Callable[[str], bool] | None = None) -> tuple[Term, ...]:
+def key_terms(
+    question: str, lang: str, attested: Callable[[str], bool] | None = None, places: Scope | None = None
+) -> tuple[Term, ...]:
     """The terms that say what the question is about, without repeats.
 
     ``attested(word)`` says whether the corpus uses a word; with it, split compounds are
     joined back (see ``merge_attested``). Terms said only in a framing clause are marked.
+    ``places`` is the corpus's scope (``QuestionAnalysis.places``): its district names are
+    not terms, and the question is cut with its tokenizer.
     """
-    raw = _english_terms(question, attested) if lang == "en" else _chinese_terms(question, attested)
+    raw = _english_terms(question, attested, places) if lang == "en" else _chinese_terms(question, attested, places)
     seen: set[str] = set()
     unique = []
     for term in raw:
@@ -284,7 +311,7 @@ def sub_pieces(term: str) -> tuple[str, ...]:
     """Smaller words inside a compound term (jieba search mode), for partial coverage."""
     if len(term) < 3 or not _CJK_RUN.search(term):
         return ()
-    jieba = _jieba()
+    jieba = _general_jieba()
     pieces = [p for p in jieba.lcut_for_search(term) if len(p) >= 2 and p != term]
     return tuple(dict.fromkeys(pieces))
 
@@ -315,7 +342,7 @@ def term_match(term: Term, text: str) -> float:
 def _is_dictionary_word(word: str) -> bool:
     if not _CJK_RUN.search(word):
         return True
-    return (_jieba().FREQ.get(word) or 0) >= 100
+    return (_general_jieba().FREQ.get(word) or 0) >= 100
 
 
 # Parts of speech that carry no topic: pronouns, adverbs, conjunctions, particles,

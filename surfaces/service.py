@@ -74,3 +74,17 @@ def document_span(
 def documents(engine: PolicyQA) -> list[dict[str, Any]]:
     """Every indexed document: doc_id, title, district, length, number of sections."""
     return [spans.summary_of(doc) for doc in engine.documents()]
+
+
+def upload_region(text: str | None) -> Any:
+    """The region an upload names (``DocumentRegion``), None when it names none; a name the
+    gazetteer does not know, or one several cities share, is a 400 ``bad_region``."""
+    from ingest.regions import parse_region
+    from surfaces.errors import ApiError
+
+    if text is None or not text.strip():
+        return None
+    try:
+        return parse_region(text)
+    except ValueError as exc:
+        raise ApiError(400, "bad_region", str(exc)) from None

@@ -67,6 +67,7 @@ def summary_of(doc: Document) -> dict[str, Any]:
         "doc_id": doc.doc_id,
         "title": doc.title,
         "district": doc.district,
+        "region": doc.region,
         "chars": len(doc.text),
         "sections": len(doc.sections),
     }

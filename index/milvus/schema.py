@@ -12,6 +12,7 @@ BM25 is computed by Milvus where the server can (a BM25 Function from ``text`` t
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from index.lexical import BM25Config
@@ -52,18 +53,19 @@ def fit_varchar(text: str) -> str:
     return data[:MAX_VARCHAR_BYTES].decode("utf-8", errors="ignore")
 
 
-def analyzer_params() -> dict[str, Any]:
-    """jieba in search mode with the district names as words, and our stopwords dropped,
-    so Milvus's BM25 sees about the tokens ``index.tokenize`` gives bm25s."""
-    from index.tokenize import _extra_words, stopwords
+def analyzer_params(words: Sequence[str] = ()) -> dict[str, Any]:
+    """jieba in search mode with the corpus's place words (the manifest's ``tokenizer_words``)
+    as words, and our stopwords dropped, so Milvus's BM25 sees about the tokens
+    ``index.tokenize`` gives bm25s."""
+    from index.tokenize import stopwords
 
     return {
-        "tokenizer": {"type": "jieba", "mode": "search", "dict": ["_default_", *_extra_words()]},
+        "tokenizer": {"type": "jieba", "mode": "search", "dict": ["_default_", *words]},
         "filter": ["lowercase", {"type": "stop", "stop_words": sorted({*stopwords(), *PUNCTUATION})}],
     }
 
 
-def make_schema(client: Any, dim: int, mode: BM25Mode) -> Any:
+def make_schema(client: Any, dim: int, mode: BM25Mode, words: Sequence[str] = ()) -> Any:
     from pymilvus import DataType, Function, FunctionType
 
     schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
@@ -75,7 +77,7 @@ def make_schema(client: Any, dim: int, mode: BM25Mode) -> Any:
     if mode == "milvus":
         schema.add_field(
             "text", DataType.VARCHAR, max_length=MAX_VARCHAR_BYTES, enable_analyzer=True,
-            analyzer_params=analyzer_params(),
+            analyzer_params=analyzer_params(words),
         )
     else:
         schema.add_field("text", DataType.VARCHAR, max_length=MAX_VARCHAR_BYTES)

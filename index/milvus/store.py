@@ -217,10 +217,11 @@ class MilvusStore:
         units = sum(len(v) for v in stored.vectors.values())
         dense_type = dense_index_type(units)
         bm25 = BM25Config(**stored.manifest["bm25"])
-        mode = self._create(name, int(stored.manifest["embedder"]["dim"]), dense_type, bm25)
+        words = tuple(stored.manifest.get("tokenizer_words", ()))  # the corpus's place words
+        mode = self._create(name, int(stored.manifest["embedder"]["dim"]), dense_type, bm25, words)
         manifest = dict(stored.manifest, backend="milvus",
                         milvus={"collection": name, "bm25": mode, "dense_index": dense_type,
-                                "analyzer": analyzer_params() if mode == "milvus" else "index.tokenize"})
+                                "analyzer": analyzer_params(words) if mode == "milvus" else "index.tokenize"})
         extras: dict[str, Any] = {}
         try:
             tokens: dict[str, list[list[str]]] | None = None
@@ -242,7 +243,7 @@ class MilvusStore:
         self._drop_old(keep={name, previous})
         return self._opened(name, manifest, stored.documents, extras)
 
-    def _create(self, name: str, dim: int, dense_type: str, bm25: BM25Config) -> BM25Mode:
+    def _create(self, name: str, dim: int, dense_type: str, bm25: BM25Config, words: tuple[str, ...] = ()) -> BM25Mode:
         """Create the collection with Milvus's BM25 if the server takes it, else for client BM25."""
         client = self.client
         modes: list[BM25Mode] = [self._forced_mode] if self._forced_mode else ["milvus", "client"]
@@ -250,7 +251,7 @@ class MilvusStore:
         for mode in modes:
             try:
                 client.create_collection(
-                    name, schema=make_schema(client, dim, mode),
+                    name, schema=make_schema(client, dim, mode, words),
                     index_params=make_index_params(client, mode, dense_type, bm25),
                 )
                 if mode == "client" and refusal:
@@ -321,8 +322,9 @@ def _client_tokens(stored: StoredIndex) -> tuple[dict[str, list[list[str]]], dic
     """Every unit's BM25 tokens (``index.tokenize``) and each kind's statistics."""
     from index.tokenize import tokenize
 
+    words = tuple(stored.manifest.get("tokenizer_words", ()))
     tokens = {
-        kind: [tokenize(u.retrieval_text) for d in stored.documents for u in units_of(d, kind)]
+        kind: [tokenize(u.retrieval_text, words) for d in stored.documents for u in units_of(d, kind)]
         for kind in stored.manifest.get("kinds", INDEXED_KINDS)
     }
     return tokens, {kind: client_bm25.kind_stats(lists) for kind, lists in tokens.items()}

@@ -25,10 +25,10 @@ __all__ = ["MCP_PATH", "build_api"]
 MCP_PATH = "/mcp"
 
 
-def _add_and_report(qa: PolicyQA, paths, progress):  # type: ignore[no-untyped-def]
+def _add_and_report(qa: PolicyQA, paths, progress, region=None):  # type: ignore[no-untyped-def]
     """Add the files; also say which doc_ids replaced a document that was already indexed."""
     before = {d.doc_id for d in qa.documents()}
-    doc_ids = qa.add_documents(paths, progress=progress)
+    doc_ids = qa.add_documents(paths, progress=progress, region=region)
     return doc_ids, [d for d in doc_ids if d in before]
 
 
@@ -66,7 +66,7 @@ def build_api(runtime: Runtime, settings: ServerSettings) -> FastAPI:
     from ingest.settings import uploads_dir
 
     jobs = JobStore(
-        lambda paths, progress: _add_and_report(runtime.engine(), paths, progress),
+        lambda paths, progress, region: _add_and_report(runtime.engine(), paths, progress, region),
         state_file=uploads_dir() / ".jobs.json",
     )
     app.state.runtime = runtime

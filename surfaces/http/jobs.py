@@ -25,7 +25,7 @@ from surfaces.errors import classify
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 # Returns (doc_ids added or updated, those of them that replaced a document already indexed).
-AddDocuments = Callable[[Sequence[Path], Callable[[str, float], None]], tuple[list[str], list[str]]]
+AddDocuments = Callable[[Sequence[Path], Callable[[str, float], None], Any], tuple[list[str], list[str]]]
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,8 @@ class JobStore:
         except OSError:
             pass  # a full disk must not stop uploads; the states stay in memory
 
-    def submit(self, paths: Sequence[Path], cleanup: Path | None = None) -> Job:
+    def submit(self, paths: Sequence[Path], cleanup: Path | None = None, region: Any = None) -> Job:
+        """Queue an upload; ``region`` (a ``DocumentRegion``, or None to detect) goes with it."""
         job = Job(job_id=uuid.uuid4().hex, files=tuple(p.name for p in paths))
         with self._lock:
             self._jobs[job.job_id] = job
@@ -127,7 +128,7 @@ class JobStore:
                 oldest = next(iter(self._jobs))
                 self._jobs.pop(oldest)
             self._save()
-        self._pool.submit(self._run, job.job_id, list(paths), cleanup)
+        self._pool.submit(self._run, job.job_id, list(paths), cleanup, region)
         return job
 
     def get(self, job_id: str) -> Job | None:
@@ -139,14 +140,14 @@ class JobStore:
             self._jobs[job_id] = replace(self._jobs[job_id], **changes)
             self._save()
 
-    def _run(self, job_id: str, paths: list[Path], cleanup: Path | None) -> None:
+    def _run(self, job_id: str, paths: list[Path], cleanup: Path | None, region: Any = None) -> None:
         self._update(job_id, status="running", stage="starting")
 
         def progress(stage: str, fraction: float) -> None:
             self._update(job_id, stage=str(stage), progress=min(max(float(fraction), 0.0), 1.0))
 
         try:
-            doc_ids, replaced = self._add(paths, progress)
+            doc_ids, replaced = self._add(paths, progress, region)
         except Exception as exc:  # report, never kill the worker thread
             error = _job_error(exc, cleanup)
             self._update(job_id, status="failed", stage="failed", error=error, finished=time.time())

@@ -35,7 +35,14 @@ _UPLOAD_BODY = {
                 "schema": {
                     "type": "object",
                     "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "region": {
+                            "type": "string",
+                            "description": "the region the files belong to, instead of the one detected from "
+                                           "their text: 杭州市西湖区, Xihu District, Hangzhou, 浙江省杭州市, or national",
+                        },
+                    },
                 }
             }
         },
@@ -92,11 +99,12 @@ def api_router(runtime: Runtime, settings: ServerSettings, jobs: JobStore) -> AP
         runtime.engine()  # 503 while starting, before reading a byte of the upload
         tmp = Path(tempfile.mkdtemp(prefix="policyqa-upload-"))
         try:
-            paths = await receive_files(request, tmp, settings.limits.max_upload_bytes)
+            paths, fields = await receive_files(request, tmp, settings.limits.max_upload_bytes)
+            region = service.upload_region(fields.get("region"))
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        job = jobs.submit(paths, cleanup=tmp)
+        job = jobs.submit(paths, cleanup=tmp, region=region)
         url = f"/api/jobs/{job.job_id}"
         return JSONResponse(job.to_dict() | {"status_url": url}, status_code=202, headers={"Location": url})
 

@@ -86,10 +86,19 @@ class AnswerOut(BaseModel):
     standalone_question: str | None = None
 
 
+class RegionOut(BaseModel):
+    """Where a document belongs (CONTRACT.md "Regions"): any part may be null."""
+
+    province: str | None = None
+    city: str | None = None
+    district: str | None = None
+
+
 class DocumentSummary(BaseModel):
     doc_id: str
     title: str
     district: str | None
+    region: RegionOut
     chars: int
     sections: int
 

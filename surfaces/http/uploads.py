@@ -20,6 +20,8 @@ from surfaces.errors import ApiError
 from surfaces.settings import UPLOAD_SUFFIXES
 
 FILE_FIELDS = ("file", "files")
+TEXT_FIELDS = ("region",)  # optional: the region the files belong to ("杭州市西湖区", "national")
+MAX_TEXT_FIELD = 512
 _UNSAFE = re.compile(r"[^\w.\- ()\[\]（）【】]+", re.UNICODE)
 
 
@@ -63,7 +65,8 @@ def check_declared_length(request: Request, max_bytes: int) -> None:
 
 
 class _PartWriter:
-    """Callbacks for python-multipart: file parts go to ``dest``; other fields are ignored."""
+    """Callbacks for python-multipart: file parts go to ``dest``; the text fields of
+    ``TEXT_FIELDS`` are kept (up to ``MAX_TEXT_FIELD`` bytes each); other fields are ignored."""
 
     def __init__(self, dest: Path) -> None:
         self.dest = dest
@@ -72,6 +75,8 @@ class _PartWriter:
         self._field: list[bytes] = []
         self._value: list[bytes] = []
         self._out: IO[bytes] | None = None
+        self.fields: dict[str, bytearray] = {}
+        self._text: bytearray | None = None
 
     def callbacks(self) -> dict[str, object]:
         return {
@@ -96,6 +101,9 @@ class _PartWriter:
         _, options = parse_options_header(self._headers.get(b"content-disposition"))
         field = options.get(b"name", b"").decode("utf-8", "replace")
         raw_name = options.get(b"filename")
+        if raw_name is None and field in TEXT_FIELDS:
+            self._text = self.fields.setdefault(field, bytearray())
+            return
         if raw_name is None or field not in FILE_FIELDS:
             return
         name = sanitize_filename(raw_name.decode("utf-8", "replace"))
@@ -111,8 +119,13 @@ class _PartWriter:
     def _part_data(self, data: bytes, start: int, end: int) -> None:
         if self._out is not None:
             self._out.write(data[start:end])
+        elif self._text is not None:
+            self._text.extend(data[start:end])
+            if len(self._text) > MAX_TEXT_FIELD:
+                raise ApiError(400, "bad_region", f"a form field is over {MAX_TEXT_FIELD} bytes")
 
     def _part_end(self) -> None:
+        self._text = None
         if self._out is not None:
             self._out.close()
             self._out = None
@@ -121,8 +134,9 @@ class _PartWriter:
         self._part_end()
 
 
-async def receive_files(request: Request, dest: Path, max_bytes: int) -> list[Path]:
-    """Stream the multipart body of ``request`` into ``dest``; returns the saved files."""
+async def receive_files(request: Request, dest: Path, max_bytes: int) -> tuple[list[Path], dict[str, str]]:
+    """Stream the multipart body of ``request`` into ``dest``; returns the saved files and the
+    text fields of ``TEXT_FIELDS`` that were sent."""
     check_declared_length(request, max_bytes)
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
@@ -153,4 +167,8 @@ async def receive_files(request: Request, dest: Path, max_bytes: int) -> list[Pa
         problem = content_problem(path)
         if problem:
             raise ApiError(415, "unsupported_document", f"{path.name}: {problem}")
-    return writer.saved
+    try:
+        fields = {k: v.decode("utf-8") for k, v in writer.fields.items()}
+    except UnicodeDecodeError:
+        raise ApiError(400, "bad_region", "form fields must be UTF-8 text") from None
+    return writer.saved, fields

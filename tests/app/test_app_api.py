@@ -73,7 +73,8 @@ def test_documents_list(client: httpx.Client) -> None:
     changning = docs["changning-2023-health-development-action-plan"]
     assert changning["district"] == "长宁区"
     assert changning["chars"] > 10_000 and changning["sections"] > 0
-    assert set(changning) == {"doc_id", "title", "district", "chars", "sections"}
+    assert set(changning) == {"doc_id", "title", "district", "region", "chars", "sections"}
+    assert changning["region"] == {"province": "上海市", "city": "上海市", "district": "长宁区"}
 
 
 def test_span_with_context_and_section(client: httpx.Client) -> None:

@@ -22,7 +22,7 @@ def test_finished_and_unfinished_jobs_are_remembered_across_a_restart(tmp_path: 
     state = tmp_path / "uploads" / ".jobs.json"
     gate = threading.Event()
 
-    def add(paths, progress):  # type: ignore[no-untyped-def]
+    def add(paths, progress, region):  # type: ignore[no-untyped-def]
         if paths[0].name == "slow.txt":
             gate.wait(10)  # still running when the "server" stops
         return [p.stem for p in paths], []
@@ -44,7 +44,7 @@ def test_finished_and_unfinished_jobs_are_remembered_across_a_restart(tmp_path: 
 def test_a_damaged_state_file_means_no_history_not_a_failed_start(tmp_path: Path) -> None:
     state = tmp_path / ".jobs.json"
     state.write_text("{not json", encoding="utf-8")
-    store = JobStore(lambda paths, progress: ([], []), state_file=state)
+    store = JobStore(lambda paths, progress, region: ([], []), state_file=state)
     assert store.get("anything") is None
     job = store.submit([tmp_path / "a.txt"])
     assert _wait(store, job.job_id)["status"] == "done"

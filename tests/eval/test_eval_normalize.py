@@ -28,9 +28,12 @@ def test_other_districts_are_not_jingan():
     assert not names_district("", "静安区")
 
 
-def test_districts_named_in_table_order():
-    assert districts_named("Minhang 与 宝山、jingan") == ["静安区", "闵行区", "宝山区"]
-    assert districts_named("没有区名") == []
+def test_districts_named_in_gazetteer_order():
+    """Judged among the districts of the item's cities: Shanghai's, for a Shanghai item."""
+    assert districts_named("Minhang 与 宝山、jingan", ["宝山区"]) == ["宝山区", "闵行区", "静安区"]
+    assert districts_named("Minhang 与 宝山、jingan") == []  # no item districts: no city to judge in
+    assert districts_named("没有区名", ["宝山区"]) == []
+    assert districts_named("西湖与武侯", ["西湖区"]) == ["西湖区"]
 
 
 def test_overlap_either_way():

@@ -3,7 +3,8 @@ from __future__ import annotations
 import threading
 
 import index.tokenize as tok
-from index.tokenize import stopwords, tokenize
+from index.tokenize import get_tokenizer, stopwords, tokenize
+from ingest.regions import scope_of
 
 
 def test_numbers_stay_whole_and_stopwords_go():
@@ -27,19 +28,32 @@ def test_question_words_are_stopwords():
     assert tokenize("哪些 什么 which the") == []
 
 
+SHANGHAI = scope_of(["闵行区", "宝山区"]).words  # what a corpus of Shanghai plans adds
+
+
 def test_district_names_are_kept_whole():
-    assert "浦东新区" in tokenize("浦东新区卫生健康委员会")
+    assert "浦东新区" in tokenize("浦东新区卫生健康委员会", SHANGHAI)
+
+
+def test_place_words_are_the_corpus_cities_districts_in_code_order():
+    assert SHANGHAI[:4] == ("黄浦区", "黄浦", "徐汇区", "徐汇") and len(SHANGHAI) == 32
+    hangzhou = scope_of(["西湖区"]).words
+    assert "西湖区" in hangzhou and "黄浦区" not in hangzhou
+    # Only the corpus's cities' names are added: a county named in passing elsewhere is cut
+    # as jieba's own dictionary cuts it, whatever the gazetteer holds.
+    assert get_tokenizer(SHANGHAI).lcut("阜阳市广德市池州市") == get_tokenizer(()).lcut("阜阳市广德市池州市")
+    assert "广德市" not in get_tokenizer(SHANGHAI).lcut("阜阳市广德市池州市")
 
 
 def test_first_use_from_many_threads_is_safe(monkeypatch):
-    monkeypatch.setattr(tok, "_tokenizer", None)  # force the lazy initialisation to race
+    monkeypatch.setattr(tok, "_tokenizers", {})  # force the lazy initialisation to race
     text = "推进紧密型城市医疗集团建设，社区卫生服务中心建成社区医院"
     results: list[list[str]] = []
     errors: list[BaseException] = []
 
     def work():
         try:
-            results.append(tokenize(text))
+            results.append(tokenize(text, SHANGHAI))
         except BaseException as exc:  # pragma: no cover - the failure we are testing for
             errors.append(exc)
 

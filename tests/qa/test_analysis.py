@@ -40,7 +40,32 @@ def test_english_spellings(spelling: str) -> None:
 def test_place_outside_corpus() -> None:
     a = analyze("徐汇区的家庭医生签约率是多少?", CORPUS)
     assert a.districts == () and a.outside_places == ("徐汇区",)
-    assert analyze("How many beds does Beijing plan?", CORPUS).outside_places == ("beijing",)
+    assert analyze("How many beds does Beijing plan?", CORPUS).outside_places == ("Beijing",)
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("增加纳入医保的药品有哪些？", ()),  # 加纳 (Ghana) inside 增加 + 纳入
+        ("沿海地区的急救站怎么布局？", ()),  # 海地 (Haiti) inside 沿海 + 地区
+        ("加纳的急救站怎么布局？", ("加纳",)),
+        ("北京市的家庭医生签约率是多少？", ("北京市",)),
+        ("北京的家庭医生签约率是多少？", ("北京",)),
+        ("Does New York plan community TCM clinics?", ("New York",)),  # English names abroad: countryinfo
+        ("How many hospice beds does Tokyo plan?", ("Tokyo",)),
+        ("What does Bogota plan for ambulances?", ("Bogota",)),  # Bogotá, typed without its accent
+    ],
+)
+def test_places_are_words_not_characters_inside_words(question: str, places: tuple[str, ...]) -> None:
+    assert analyze(question, CORPUS).outside_places == places
+
+
+def test_a_county_name_elsewhere_is_a_term_here() -> None:
+    # 浦江 is a town of Minhang and a county of Jinhua: for a corpus of Shanghai plans it is
+    # what the question asks about, while Shanghai's district names are not.
+    a = analyze("闵行浦江医院什么时候开办?", CORPUS)
+    terms = [t.text for t in key_terms(a.question, a.lang, places=a.places)]
+    assert "浦江" in terms and "闵行" not in terms
 
 
 @pytest.mark.parametrize(

@@ -12,12 +12,12 @@ from typing import get_args
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.districts import SHANGHAI_DISTRICTS
 from ingest.pipeline import parse_text
+from ingest.regions import all_regions
 from ingest.sentences import split_sentences
 from qa.analysis import Language, QuestionKind, analyze, sub_questions
 
-ALL_DISTRICTS = tuple(d.name for d in SHANGHAI_DISTRICTS)
+ALL_DISTRICTS = tuple(r.name for r in all_regions() if r.level == "district" and r.city == "上海市")
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Pieces a hostile question or document likes to contain, next to arbitrary code points.

@@ -1,0 +1,92 @@
+"""A plan from outside Shanghai, end to end: ingested with its region, answered by name in
+Chinese and English, counted among the districts, while places no document covers are refused.
+
+The engine is the real one on a private copy of the shared test index; the Hangzhou plans are
+added the way an upload is (incremental index, region detected or set by the uploader).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from private_index import private_engine
+
+from ingest.region_overrides import read_overrides
+from ingest.regions import parse_region
+
+pytestmark = pytest.mark.slow
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "regions"
+XIHU = "xihu-2025-health-work-plan"
+HANGZHOU = "hangzhou-2025-health-plan"
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    with private_engine(tmp_path_factory.mktemp("regions")) as engine:
+        engine.add_documents([FIXTURES / f"{XIHU}.txt"])
+        engine.add_documents([FIXTURES / f"{HANGZHOU}.txt"], region=parse_region("浙江省杭州市"))
+        yield engine
+
+
+def _cited_docs(answer: object) -> set[str]:
+    return {c.doc_id for c in answer.citations}  # type: ignore[attr-defined]
+
+
+def test_the_plans_carry_their_regions(qa: object) -> None:
+    docs = {d.doc_id: d for d in qa.documents()}  # type: ignore[attr-defined]
+    assert docs[XIHU].region == {"province": "浙江省", "city": "杭州市", "district": "西湖区"}
+    assert docs[HANGZHOU].region == {"province": "浙江省", "city": "杭州市", "district": None}
+    assert docs["baoshan-2025-health-work-plan"].region == {"province": "上海市", "city": "上海市", "district": "宝山区"}
+    assert "西湖区" in qa.index.districts and None not in qa.index.districts  # type: ignore[attr-defined]
+
+
+def test_a_district_outside_shanghai_is_answered_in_chinese(qa: object) -> None:
+    a = qa.ask("西湖区到2025年底要建成多少个社区智慧健康驿站？")  # type: ignore[attr-defined]
+    assert not a.refused and "18" in a.answer, a.answer
+    assert _cited_docs(a) == {XIHU} and all(c.district == "西湖区" for c in a.citations)
+
+
+def test_a_district_outside_shanghai_is_answered_in_english(qa: object) -> None:
+    a = qa.ask("What is Xihu District's family doctor contract coverage target?")  # type: ignore[attr-defined]
+    assert not a.refused and "47%" in a.answer and a.answer.startswith("Xihu"), a.answer
+    assert _cited_docs(a) == {XIHU}
+
+
+def test_the_city_names_its_district_plan_too(qa: object) -> None:
+    a = qa.ask("杭州市西湖区家庭医生签约服务覆盖率要达到多少？")  # type: ignore[attr-defined]
+    assert not a.refused and "47%" in a.answer, a.answer
+
+
+def test_a_city_level_plan_is_answered_as_the_citys(qa: object) -> None:
+    a = qa.ask("杭州市到2025年底要建成几个城市医疗集团？")  # type: ignore[attr-defined]
+    assert not a.refused and "9" in a.answer, a.answer
+    assert _cited_docs(a) == {HANGZHOU} and all(c.district is None for c in a.citations)
+
+
+def test_aggregation_ranges_over_the_districts_the_corpus_holds(qa: object) -> None:
+    a = qa.ask("哪些区提出了安宁疗护的建设目标？")  # type: ignore[attr-defined]
+    assert not a.refused and "西湖" in a.answer, a.answer
+    assert "杭州市" not in a.answer  # the city-level plan is not a district
+
+
+@pytest.mark.parametrize("question", ["北京市的家庭医生签约率目标是多少？", "东京的家庭医生签约率是多少？",
+                                      "What is the family doctor contract rate target in Tokyo?",
+                                      "鼓楼区的家庭医生签约率目标是多少？"])
+def test_places_no_document_covers_are_refused(qa: object, question: str) -> None:
+    a = qa.ask(question)  # type: ignore[attr-defined]
+    assert a.refused, a.answer
+
+
+def test_an_uploaders_region_survives_a_rebuild(qa: object) -> None:
+    from ingest import settings
+    from ingest.document_set import document_set
+
+    uploads = settings.uploads_dir()
+    assert read_overrides(uploads)[HANGZHOU].city == "杭州市"
+    assert XIHU not in read_overrides(uploads)  # detected, not set: nothing stored
+    rebuilt = {d.doc_id: d for d in document_set(settings.corpus_dir(), uploads).documents}
+    assert rebuilt[HANGZHOU].region == {"province": "浙江省", "city": "杭州市", "district": None}
+    assert rebuilt[XIHU].district == "西湖区"
