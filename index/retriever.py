@@ -33,12 +33,16 @@ from index.filters import Filters, check_filters
 from index.fusion import FusionConfig, fuse
 from index.lifting import lift_map, lift_ranking
 from index.store import INDEXED_KINDS, StoredIndex
-from index.store_protocol import OpenIndex, Query, Scope, UnitRetriever
+from index.store_protocol import OpenIndex, Query, RankedRows, Scope, UnitRetriever
 from index.tokenize import TOKENIZER_VERSION, tokenize
 from kernel.errors import CorruptIndexError
 from kernel.types import Document, ScoredChunk, Unit
 
 MAX_TOP_K = 1000
+# Per-district retrieval ranks every unit of a kind up to this many (exactly a search within
+# each district); beyond, as deep as the districts' shares need, up to Milvus's top-k limit.
+FULL_RANK_ROWS = 5000
+MAX_GLOBAL_DEPTH = 16384
 LIFT_SOURCES: tuple[str, ...] = ("sentence", "table_row")
 
 
@@ -131,6 +135,9 @@ class HybridIndex:
         self._embedder = embedder
         self._embed_lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._district_of: dict[str, list[str | None]] = {  # kind -> each row's district
+            k: [self.documents[u.doc_id].district for u in r.units] for k, r in self._kinds.items()
+        }
         self.build_report: Any = None  # set by build_index; informational only
 
     # ------------------------------------------------------------------ embedding
@@ -237,20 +244,63 @@ class HybridIndex:
         filters: Filters | None = None,
         kinds: Sequence[str] = ("chunk",),
     ) -> dict[str, list[ScoredChunk]]:
-        """The best ``per_district`` units within each district (for "which districts ..." questions)."""
+        """The best ``per_district`` units within each district (for "which districts ..." questions).
+
+        One search across every district in scope, deep enough for each district's share,
+        then grouped: each district's ranked lists are the global lists restricted to it, fused
+        as a search within that district would fuse them. While the global lists reach every
+        unit (``FULL_RANK_ROWS``) that is exactly the per-district search; beyond, districts
+        whose units rank nowhere near the top get no candidates, and the answerer's checks
+        say they do not answer. A search per district (hundreds of regions) does not scale.
+        """
         query = _check_query(query)
         _check_top_k(per_district, name="per_district")
         kinds = self._check_kinds(kinds)
         scope = check_filters(filters, self.documents, self.districts)
         q = self._query(query)
+        present = {
+            doc.district for doc in self.documents.values() if scope.doc_ids is None or doc.doc_id in scope.doc_ids
+        }
+        districts = [d for d in self.districts if d in present and (scope.districts is None or d in scope.districts)]
+        if not districts:
+            return {}
+        within_all = Scope(doc_ids=scope.doc_ids, districts=frozenset(districts))
+        if all(within_all.allows(doc) for doc in self.documents.values()):
+            within_all = Scope()  # every document: the search needs no filter
+        depth = max(self.config.depth, per_district)
+        grouped = self._grouped_retrievers(q, kinds, within_all, depth * len(districts))
         out: dict[str, list[ScoredChunk]] = {}
-        for district in self.districts:
-            if scope.districts is not None and district not in scope.districts:
-                continue
-            within = Scope(doc_ids=scope.doc_ids, districts=frozenset({district}))
-            if any(within.allows(doc) for doc in self.documents.values()):
-                out[district] = self._rank(q, kinds, within, per_district, self.config.fusion)
+        for district in districts:
+            views = grouped.get(district)
+            if views is not None:
+                within = Scope(doc_ids=scope.doc_ids, districts=frozenset({district}))
+                out[district] = self._rank(q, kinds, within, per_district, self.config.fusion, retrievers=views)
+            else:
+                out[district] = []
         return out
+
+    def _grouped_retrievers(
+        self, query: Query, kinds: tuple[str, ...], scope: Scope, want: int
+    ) -> dict[str, dict[str, UnitRetriever]]:
+        """district -> kind -> a retriever answering from one global search, restricted to the district."""
+        sources = [s for s in self._lift if self.config.lift and "chunk" in kinds]
+        per: dict[str, dict[str, UnitRetriever]] = {}
+        for kind in dict.fromkeys([*kinds, *sources]):
+            retriever = self._kinds[kind]
+            n = len(retriever.units)
+            depth = n if n <= FULL_RANK_ROWS else min(n, max(want, FULL_RANK_ROWS), MAX_GLOBAL_DEPTH)
+            feeds = ([kind] if kind in kinds else []) + (["units>chunk"] if kind in sources else [])
+            routes = {m: max(self.config.fusion.weight(f"{m}:{f}") for f in feeds) for m in ("bm25", "dense")}
+            ranked = retriever.rank(query, depth, scope, self.config.fusion, routes)
+            district_of = self._district_of[kind]
+            split: dict[str, dict[str, RankedRows]] = {}
+            for method, rows in ranked.items():
+                for row, score in rows:
+                    split.setdefault(district_of[row], {}).setdefault(method, []).append((row, score))
+            for district, lists in split.items():
+                per.setdefault(district, {})[kind] = _Restricted(retriever, {m: lists.get(m, []) for m in ranked})
+        return {d: {k: v.get(k) or _Restricted(self._kinds[k], {}) for k in dict.fromkeys([*kinds, *sources])}
+                for d, v in per.items()}
 
     def _rank(
         self,
@@ -260,14 +310,16 @@ class HybridIndex:
         top_k: int,
         fusion: FusionConfig,
         boost_docs: frozenset[str] = frozenset(),
+        retrievers: Mapping[str, UnitRetriever] | None = None,
     ) -> list[ScoredChunk]:
         depth = max(self.config.depth, top_k)
+        searched = retrievers or self._kinds
         lists: dict[str, list[tuple[Hashable, float]]] = {}
         scored: set[str] = set()  # lists a store fused itself: their scores are fusion scores
         sources = [s for s in self._lift if self.config.lift and "chunk" in kinds]
         fine: dict[str, list[tuple[int, float]]] = {}
         for kind in dict.fromkeys([*kinds, *sources]):
-            retriever = self._kinds[kind]
+            retriever = searched[kind]
             feeds = ([kind] if kind in kinds else []) + (["units>chunk"] if kind in sources else [])
             routes = {m: max(fusion.weight(f"{m}:{f}") for f in feeds) for m in ("bm25", "dense")}
             ranked = retriever.rank(query, depth, scope, fusion, routes)
@@ -333,6 +385,26 @@ class HybridIndex:
                 f"kinds must be a non-empty subset of {sorted(self._kinds)}, got {list(kinds)!r}"
             )
         return chosen
+
+
+class _Restricted:
+    """A kind's retriever answering from lists already ranked (one global search, one
+    district's rows): the district's own search, without searching again."""
+
+    def __init__(self, base: UnitRetriever, lists: Mapping[str, RankedRows]) -> None:
+        self.kind = base.kind
+        self.units = base.units
+        self.fused = base.fused
+        self._base = base
+        self._lists = lists
+
+    def rank(
+        self, query: Query, depth: int, scope: Scope, fusion: FusionConfig, routes: Mapping[str, float]
+    ) -> dict[str, RankedRows]:
+        return {m: rows[:depth] for m, rows in self._lists.items()}
+
+    def vectors(self, rows: Sequence[int]) -> np.ndarray:
+        return self._base.vectors(rows)
 
 
 def _check_query(query: str) -> str:

@@ -124,3 +124,23 @@ def test_concurrent_retrieval_matches_sequential(real_index):
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(lambda q: [(r.unit.unit_id, r.score) for r in real_index.retrieve(q)], queries))
     assert got == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kinds", [("sentence", "table_row"), ("chunk",)])
+def test_per_district_is_a_search_within_each_district(real_index, kinds, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One search across all districts, grouped, gives each district what a search within it gives."""
+    from index import retriever as retriever_module
+
+    for query in ("社区中医馆建设目标", "安宁疗护", "家庭医生签约率"):
+        grouped = real_index.retrieve_per_district(query, per_district=20, kinds=kinds)
+        assert list(grouped) == list(real_index.districts)
+        for district, hits in grouped.items():
+            alone = real_index.retrieve(query, top_k=20, filters=Filters(districts=frozenset({district})), kinds=kinds)
+            assert [(h.unit.unit_id, h.score) for h in hits] == [(h.unit.unit_id, h.score) for h in alone]
+    # Past FULL_RANK_ROWS the global lists are cut: each district keeps the top of its own share.
+    monkeypatch.setattr(retriever_module, "FULL_RANK_ROWS", 40)
+    shallow = real_index.retrieve_per_district("安宁疗护", per_district=5, kinds=kinds)
+    for district, hits in shallow.items():
+        assert len(hits) <= 5 and all(h.district == district for h in hits)
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
