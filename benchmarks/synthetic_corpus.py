@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from ingest.districts import SHANGHAI_DISTRICTS, district_by_name
+from ingest import regions as gazetteer_regions
 from kernel.types import Document
 
 GENERATOR_VERSION = 1
@@ -90,13 +90,17 @@ def read_gazetteer(path: Path | None = None) -> list[Region]:
     return regions
 
 
+def _shanghai_districts() -> list[gazetteer_regions.Region]:
+    return [r for r in gazetteer_regions.all_regions() if r.level == "district" and r.province == "上海市"]
+
+
 def choose_regions(n: int, avoid_texts: Sequence[str], gazetteer: Sequence[Region] | None = None) -> list[Region]:
     """``n`` regions spread over the country by code, none that a real text could name."""
     every = list(gazetteer if gazetteer is not None else read_gazetteer())
     counts: dict[str, int] = {}
     for r in every:
         counts[r.name] = counts.get(r.name, 0) + 1
-    shanghai = {d.short for d in SHANGHAI_DISTRICTS} | {d.name for d in SHANGHAI_DISTRICTS}
+    shanghai = {n for d in _shanghai_districts() for n in (d.short, d.name)}
     joined = "\n".join(avoid_texts)
     usable = sorted(
         (
@@ -163,7 +167,7 @@ def _keep(ordinal: str | None, number: str, after: str | None) -> bool:
 
 def rewrite(text: str, source: str, region: Region, seed: str) -> str:
     """``text`` of a plan of Shanghai's ``source`` district as the same plan of ``region``."""
-    home = district_by_name(source)
+    home = next((d for d in _shanghai_districts() if source in (d.name, d.short)), None)
     if home is None:
         raise ValueError(f"{source!r} is not a Shanghai district: only the real plans are rewritten")
     names = {home.name: region.name, home.short: region.short, CITY_NAME[0]: region.city, CITY_NAME[1]: region.city_short}
