@@ -118,12 +118,12 @@ class PolicyQA:
         follow-up ("那宝山呢？") is resolved against them into a standalone question first.
         """
         started = time.perf_counter()
-        text = validate_question(question)
-        standalone = None
+        text = asked = validate_question(question)
+        standalone, only_scoped = None, False
         if history:
-            from qa.followup import resolve, turns_from
+            from qa.followup import resolve_detail, turns_from
 
-            standalone = resolve(text, turns_from(history), list(self._snapshot.index.districts))  # type: ignore[attr-defined]
+            standalone, only_scoped = resolve_detail(text, turns_from(history), list(self._snapshot.index.districts))  # type: ignore[attr-defined]
             if standalone:
                 text = standalone
         if top_k is not None:
@@ -134,6 +134,15 @@ class PolicyQA:
         analysis = analyze(text, known, snapshot.index.regions_held)  # type: ignore[attr-defined]
         t_analyse = time.perf_counter()
         draft = snapshot.answerer.answer(analysis, wanted, passages_k=top_k)
+        if only_scoped and draft.refused and not snapshot.answerer.names_topic_of(asked, analysis.districts):
+            # kept in the chat's district, whose plan never names what is asked: a plan that
+            # belongs to no district (an upload, a city-wide plan) may be what the question is
+            # about (月光诊所 in an uploaded plan). Another district's plan is not: that the
+            # chat's district does not say is the answer.
+            plain = analyze(asked, known, snapshot.index.regions_held)  # type: ignore[attr-defined]
+            unscoped = snapshot.answerer.answer(plain, wanted, passages_k=top_k)
+            if not unscoped.refused and all(c.district is None for c in unscoped.citations):
+                analysis, draft, standalone = plain, unscoped, None
         t_answer = time.perf_counter()
         answer, mode, notes = self._maybe_generate(analysis, draft, snapshot)
         result = Answer(

@@ -547,6 +547,14 @@ def _in_scope(topic: str, scope: list[District], known: Sequence[District]) -> t
 def resolve(question: str, history: Sequence[Turn], known_districts: Sequence[str]) -> str | None:
     """The standalone form of ``question`` asked after ``history``, or None when it already
     stands alone (the caller then uses it unchanged). See the module docstring for the rules."""
+    return resolve_detail(question, history, known_districts)[0]
+
+
+def resolve_detail(question: str, history: Sequence[Turn], known_districts: Sequence[str]) -> tuple[str | None, bool]:
+    """``resolve``, and whether the only change was to keep the chat's district: a question
+    with a topic of its own that names no district ("家庭医生签约率要到多少？") is read as
+    about the district the chat is about, but the caller may fall back to the question as
+    asked when that district's plan says nothing (it may be about an uploaded plan)."""
     if not isinstance(question, str):
         raise TypeError(f"question must be a string, got {type(question).__name__}")
     if isinstance(known_districts, str):
@@ -580,10 +588,11 @@ def _resolve_turns(question: str, history: Sequence[Turn], known: list[District]
             answer = ""
     q = re.sub(r"\s+", " ", question).strip()
     if not q or topic is None:
-        return None
+        return None, False
     resolved = _resolve_one(q, topic, answer, known)
+    only_scoped = False
     if resolved is None and scope and not _districts_in(q) and _is_question(q) and detect_language(q) != "other":
         # a question of its own, naming no district, in a chat about one: about that district
         scoped, _ = _in_scope(q, scope, known)
-        resolved = scoped
-    return None if resolved == q else resolved
+        resolved, only_scoped = scoped, True
+    return (None, False) if resolved == q else (resolved, only_scoped)

@@ -107,3 +107,15 @@ def test_a_comparison_of_two_wordings_compares_the_same_measure(policyqa) -> Non
     verdict = answer.answer.splitlines()[-1].split("。")[-2]
     assert "3.7公里" in verdict and "3.5公里" in verdict
     assert {c.district for c in answer.citations} == {"松江区", "闵行区"}
+
+
+def test_a_question_naming_no_district_stays_in_the_chats_district(policyqa) -> None:  # type: ignore[no-untyped-def]
+    first = policyqa.ask("长宁到2025年要建成几个达标中医馆？")
+    history = [{"role": "user", "content": "长宁到2025年要建成几个达标中医馆？"}, {"role": "assistant", "content": first.answer}]
+    scoped = policyqa.ask("家庭医生签约覆盖率要到多少？", history=history)
+    assert scoped.standalone_question is not None and "长宁" in scoped.standalone_question
+    assert not scoped.refused and {c.district for c in scoped.citations} == {"长宁区"}
+    # 顾村 is in 宝山's plan only: 长宁's plan does not say, and another district's answer does not bleed in
+    other = policyqa.ask("顾村大居卫生服务站是新建还是改建？", history=history)
+    assert other.refused and "长宁" in other.answer
+    # (a plan that belongs to no district, such as an upload, is still found: tests/app/test_browser.py)
