@@ -251,7 +251,8 @@ class HybridIndex:
         as a search within that district would fuse them. While the global lists reach every
         unit (``FULL_RANK_ROWS``) that is exactly the per-district search; beyond, districts
         whose units rank nowhere near the top get no candidates, and the answerer's checks
-        say they do not answer. A search per district (hundreds of regions) does not scale.
+        say they do not answer. A search per district (hundreds of regions) does not scale,
+        except in a store that fuses its own rankings and filters natively (Milvus).
         """
         query = _check_query(query)
         _check_top_k(per_district, name="per_district")
@@ -264,6 +265,13 @@ class HybridIndex:
         districts = [d for d in self.districts if d in present and (scope.districts is None or d in scope.districts)]
         if not districts:
             return {}
+        if any(self._kinds[kind].fused for kind in kinds):
+            # A store that fuses its own rankings (Milvus) fuses across every district in one
+            # search, which grouping cannot undo; it filters by district natively instead.
+            return {
+                d: self._rank(q, kinds, Scope(doc_ids=scope.doc_ids, districts=frozenset({d})), per_district, self.config.fusion)
+                for d in districts
+            }
         within_all = Scope(doc_ids=scope.doc_ids, districts=frozenset(districts))
         if all(within_all.allows(doc) for doc in self.documents.values()):
             within_all = Scope()  # every document: the search needs no filter
