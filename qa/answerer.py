@@ -20,7 +20,7 @@ from qa.comparison import Conclusion, comparison_clause, figure_anchors, figure_
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
 from qa.evidence import Evidence, SentenceLookup, bridge_entities, collect_candidates, score_candidates
 from qa.figures import comparable
-from qa.judge import Judge, Verdict, anchor_terms, evidence_features
+from qa.judge import Judge, Verdict, evidence_features
 from qa.lexicon import Lexicon, TextSet
 from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
@@ -77,15 +77,6 @@ class ExtractiveAnswerer:
             # (a comparison's later part names what is compared: "…？长宁定的千人口献血率比这个高吗")
             return key_terms(parts[0], analysis.lang, self.lexicon, analysis.places)
         return key_terms(analysis.question, analysis.lang, self.lexicon, analysis.places)
-
-    def names_topic_of(self, question: str, districts: Sequence[str]) -> bool:
-        """Whether the plans of ``districts`` name the most specific thing ``question`` asks
-        about (its anchor terms): if not, the question cannot be about those plans."""
-        analysis = analyze(question, list(self.index.districts))
-        terms = key_terms(analysis.question, analysis.lang, self.lexicon)
-        anchors = anchor_terms(terms, self._weights(terms))
-        texts = [doc.text for doc in self.index.documents.values() if doc.district in districts]
-        return not anchors or any(term_match(t, text) >= 0.8 for t in anchors for text in texts)
 
     def warm_up(self) -> None:
         """Load the thesaurus and the general-language word tables now, not on the first question."""

@@ -23,7 +23,7 @@ Conclusion = Callable[[CitationList], str]
 
 def figure_anchors(terms: Sequence[Term], weights: Mapping[str, float]) -> list[str]:
     """The forms of the question's most specific terms, and their heads, most specific first."""
-    ranked = sorted((t for t in terms if not t.soft and not t.phrasing), key=lambda t: -weights.get(t.text, 0.0))
+    ranked = sorted((t for t in terms if t.hard), key=lambda t: -weights.get(t.text, 0.0))
     return [f for t in ranked[:3] for f in (*t.forms(), *(v.form for v in t.variants), *_head(t.text))]
 
 
@@ -39,15 +39,6 @@ def _declared_unit(figure: Figure, evidence: Evidence) -> Figure:
         return figure
     unit = declared_unit(indicator_cell(evidence.unit) or "")
     return replace(figure, unit=unit) if unit else figure
-
-
-def district_figure(evidence: Sequence[Evidence], anchors: Sequence[str]) -> tuple[Evidence, Figure] | None:
-    """The first piece of a district's evidence that states a figure for the topic."""
-    for e in evidence:
-        figure = figure_near(stated_text(e.unit), anchors)
-        if figure is not None:
-            return e, _declared_unit(figure, e)
-    return None
 
 
 Side = tuple[str, Evidence, Figure]

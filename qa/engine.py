@@ -134,11 +134,11 @@ class PolicyQA:
         analysis = analyze(text, known, snapshot.index.regions_held)  # type: ignore[attr-defined]
         t_analyse = time.perf_counter()
         draft = snapshot.answerer.answer(analysis, wanted, passages_k=top_k)
-        if only_scoped and draft.refused and not snapshot.answerer.names_topic_of(asked, analysis.districts):
-            # kept in the chat's district, whose plan never names what is asked: a plan that
-            # belongs to no district (an upload, a city-wide plan) may be what the question is
-            # about (月光诊所 in an uploaded plan). Another district's plan is not: that the
-            # chat's district does not say is the answer.
+        if only_scoped and draft.refused and any(d.district is None for d in snapshot.index.documents.values()):  # type: ignore[attr-defined]
+            # kept in the chat's district, whose plan says nothing: a plan that belongs to no
+            # district (an upload, a city-wide plan) may be what the question is about (月光诊所
+            # in an uploaded plan). Another district's plan is not: that the chat's district
+            # does not say is the answer.
             plain = analyze(asked, known, snapshot.index.regions_held)  # type: ignore[attr-defined]
             unscoped = snapshot.answerer.answer(plain, wanted, passages_k=top_k)
             if not unscoped.refused and all(c.district is None for c in unscoped.citations):

@@ -68,7 +68,7 @@ class JudgeModel:
 def anchor_terms(terms: Sequence[Term], weights: Mapping[str, float], ratio: float = 0.75) -> list[Term]:
     """The question's most specific terms (IDF near the highest): the topic the evidence
     must name. Segmentation artefacts are never anchors (see ``qa.terms.idf_weights``)."""
-    hard = [t for t in terms if not t.soft and not t.phrasing and weights.get(t.text, 0.0) > UNSEEN_WEIGHT]
+    hard = [t for t in terms if t.hard and weights.get(t.text, 0.0) > UNSEEN_WEIGHT]
     if not hard:
         return []
     top = max(weights[t.text] for t in hard)
@@ -94,7 +94,7 @@ def evidence_features(
     kind on both sides is evidence they speak of the same thing."""
     text = evidence_text(chosen)
     sentences = " ".join(stated_text(e.unit) for e in chosen)
-    hard = [t for t in terms if not t.soft and not t.phrasing]
+    hard = [t for t in terms if t.hard]
     anchors = anchor_terms(terms, weights)
     top = max((weights.get(t.text, 0.0) for t in hard), default=0.0)
     # The most specific word the evidence leaves out: one missing key word (心理健康 in

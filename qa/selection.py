@@ -28,7 +28,7 @@ def evidence_text(chosen: Sequence[Evidence]) -> str:
 def uncovered_terms(terms: Sequence[Term], chosen: Sequence[Evidence], enough: float = 0.8) -> list[Term]:
     """Key terms the evidence does not name, in any form the plans use."""
     text = evidence_text(chosen)
-    return [t for t in terms if not t.soft and not t.phrasing and term_match(t, text) < enough]
+    return [t for t in terms if t.hard and term_match(t, text) < enough]
 
 
 FIGURE_BONUS = 0.1

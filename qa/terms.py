@@ -108,6 +108,11 @@ class Term:
     def forms(self) -> tuple[str, ...]:
         return (self.text, *self.alternatives)
 
+    @property
+    def hard(self) -> bool:
+        """A term the evidence must name: neither a soft word nor the asker's phrasing."""
+        return not self.soft and not self.phrasing
+
 
 _ACROSS_PHRASE = re.compile(r"(哪些|哪几个|哪个|几个|各|有哪些)(区|地区)(?!域)(有|的|要|都)?")
 
@@ -127,10 +132,9 @@ def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None
     best: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)  # best[i]: (score of tokens[i:], end of first word)
     for i in range(n - 1, -1, -1):
         options = [(_alone(tokens[i]) + best[i + 1][0], i + 1)]
-        counted = i > 0 and tokens[i - 1] in _QUANTITY_ASKS and len(tokens[i]) == 1  # 多少|个: the
-        for j in range(i + 2, min(n, i + 3) + 1):  # classifier belongs to the question word
-            if counted:
-                break
+        # 多少|个: the classifier belongs to the question word and joins nothing after it
+        counted = i > 0 and tokens[i - 1] in _QUANTITY_ASKS and len(tokens[i]) == 1
+        for j in range(i + 2, i + 2 if counted else min(n, i + 3) + 1):
             joined = "".join(tokens[i:j])
             if len(joined) <= max_len and _CJK_RUN.search(joined) and attested(joined):
                 if not any(t in QUESTION_WORDS for t in tokens[i:j]):
@@ -188,17 +192,20 @@ def _chinese_terms(
 def _glossary_matches(lowered: str) -> list[tuple[tuple[str, ...], tuple[int, int]]]:
     """Glossary phrases found in ``lowered``, leftmost-longest and without overlaps: in
     "13th five-year plan" the phrase "13th five-year" (十三五) wins over "five-year plan"."""
-    found = [
-        (m.start(), -(m.end() - m.start()), m.end(), chinese)
-        for phrase, chinese in glossary()
-        for m in re.finditer(_phrase_pattern(phrase), lowered)
-    ]
+    found = [(m.start(), m.end(), chinese) for pattern, chinese in _glossary_patterns() for m in pattern.finditer(lowered)]
+    spans: list[tuple[int, int]] = []
     taken: list[tuple[tuple[str, ...], tuple[int, int]]] = []
-    for start, _, end, chinese in sorted(found, key=lambda f: (f[0], f[1])):
-        if all(end <= s or start >= e for _, (s, e) in taken):
-            taken.append((chinese, (start, end)))
-    seen: set[tuple[str, ...]] = set()
-    return [(c, span) for c, span in taken if not (c in seen or seen.add(c))]
+    for start, end, chinese in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
+        if all(end <= s or start >= e for s, e in spans):
+            spans.append((start, end))
+            if all(c != chinese for c, _ in taken):
+                taken.append((chinese, (start, end)))
+    return taken
+
+
+@lru_cache(maxsize=1)
+def _glossary_patterns() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    return tuple((re.compile(_phrase_pattern(phrase)), chinese) for phrase, chinese in glossary())
 
 
 def _english_terms(
