@@ -36,6 +36,9 @@ _QUANTITY_EN = re.compile(r"\bhow (many|much|long|often)\b|\bwhat (share|percent
 _TABLE_ZH = re.compile(r"千人口|万人口|指标|目标值|规划值|占比|每千|每万|比例")
 _TABLE_EN = re.compile(r"\b(indicator|per 1,?000|per thousand|per 10,?000|planning value|CMI)\b", re.I)
 
+# Asks an amount of money: only a sum in 元 answers it (the plans seldom state one).
+_MONEY_ZH = re.compile(r"多少钱|花多少|投(?:入|资)?多少|多少(?:经费|资金|预算|投资|费用)|(?:经费|资金|预算|投资|费用|补助|补贴|拨款)(?:是|有|为|大概|大约|一共|总共|共)?多少|总投资|预算")
+_MONEY_EN = re.compile(r"\b(?:budget\w*|cost|costs|invest\w*|funding|spend\w*|money|price|fee|fees)\b|\bhow much\b.*\b(?:yuan|rmb)\b", re.I)
 _ENTITY = re.compile(r"哪家|哪几家|哪所|哪个医院|哪些医院|哪个中心|\bwhich (hospital|centre|center|institution)s?\b", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?")
@@ -60,6 +63,7 @@ class QuestionAnalysis:
     asks_quantity: bool
     asks_table: bool
     asks_entity: bool = False  # "哪家医院" / "which hospital": the answer names an organisation
+    asks_money: bool = False  # "多少钱" / "what budget": only a sum of money answers it
     places: Scope | None = None  # the corpus's scope it was analysed against (its district names)
 
     @property
@@ -188,6 +192,7 @@ def analyze(question: str, known_districts: Sequence[str], covered: Collection[s
         asks_quantity=bool(_QUANTITY_ZH.search(_NOT_COUNTING.sub("", _ACROSS_ZH.sub("", text))) or _QUANTITY_EN.search(text)),
         asks_table=bool(_TABLE_ZH.search(text) or _TABLE_EN.search(text)),
         asks_entity=bool(_ENTITY.search(text)),
+        asks_money=bool(_MONEY_ZH.search(text) or _MONEY_EN.search(text)),
         places=scope_of(known_districts),
     )
 
@@ -199,6 +204,25 @@ _REFERS_BACK = re.compile(r"这家|这所|这个|该院|该医院|该中心|此�
 def sub_questions(question: str) -> list[str]:
     """A question asking several things, cut at its question marks."""
     return [p.strip() for p in _PART_BREAK.split(question) if len(p.strip()) >= 4]
+
+
+# "…, and how often must…": a second question joined by "and" (English only: a Chinese
+# clause after a comma is mostly elliptical, "谁负责，配合单位有哪些", one question).
+_NEXT_ASK_EN = re.compile(
+    r",?\s+(?:and|also|plus)\s+(?=(?:how|what|when|which|who|where|whether|is|are|does|do|did|will|has|have)\b)", re.I
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """The separate questions in ``question``: cut at question marks (``sub_questions``), and
+    in English where "and" joins a second question ("how many … and how many …")."""
+    parts: list[str] = []
+    for sentence in sub_questions(question):
+        if detect_language(sentence) == "en":
+            parts.extend(p.strip() for p in _NEXT_ASK_EN.split(sentence) if len(p.strip()) >= 4)
+        else:
+            parts.append(sentence)
+    return parts
 
 
 def refers_back(part: str) -> bool:

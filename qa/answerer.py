@@ -6,6 +6,7 @@ so the answer can only say what the documents say.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,14 @@ from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, by_district, select_claims, select_per_district, uncovered_terms
 from qa.terms import FRAMING_WEIGHT, Term, idf_weights, key_terms, term_match
+
+
+def _asked(part: str) -> str:
+    """The question sentence of a part, without the scene set before it ("My mum is 85 and
+    lives in Baoshan. What's …"): the answer names the part left open, and says nothing
+    uncited."""
+    sentences = [s for s in re.split(r"(?<=[.。!！])\s*(?=\S)", part) if s.strip()]
+    return sentences[-1].strip() if sentences else part
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,12 @@ class ExtractiveAnswerer:
         self._text_set = TextSet(self._texts)
         self._idf_lock = threading.Lock()
         self._idf: dict[tuple[object, ...], float] = {}
+        # The whole text of each district's plans, and of all plans: what the judge asks
+        # "does this plan name the topic at all" of.
+        self._scope_texts = {
+            (d,): "\n".join(doc.text for doc in index.documents.values() if doc.district == d) for d in index.districts
+        }
+        self._scope_texts[()] = "\n".join(doc.text for doc in index.documents.values())
 
     def _terms_to_cover(self, analysis: QuestionAnalysis) -> tuple[Term, ...]:
         """Key terms the evidence must cover. When a later part of the question refers back
@@ -148,7 +163,7 @@ class ExtractiveAnswerer:
             claims = self._second_hop(analysis, plan, terms, weights, claims, candidates, qvec)
         if claims:
             claims = self._follow_references(analysis, plan, claims, qvec)
-        verdict = self._judge(analysis, terms, weights, claims, ranked, per_district=False)
+        verdict = self._judge(analysis, terms, weights, claims, ranked, per_district=False, scope=analysis.districts)
         judged = ((None, verdict, tuple(claims)),)
         if not verdict.answerable:
             return self._refuse(analysis, chunk_hits, k, verdict, judged)
@@ -173,7 +188,7 @@ class ExtractiveAnswerer:
             return self._refuse(analysis, chunk_hits, k, best, verdicts)
         chosen = list(dict.fromkeys(e for _, d in answered for e in d.evidence))
         open_parts = [
-            p.question
+            _asked(p.question)
             for p, d in zip(parts, drafts, strict=True)
             if d.refused and not self._answered_by(p, chosen, d.evidence)
         ]
@@ -193,7 +208,7 @@ class ExtractiveAnswerer:
         """Whether evidence found for the other parts also answers this one (one sentence
         often states both: "名中医工作室建设15个,通过师带徒…培养青年医师30名")."""
         terms = self._terms_to_cover(part)
-        return self._judge(part, terms, self._weights(terms), chosen, pool, per_district=False).answerable
+        return self._judge(part, terms, self._weights(terms), chosen, pool, per_district=False, scope=part.districts).answerable
 
     def _search_query(self, analysis: QuestionAnalysis, terms: Sequence[Term]) -> str:
         """The question, plus (for English) its Chinese terms and the plans' other words for
@@ -216,7 +231,10 @@ class ExtractiveAnswerer:
         *,
         per_district: bool,
         paired: bool = False,
+        scope: Sequence[str] = (),
     ) -> Verdict:
+        """The judge's verdict on ``chosen``; ``scope`` names the districts whose plans the
+        question is about (none: the whole corpus)."""
         if not chosen:
             return self.judge.judge(None)
         features = evidence_features(
@@ -228,8 +246,16 @@ class ExtractiveAnswerer:
             asks_number=analysis.asks_quantity or analysis.asks_table,
             pool=pool or chosen,  # no pool of its own: no margin over it
             paired=paired,
+            asks_money=analysis.asks_money,
+            plans_text=self._plans_text(scope),
         )
         return self.judge.judge(features)
+
+    def _plans_text(self, scope: Sequence[str]) -> str:
+        """All the text of the plans of ``scope`` (every plan when it is empty)."""
+        if len(scope) <= 1:
+            return self._scope_texts.get(tuple(scope), "")
+        return "\n".join(self._scope_texts.get((d,), "") for d in scope)
 
     def _select(self, ranked: Sequence[Evidence], terms: Sequence[Term], weights: dict[str, float]) -> list[Evidence]:
         cfg = self.config
@@ -329,7 +355,11 @@ class ExtractiveAnswerer:
                 per = {**per, **{d: self._leading(e, per[d]) for d, e, _ in pair}}
         paired = {d for d, _, _ in pair} if pair is not None and comparable(pair[0][2], pair[1][2]) else set()
         judged = tuple(
-            (d, self._judge(analysis, terms, weights, per[d], ranked, per_district=True, paired=d in paired), tuple(per[d]))
+            (
+                d,
+                self._judge(analysis, terms, weights, per[d], ranked, per_district=True, paired=d in paired, scope=(d,)),
+                tuple(per[d]),
+            )
             for d in plan.districts
         )
         answered = [d for d, verdict, _ in judged if verdict.answerable]

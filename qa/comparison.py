@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
-from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back, sub_questions
+from qa.analysis import QuestionAnalysis, analyze, district_english, question_parts, refers_back
 from qa.compose import CitationList, indicator_cell
 from qa.evidence import Evidence, stated_text
 from qa.figures import Figure, comparable, declared_unit, figure_near, verdict_text
@@ -102,7 +102,7 @@ def independent_parts(analysis: QuestionAnalysis, index_districts: Sequence[str]
     """The parts of a question that ask separate things, each analysed on its own, with the
     districts the whole question names; [] when it asks one thing (or a later part refers
     back to the first, which the answerer follows instead)."""
-    parts = sub_questions(analysis.question)
+    parts = question_parts(analysis.question)
     if len(parts) < 2 or any(refers_back(p) for p in parts[1:]):
         return []
     known = list(analysis.districts)

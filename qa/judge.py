@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Literal
 
+from ingest.regions import regions_named
 from qa.analysis import QuestionAnalysis
 from qa.evidence import Evidence, stated_text
 from qa.figures import parse_figures
@@ -32,7 +33,7 @@ Reason = Literal["answered", "language", "outside_place", "unknown_topic", "no_e
 REASONS: tuple[Reason, ...] = ("answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated")
 FEATURES: tuple[str, ...] = (
     "coverage", "sentence_coverage", "anchor_coverage", "worst_missing", "dense_margin", "number_missing", "english", "per_district",
-    "paired_figure",
+    "paired_figure", "plan_anchor_coverage",
 )
 MODEL_FILE = "judge_model.json"
 
@@ -85,6 +86,8 @@ def evidence_features(
     asks_number: bool = False,
     pool: Sequence[Evidence] = (),
     paired: bool = False,
+    asks_money: bool = False,
+    plans_text: str = "",
 ) -> dict[str, float]:
     """What the judge looks at, for one set of chosen evidence: coverage with headings and
     title (``coverage``) and of the sentences alone (``sentence_coverage``), whether a
@@ -106,17 +109,38 @@ def evidence_features(
         "coverage": coverage(terms, weights, text) if terms else 0.0,
         "sentence_coverage": coverage(terms, weights, sentences) if terms else 0.0,
         "anchor_coverage": coverage(anchors, weights, text) if anchors else 0.0,
+        # Whether the plans in scope name the topic anywhere: a plan that never says 中医馆
+        # sets no 中医馆 target, whatever sentence retrieval brought back.
+        "plan_anchor_coverage": _named_share(anchors, weights, plans_text) if anchors and plans_text else 1.0,
         "worst_missing": worst,
         "dense_margin": max((e.dense for e in chosen), default=0.0) - _mean_dense(pool[:20]),
         "number_missing": 1.0 if asks_number and not (parse_figures(sentences) or _WHOLE.search(sentences)) else 0.0,
         "english": 1.0 if english else 0.0,
         "per_district": 1.0 if per_district else 0.0,
         "paired_figure": 1.0 if paired else 0.0,
+        # not a model feature: a veto (``Judge.judge``)
+        "money_missing": 1.0 if asks_money and not _MONEY.search(sentences) else 0.0,
     }
 
 
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元")
 # Words that state a quantity without a digit: "全覆盖设置社区中医馆" answers "how many".
 _WHOLE = re.compile(r"全覆盖|全部|所有|每个|每家|每所|各个|全区|应签尽签|100%")
+
+
+def _named_share(terms: Sequence[Term], weights: Mapping[str, float], text: str) -> float:
+    """Weighted share of ``terms`` that ``text`` names as such, or by one of the plans' other
+    words for it (no credit for a part of a compound: a plan saying 中医 names no 中医馆)."""
+    total = sum(weights.get(t.text, 0.0) for t in terms)
+    named = sum(
+        weights.get(t.text, 0.0) * max([1.0 if any(f in text for f in t.forms()) else 0.0, *(v.credit for v in t.variants if v.form in text)])
+        for t in terms
+    )
+    return named / total if total else 0.0
+
+
+def _is_district(place: str) -> bool:
+    return any(r.level == "district" for r in regions_named(place))
 
 
 def _mean_dense(pool: Sequence[Evidence]) -> float:
@@ -134,7 +158,9 @@ class Judge:
         """A refusal that needs no evidence, or None."""
         if analysis.lang == "other":
             return Verdict(False, 0.0, "language")
-        if outside_places and not analysis.districts:
+        if outside_places and (not analysis.districts or any(_is_district(p) for p in outside_places)):
+            # A district with no plan here cannot be answered for, nor compared with one that
+            # has ("嘉定的…比闵行快还是慢"): its side of the question is unknown.
             return Verdict(False, 0.0, "outside_place")
         if (
             analysis.lang == "en"
@@ -149,6 +175,10 @@ class Judge:
         """The calibrated decision on the features of the chosen evidence (None: none found)."""
         if features is None:
             return Verdict(False, 0.0, "no_evidence")
+        if features.get("money_missing"):
+            # Exactness is the point: a question asking how much money is answered by a sum in
+            # 元, and evidence on the same project without one does not state it.
+            return Verdict(False, 0.0, "not_stated", dict(features))
         p = self.model.probability(features)
         answerable = p >= self.model.threshold
         return Verdict(answerable, p, "answered" if answerable else "not_stated", dict(features))

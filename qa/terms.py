@@ -164,8 +164,16 @@ def _split_classifiers(tokens: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def question_register() -> frozenset[str]:
+    """Words people ask with that no plan uses ("一共", "到底", "听说"), learnt from the tune
+    halves of the blind rounds by ``eval/learn_question_register.py``: not key terms."""
+    text = resources.files("qa").joinpath("question_register.tsv").read_text(encoding="utf-8")
+    return frozenset(line.split("\t")[0] for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
 def _chinese_terms(
-    text: str, attested: Callable[[str], bool] | None = None, places: Scope | None = None
+    text: str, attested: Callable[[str], bool] | None = None, places: Scope | None = None, register: bool = True
 ) -> list[Term]:
     jieba = _jieba(places)
     place_words = _place_words(places)
@@ -185,7 +193,8 @@ def _chinese_terms(
         if token.endswith("区") and token[:-1] in place_words:
             continue
         phrasing = isinstance(attested, Lexicon) and not attested.known(token) and says_an_action(token)
-        terms.append(Term(token, soft=token in SOFT_WORDS, variants=variants, phrasing=phrasing))
+        asker = register and token in question_register()  # the asker's word: counts little, names no topic
+        terms.append(Term(token, soft=token in SOFT_WORDS or asker, variants=variants, phrasing=phrasing))
     return terms
 
 
@@ -209,7 +218,7 @@ def _glossary_patterns() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
 
 
 def _english_terms(
-    text: str, attested: Callable[[str], bool] | None = None, places: Scope | None = None
+    text: str, attested: Callable[[str], bool] | None = None, places: Scope | None = None, register: bool = True
 ) -> list[Term]:
     lowered = text.lower()
     spellings = _place_spellings(places)
@@ -233,7 +242,7 @@ def _english_terms(
             terms.append(Term(token.upper() if token.isalpha() else token))
     # Chinese words quoted inside an English question count as Chinese terms.
     for run in re.findall(r"[\u4e00-\u9fff]+", text):
-        terms.extend(_chinese_terms(run, attested, places))
+        terms.extend(_chinese_terms(run, attested, places, register))
     return terms
 
 
@@ -269,16 +278,25 @@ def names_a_topic(term: Term) -> bool:
 
 
 def key_terms(
-    question: str, lang: str, attested: Callable[[str], bool] | None = None, places: Scope | None = None
+    question: str,
+    lang: str,
+    attested: Callable[[str], bool] | None = None,
+    places: Scope | None = None,
+    register: bool = True,
 ) -> tuple[Term, ...]:
     """The terms that say what the question is about, without repeats.
 
     ``attested(word)`` says whether the corpus uses a word; with it, split compounds are
     joined back (see ``merge_attested``). Terms said only in a framing clause are marked.
     ``places`` is the corpus's scope (``QuestionAnalysis.places``): its district names are
-    not terms, and the question is cut with its tokenizer.
+    not terms, and the question is cut with its tokenizer. Words of the asker's register
+    (``question_register``) are dropped unless ``register`` is False.
     """
-    raw = _english_terms(question, attested, places) if lang == "en" else _chinese_terms(question, attested, places)
+    raw = (
+        _english_terms(question, attested, places, register)
+        if lang == "en"
+        else _chinese_terms(question, attested, places, register)
+    )
     seen: set[str] = set()
     unique = []
     for term in raw:

@@ -154,3 +154,24 @@ def test_instruction_sentences_are_not_part_of_the_question(question: str, kept:
 )
 def test_pointing_at_a_number_is_not_asking_one(question: str, asks: bool) -> None:
     assert analyze(question, ["长宁区", "松江区"]).asks_quantity is asks
+
+
+def test_english_questions_joined_by_and_are_cut_into_their_questions() -> None:
+    from qa.analysis import question_parts
+
+    assert question_parts(
+        "Under Jing'an's plan, who heads the reform leading group, and how often must the government discuss reform?"
+    ) == ["Under Jing'an's plan, who heads the reform leading group", "how often must the government discuss reform"]
+    assert len(question_parts("How many TCM alliance groups and how many signature brands will Minhang build?")) == 2
+    # a Chinese clause after a comma is mostly elliptical: one question
+    assert question_parts("闵行完善疾控体系这项任务谁负责，配合单位有哪些?") == ["闵行完善疾控体系这项任务谁负责，配合单位有哪些"]
+    assert question_parts("What is Changning's target for family doctors and nurses?") == [
+        "What is Changning's target for family doctors and nurses"
+    ]
+
+
+def test_money_questions_are_recognised_in_both_languages() -> None:
+    assert analyze("这些康复中心一共要花多少钱？", CORPUS).asks_money
+    assert analyze("What's the budget for Minhang's new district CDC building?", CORPUS).asks_money
+    assert not analyze("长宁到2025年要建成几个达标中医馆？", CORPUS).asks_money
+    assert not analyze("How many ambulance stations will Minhang build?", CORPUS).asks_money

@@ -38,7 +38,7 @@ def features_for(question: str, text: str, lexicon: Lexicon, pool_dense: float =
     pool = [evidence("其他", pool_dense)] * 5
     return evidence_features(
         terms, weights, [evidence(text)], english=False, per_district=False,
-        asks_number=analysis.asks_quantity, pool=pool,
+        asks_number=analysis.asks_quantity, pool=pool, asks_money=analysis.asks_money,
     )
 
 
@@ -120,3 +120,42 @@ def test_framing_clauses_count_less_than_what_is_asked(lexicon: Lexicon) -> None
     assert terms["身体"].framing is True
     # With nothing topical in what is asked, the scene is the topic: nothing is marked.
     assert not any(t.framing for t in key_terms("我想了解长宁的家庭医生签约，目标是多少？", "zh", lexicon))
+
+
+def test_a_district_with_no_plan_here_is_refused_even_beside_one_that_has() -> None:
+    """嘉定 has no plan in the corpus: its side of a comparison with 闵行 is unknown. A city
+    named as the model a plan follows (三明) is not such a district."""
+    compared = analyze("嘉定区院前急救平均反应时间目标是多少？比闵行快还是慢？", KNOWN)
+    assert compared.districts == ("闵行区",)
+    assert Judge.veto(compared, ("嘉定区",), ()).reason == "outside_place"  # type: ignore[union-attr]
+    model = analyze("静安学三明经验，医改领导小组组长由谁担任？", KNOWN)
+    assert Judge.veto(model, ("三明",), ()) is None
+
+
+def test_a_question_asking_a_sum_of_money_needs_one_in_the_evidence(lexicon: Lexicon) -> None:
+    """The 疾控中心 sentence is about the project asked about, but states no sum in 元."""
+    question = "宝山疾控中心迁建项目总投资多少？"
+    no_sum = features_for(question, "确保疾控中心迁建项目年内开工", lexicon)
+    assert no_sum["money_missing"] == 1.0
+    verdict = Judge().judge(no_sum)
+    assert not verdict.answerable and verdict.reason == "not_stated"
+    with_sum = features_for("长宁社区基本公共卫生服务经费投入标准是多少钱？", "经费投入标准达到120元/人年", lexicon)
+    assert with_sum["money_missing"] == 0.0
+    assert features_for("长宁到2025年要建成几个达标中医馆？", "完成达标中医馆10个", lexicon)["money_missing"] == 0.0
+
+
+def test_plan_anchor_coverage_asks_whether_the_plan_names_the_topic_at_all(lexicon: Lexicon) -> None:
+    """A plan that says 中医 but never 中医馆 does not name the topic: no credit for a part
+    of the compound, unlike coverage of a sentence."""
+    question = "闵行到2025年要建成几个达标中医馆？"
+    analysis = analyze(question, KNOWN)
+    terms = key_terms(analysis.question, analysis.lang, lexicon)
+    text = "建设7-10个中医专科专病联盟群"
+    weights = idf_weights(terms, [text, "到2025年建成。", "到2025年完成。", "完成达标中医馆10个"])
+    def plan(plans_text: str) -> float:
+        return evidence_features(
+            terms, weights, [evidence(text)], english=False, per_district=False, plans_text=plans_text
+        )["plan_anchor_coverage"]
+    assert plan("做实中医医联体。建设7-10个中医专科专病联盟群。") == 0.0
+    assert plan("开展中医馆、中医阁达标建设，完成达标中医馆10个。") == 1.0
+    assert plan("") == 1.0  # no plan text given: nothing to say
