@@ -247,8 +247,10 @@ def _english_terms(
 
 
 def _phrase_pattern(phrase: str) -> str:
-    """A glossary phrase as a whole word or words, plural ``-s`` / ``-es`` included."""
-    return rf"(?<![a-z]){re.escape(phrase)}(?:e?s)?(?![a-z])"
+    """A glossary phrase as a whole word or words, plural ``-s`` / ``-es`` included; a space
+    and a hyphen are the same ("family-doctor sign-up" is "family doctor sign up")."""
+    body = re.sub(r"(?:\\ |\\-|-)+", r"[\\s-]+", re.escape(phrase))
+    return rf"(?<![a-z]){body}(?:e?s)?(?![a-z])"
 
 
 _ENGLISH_WORD = re.compile(r"[a-z]{3,}")

@@ -53,3 +53,11 @@ def test_off_topic_english_questions_are_refused_and_say_what_matched_nothing(po
 def test_english_questions_about_the_plans_are_still_answered(policyqa, question: str) -> None:
     answer = policyqa.ask(question)
     assert not answer.refused and answer.citations, answer.answer
+
+
+def test_a_hyphen_joins_the_words_of_a_glossary_phrase_as_a_space_does() -> None:
+    """"family-doctor sign-up target" names 家庭医生 and 签约 as "family doctor sign up" does."""
+    hyphened = {t.text for t in key_terms("Whose family-doctor sign-up target is higher?", "en")}
+    spaced = {t.text for t in key_terms("Whose family doctor sign up target is higher?", "en")}
+    assert "家庭医生" in hyphened and "签约" in hyphened
+    assert hyphened == spaced
