@@ -26,7 +26,7 @@ _NOT_COUNTING = re.compile(r"[这那好]几(?:个|家|年|天|项|名|所|次)?"
 _ACROSS_ZH = re.compile(r"(?:哪些区|哪几个区|哪个区|哪些地区|哪几个地区|各区|几个区|有哪些区|哪些行政区|哪家区)(?!域)|区有哪些")  # not 几个区域性…
 _ACROSS_EN = re.compile(
     r"\b(which|what)\s+(districts?|areas?)\b|\ball (the )?districts\b|\bacross districts\b|\beach district\b|"
-    r"\bwhich (of )?(the |these |those )?(district )?(plans|districts|documents)\b|\bother districts\b|\bany districts?\b",
+    r"\bwhich (of )?(the |these |those )?(?:[\w-]+ ){0,3}(plans|districts|documents)\b|\bother districts\b|\bany districts?\b",
     re.I,
 )
 _COMPARE_ZH = re.compile(r"比较|对比|比一比|相比|有何不同|有什么不同|有何区别|有什么区别|区别|差异|分别|异同|哪个更|谁更|两区|两个区")

@@ -33,9 +33,11 @@ def plan_retrieval(
     search every district on its own so a district is never crowded out by another."""
     named = tuple(analysis.districts)
     allowed = tuple(user_districts) if user_districts else tuple(all_districts)
-    if named:
+    if named and analysis.kind != "across":
         districts = tuple(d for d in named if d in allowed) or named
     else:
+        # "哪几个区写了安宁疗护？闵行有没有？" asks across every district; the one it names
+        # is among them, not the only one.
         districts = allowed
     if analysis.kind in ("across", "comparison"):
         return RetrievalPlan("per_district", districts, search_query)

@@ -175,3 +175,20 @@ def test_money_questions_are_recognised_in_both_languages() -> None:
     assert analyze("What's the budget for Minhang's new district CDC building?", CORPUS).asks_money
     assert not analyze("长宁到2025年要建成几个达标中医馆？", CORPUS).asks_money
     assert not analyze("How many ambulance stations will Minhang build?", CORPUS).asks_money
+
+
+def test_a_question_across_districts_searches_all_of_them_even_when_it_names_one() -> None:
+    """"哪几个区写了安宁疗护？闵行有没有？" asks about every district; 闵行 is one of them."""
+    from qa.plan import plan_retrieval
+
+    across = analyze("五个区的规划里，哪几个区写了要发展安宁疗护？闵行有没有？", CORPUS)
+    assert across.kind == "across" and across.districts == ("闵行区",)
+    plan = plan_retrieval(across, across.question, CORPUS)
+    assert plan.mode == "per_district" and set(plan.districts) == set(CORPUS)
+    single = analyze("闵行有没有写安宁疗护？", CORPUS)
+    assert plan_retrieval(single, single.question, CORPUS).districts == ("闵行区",)
+
+
+def test_which_of_these_health_plans_asks_across_districts() -> None:
+    assert analyze("Which of these district health plans say they learn from Sanming?", CORPUS).kind == "across"
+    assert analyze("Which hospital in Minhang will move?", CORPUS).kind != "across"
