@@ -37,6 +37,20 @@ def _asked(part: str) -> str:
     return sentences[-1].strip() if sentences else part
 
 
+_POINTER_NOUN = re.compile(r"(?:这家|这所|那家|那所|该|此|这个|那个)(医院|中心|机构|站|馆|院)")
+
+
+def _referent(part: str, bridges: Sequence[str]) -> str:
+    """The organisation a later part points back to: of the kind its pronoun names
+    ("这家医院" → …医院), else the first the evidence names."""
+    m = _POINTER_NOUN.search(part)
+    if m:
+        for name in bridges:
+            if name.endswith(m.group(1)):
+                return name
+    return bridges[0]
+
+
 @dataclass(frozen=True)
 class Draft:
     """What the answerer produced, before the engine wraps it into an Answer."""
@@ -307,16 +321,19 @@ class ExtractiveAnswerer:
         for part in parts[1:]:
             if not refers_back(part) or len(chosen) >= self.config.max_claims + 1:
                 continue
-            query = f"{bridges[0]} {part}"
+            bridge = _referent(part, bridges)
+            query = f"{bridge} {part}"
             hits = self.index.retrieve(query, top_k=10, filters=filters, kinds=("sentence", "table_row"))
-            part_terms = [t for t in key_terms(part, analysis.lang, self.lexicon.attested, analysis.places) if t.text not in bridges[0]]
+            part_terms = [t for t in key_terms(part, analysis.lang, self.lexicon, analysis.places) if t.text not in bridge]
             best = None
             for hit in hits:
                 unit = hit.unit
-                if bridges[0] not in unit.text or any(e.unit == unit for e in chosen):
+                if bridge not in unit.text or any(e.unit == unit for e in chosen):
                     continue
                 gain = sum(term_match(t, unit.text) for t in part_terms)
-                if gain > 0 and (best is None or gain > best[0]):
+                if best is None or gain > best[0]:
+                    # no word of the part matched ("会迁到哪里": only the pronoun's noun): the
+                    # search for the entity and the part ranks first what answers it
                     best = (gain, hit)
             if best:
                 hit = best[1]

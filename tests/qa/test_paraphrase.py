@@ -119,3 +119,13 @@ def test_a_question_naming_no_district_stays_in_the_chats_district(policyqa) -> 
     other = policyqa.ask("顾村大居卫生服务站是新建还是改建？", history=history)
     assert other.refused and "长宁" in other.answer
     # (a plan that belongs to no district, such as an upload, is still found: tests/app/test_browser.py)
+
+
+def test_a_later_part_about_this_hospital_is_answered_about_the_hospital_named(policyqa) -> None:  # type: ignore[no-untyped-def]
+    """"这家医院" points at the hospital of the first part (not the 科创中心 its sentence also
+    names), and its best sentence joins even when no other word of the part matches."""
+    answer = policyqa.ask("闵行中西医结合医院将迁建到什么地方？另外这家医院主攻哪些特色专科？")
+    assert not answer.refused, answer.answer
+    assert "紫竹" in answer.answer and "中医肺病" in answer.answer
+    answer = policyqa.ask("闵行哪家医院要建中医肾病特色专科？这家医院将迁往何处？")
+    assert "中西医结合医院" in answer.answer and "紫竹" in answer.answer
