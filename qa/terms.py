@@ -316,7 +316,8 @@ def key_terms(
 # How much a term said only while setting the scene counts, against one in what is asked.
 FRAMING_WEIGHT = 0.3
 # A clause about the asker, not the plans: a first-person pronoun or a polite request.
-_ASKER = re.compile(r"我|咱|俺|请问|想问|问下|问一下|麻烦|听说|帮忙|帮我")
+# (and the asker's family: "想给老妈挂专家号，…" sets the scene as "我…" does)
+_ASKER = re.compile(r"我|咱|俺|请问|想问|问下|问一下|麻烦|听说|帮忙|帮我|[老爸]妈|老爸|爸爸|父母|爷爷|奶奶|外婆|外公|老人家|家里人?")
 _ASKS = re.compile(r"[哪几谁吗呢么]|什么|多少|是否|有没有|是不是|如何|怎么|怎样|为什么|[?？]")
 _NOT_ASKING = re.compile(r"想问|请问|问一?下|[这那好]几")  # ask-like words that ask nothing by themselves
 _CLAUSE = re.compile(r"[^，,；;。！!？?：:]+[，,；;。！!？?：:]*")

@@ -192,3 +192,13 @@ def test_a_question_across_districts_searches_all_of_them_even_when_it_names_one
 def test_which_of_these_health_plans_asks_across_districts() -> None:
     assert analyze("Which of these district health plans say they learn from Sanming?", CORPUS).kind == "across"
     assert analyze("Which hospital in Minhang will move?", CORPUS).kind != "across"
+
+
+def test_a_clause_about_the_askers_family_sets_the_scene_and_asks_nothing() -> None:
+    from qa.terms import split_framing
+
+    frame, focus = split_framing("想给老妈挂专家号，宝山预留的专家号比例是多少？")
+    assert frame == "想给老妈挂专家号，" and "比例" in focus
+    terms = {t.text: t for t in key_terms("想给老妈挂专家号，宝山预留的专家号比例是多少？", "zh")}
+    assert terms["老妈"].framing and not terms["比例"].framing
+    assert split_framing("老人家的家庭医生签约率目标是多少？")[0] == ""  # asks: not a scene
