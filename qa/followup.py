@@ -17,9 +17,11 @@ it, so chains work. Pure text rules, in order (no model; markers are grammar, no
    a question without a topic of its own (else it is read as a conjunction).
 2. The follow-up names districts ("那宝山呢", "What about Minhang?", "Baoshan?"; "那其他区呢"
    = the indexed districts the topic did not name, "各区呢" = all; districts outside the
-   corpus and places such as 北京 are substituted like any other). With a comparison word
+   corpus and places such as 北京 are substituted like any other; "那两个区" / "both" are the
+   last two districts the user's turns named, compared). With a comparison word
    ("跟长宁比呢", "compared with Baoshan") the topic's districts are kept and the new added.
-   - Nothing new asked: the topic question with its districts replaced as written (长宁 /
+   - Nothing new asked (nothing but districts, years and ask words: "长宁呢？到2025年定的是多少？"):
+     the topic question with its districts replaced as written (长宁 /
      长宁区 / Changning / Changning District), in the topic's language even when the
      follow-up is in another (no translation: the answer then comes in the topic's
      language). A topic naming no district gets them in front ("宝山区…", "In Minhang, …").
@@ -145,6 +147,8 @@ _OTHERS = re.compile(
     r"(?:其他|其它|其余|别的|剩下的?|另外的?)(?:几个)?区(?!域)|\b(?:the\s+)?(?:other|remaining)\s+(?:\w+\s+)?districts\b|\bthe others\b",
     re.IGNORECASE,
 )
+# "那两个区谁定得高？", "both districts": the last two districts the chat named.
+_BOTH = re.compile(r"(?:这|那)?两个?区(?!域)|两区|两者|\bboth\b|\bthe two\b", re.IGNORECASE)
 _ALL = re.compile(r"(?:所有|全部|各个?)的?区(?!域)|\b(?:all|each|every)\s+(?:the\s+)?(?:\w+\s+)?districts?\b", re.IGNORECASE)
 
 _ZH_LEAD = re.compile(r"^(?:那么?)(?![里儿个些家所项座])")
@@ -267,7 +271,7 @@ def _is_zh(text: str) -> bool:
 def _content(text: str) -> tuple[str, list[str]]:
     """The words that say what is asked: Chinese characters and English words left after
     removing districts, other-district phrases, particles, pronouns and question words."""
-    rest = _ALL.sub(" ", _OTHERS.sub(" ", _strip_places(_mention_re().sub(" ", text))))
+    rest = _BOTH.sub(" ", _ALL.sub(" ", _OTHERS.sub(" ", _strip_places(_mention_re().sub(" ", text)))))
     words = [w for w in re.findall(r"[a-z]+", rest.lower()) if len(w) >= 2 and w not in _EN_FILLER]
     return "".join(re.findall(f"[{_CJK}]+", _ZH_FILLER.sub("", rest))), words
 
@@ -276,6 +280,17 @@ def _has_topic(text: str, named: bool) -> bool:
     zh, words = _content(text)
     numbers = len(re.findall(r"\d+", _mention_re().sub(" ", text)))
     return len(zh) + numbers >= (2 if named else 4) or len(words) + numbers >= (1 if named else 2)
+
+
+# Time words, and the verbs that go with a target: nothing a topic is made of.
+_ZH_TIME = re.compile(r"(?:19|20)\d{2}年?|今年|明年|去年|年底|年内|期间|达到|到")
+
+
+def _asks_nothing_new(text: str) -> bool:
+    """Only districts, ask words, years and generic measure words ("长宁呢？到2025年定的是多少？"):
+    the follow-up asks the topic question again, about what it names."""
+    zh, words = _content(_ZH_TIME.sub(" ", text))
+    return len(_ZH_GENERIC_ASK.sub("", zh)) < 2 and not words
 
 
 def _is_question(text: str) -> bool:
@@ -482,21 +497,27 @@ def _year_switch(q: str, topic: str) -> str | None:
     return f"到{year}年，{topic}" if _is_zh(topic) else f"By {year}, {topic}"
 
 
-def _resolve_one(q: str, topic: str, answer: str, known: Sequence[District]) -> str | None:
+def _resolve_one(
+    q: str, topic: str, answer: str, known: Sequence[District], recent: Sequence[District] = ()
+) -> str | None:
     switched = _year_switch(q, topic)
     if switched:
         return switched
     own, topic_districts = _districts_in(q), _districts_in(topic)
-    compare = bool(_ZH_COMPARE.search(q) or _EN_COMPARE.search(q))
+    both = not own and len(recent) >= 2 and bool(_BOTH.search(q))
+    compare = bool(_ZH_COMPARE.search(q) or _EN_COMPARE.search(q)) or both
     scoped = own or analyze(q, [d.name for d in known]).is_across
-    if detect_language(q) == "other" or (scoped and not compare and _has_topic(q, named=False)):
+    if detect_language(q) == "other" or (
+        scoped and not compare and _has_topic(q, named=False) and not _asks_nothing_new(q)
+    ):
         return None  # a language we cannot read, or its own districts and a full topic: standalone
     others = [d for d in known if d not in topic_districts] if _OTHERS.search(q) else []
-    named = own + others + (list(known) if _ALL.search(q) else [])
+    named = own + others + (list(known) if _ALL.search(q) else []) + (list(recent[-2:]) if both else [])
     pronouns = _pronouns(q)
     cjk = len(re.findall(f"[{_CJK}]", q))
     ellipsis = bool(
         _ZH_LEAD.search(q) or "的呢" in q or (_ZH_TAIL.search(q) and cjk <= 15) or _EN_LEAD.search(q) or _EN_TAIL.search(q)
+        or (_ZH_MID_TAIL.search(q) and _asks_nothing_new(q))  # "长宁呢？到2025年定的是多少？"
     )
     # A comparison needs two sides and a topic: naming one district ("跟长宁比呢？谁预留得多？")
     # or no topic of its own ("长宁的目标比宝山高吗？"), it compares with what the chat was about.
@@ -509,7 +530,7 @@ def _resolve_one(q: str, topic: str, answer: str, known: Sequence[District]) -> 
         if compare and _asks_verdict(q):
             # "长宁的目标比宝山高吗？": the topic about every district compared, then the comparison.
             return _followed_by(_substitute(topic, targets), q)
-        if not pronouns and _is_new_topic(q, topic):
+        if not pronouns and _is_new_topic(q, topic) and not _asks_nothing_new(q):
             return _new_topic(q, targets, topic, compare, names)
         return _substitute(topic, targets)
     if pronouns:
@@ -576,6 +597,7 @@ def _resolve_turns(question: str, history: Sequence[Turn], known: list[District]
     topic: str | None = None
     answer = ""
     scope: list[District] = []
+    recent: list[District] = []  # districts the user's turns named, the latest last
     for i, turn in enumerate(history):
         if not isinstance(turn, Turn):
             raise TypeError(f"history[{i}] is a {type(turn).__name__}, not a Turn; convert with turns_from()")
@@ -583,13 +605,15 @@ def _resolve_turns(question: str, history: Sequence[Turn], known: list[District]
         if turn.role == "assistant":
             answer = text
         elif turn.role == "user" and text:
-            topic = (_resolve_one(text, topic, answer, known) if topic else None) or text
+            for d in _districts_in(text):
+                recent = [*(r for r in recent if r != d), d]
+            topic = (_resolve_one(text, topic, answer, known, recent) if topic else None) or text
             topic, scope = _in_scope(topic, scope, known)
             answer = ""
     q = re.sub(r"\s+", " ", question).strip()
     if not q or topic is None:
         return None, False
-    resolved = _resolve_one(q, topic, answer, known)
+    resolved = _resolve_one(q, topic, answer, known, recent)
     only_scoped = False
     if resolved is None and scope and not _districts_in(q) and _is_question(q) and detect_language(q) != "other":
         # a question of its own, naming no district, in a chat about one: about that district

@@ -418,3 +418,18 @@ def test_a_pronoun_with_a_noun_points_to_an_entity_of_that_kind() -> None:
     assert resolved is not None and "闵行区中医医院什么时候建成" in resolved  # the centre comes first, but is no 医院
     centre = resolve("这个中心有什么特色？", chat, CORPUS)
     assert centre is not None and "社区卫生服务中心" in centre and "医院有什么" not in centre
+
+
+def test_a_district_then_only_a_year_and_ask_words_asks_the_topic_about_that_district() -> None:
+    """"宝山呢？到2025年定的是多少？" has no topic of its own: 2025, 定的, 多少 are not one."""
+    assert resolve("宝山呢？到2025年定的是多少？", TCM_CHAT, CORPUS) == "宝山到2025年要建成几个达标中医馆？"
+    # a follow-up naming a district and a topic of its own stands alone
+    assert resolve("宝山的家庭医生签约率是多少？", TCM_CHAT, CORPUS) is None
+
+
+def test_the_two_districts_are_the_last_two_the_chat_named() -> None:
+    chat = [*TCM_CHAT, Turn("user", "那宝山呢？"), Turn("assistant", "宝山全覆盖设置社区中医馆［1］。")]
+    resolved = resolve("这两个区谁的目标更高？", chat, CORPUS)
+    assert resolved is not None
+    assert {d.name for d in find_districts(resolved, CORPUS)} == {"长宁区", "宝山区"}
+    assert "中医馆" in resolved
