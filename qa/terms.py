@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-from ingest.regions import Scope, region_spellings, region_words
+from ingest.regions import Scope, region_spellings, region_words, regions_named
 from qa.lexicon import Lexicon, TextSet, Variant
 
 # Words that say what kind of question it is, not what it is about.
@@ -231,7 +231,10 @@ def _english_terms(
             low = word.lower()
             if low in ENGLISH_STOPWORDS or low in spellings or not re.search(rf"(?<![a-z]){low}(?![a-z])", lowered):
                 continue
-            forms = attested.pinyin_forms(low)
+            # A province or city in pinyin is its Chinese name (Fujian is 福建, not 附件,
+            # which sounds the same); other words, villages and towns, by their sound.
+            regions = [r for r in regions_named(word) if r.level in ("province", "city")]
+            forms = tuple(dict.fromkeys(f for r in regions for f in (r.short, r.name))) or attested.pinyin_forms(low)
             if forms:
                 terms.append(Term(forms[0], forms[1:]))
                 lowered = re.sub(rf"(?<![a-z]){low}(?![a-z])", " ", lowered)

@@ -61,3 +61,11 @@ def test_a_hyphen_joins_the_words_of_a_glossary_phrase_as_a_space_does() -> None
     spaced = {t.text for t in key_terms("Whose family doctor sign up target is higher?", "en")}
     assert "家庭医生" in hyphened and "签约" in hyphened
     assert hyphened == spaced
+
+
+def test_a_province_in_pinyin_is_its_chinese_name_not_a_word_that_sounds_the_same() -> None:
+    from qa.lexicon import Lexicon
+
+    lexicon = Lexicon(["福建三明经验。附件1：任务表。附件2：指标表。"])
+    terms = {t.text for t in key_terms("Which plans learn from the Sanming (Fujian) reform?", "en", lexicon)}
+    assert "福建" in terms and "附件" not in terms
