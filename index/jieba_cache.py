@@ -19,26 +19,19 @@ Both hold exactly what jieba computes; ``tests/index/test_jieba_cache.py`` check
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import logging
-import marshal
 import os
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+
+from index.cache_files import cache_dir, cache_key, cached_marshal, file_stamp, write_atomically
 
 FORMAT = "1"
 _log = logging.getLogger(__name__)
-
-
-def cache_dir() -> Path:
-    from ingest.settings import home_dir
-
-    return home_dir() / "cache"
 
 
 def _jieba_files() -> tuple[str, str, str]:
@@ -51,22 +44,7 @@ def _jieba_files() -> tuple[str, str, str]:
 
 def _key(*parts: object) -> str:
     version, *files = _jieba_files()
-    stamp = [FORMAT, version] + [f"{os.path.getsize(f)}:{os.stat(f).st_mtime_ns}" for f in files]
-    return hashlib.sha256("\x1f".join(map(str, [*stamp, *parts])).encode("utf-8")).hexdigest()[:16]
-
-
-def _write_atomically(path: Path, write: Any) -> None:
-    """``write(tmp_path)`` then rename over ``path``; a failure leaves no partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return cache_key(FORMAT, version, *(file_stamp(f) for f in files), *parts)
 
 
 # ---------------------------------------------------------------- the prefix dictionary
@@ -76,26 +54,9 @@ def dictionary_path(words: tuple[str, ...]) -> Path:
     return cache_dir() / f"jieba-dict-{_key('dict', *words)}.marshal"
 
 
-def _read_dictionary(path: Path) -> tuple[dict[str, int], int] | None:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    enabled = gc.isenabled()
-    gc.disable()  # half a million new objects, none of them cyclic: no collections meanwhile
-    try:
-        loaded = marshal.loads(data)
-    except (ValueError, EOFError, TypeError):
-        return None
-    finally:
-        if enabled:
-            gc.enable()
-    if (
-        not isinstance(loaded, tuple) or len(loaded) != 2
-        or not isinstance(loaded[0], dict) or not isinstance(loaded[1], int)
-    ):
-        return None
-    return loaded[0], loaded[1]
+def _is_dictionary(found: Any) -> bool:
+    return (isinstance(found, tuple) and len(found) == 2
+            and isinstance(found[0], dict) and isinstance(found[1], int))
 
 
 def make_tokenizer(words: tuple[str, ...] = ()) -> Any:
@@ -105,24 +66,19 @@ def make_tokenizer(words: tuple[str, ...] = ()) -> Any:
 
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
+
+    def build() -> tuple[dict[str, int], int]:
+        tok.initialize()
+        for word in words:
+            tok.add_word(word)
+        return tok.FREQ, tok.total
+
     try:
         path: Path | None = dictionary_path(words)
     except OSError:  # jieba's files unreadable: let jieba report it
         path = None
-    cached = _read_dictionary(path) if path is not None else None
-    if cached is not None:
-        tok.FREQ, tok.total = cached
-        tok.initialized = True
-        return tok
-    tok.initialize()
-    for word in words:
-        tok.add_word(word)
-    if path is not None:
-        freq, total = tok.FREQ, tok.total
-        try:
-            _write_atomically(path, lambda tmp: tmp.write_bytes(marshal.dumps((freq, total))))
-        except OSError as exc:
-            _log.warning("could not cache jieba's dictionary in %s: %s", path.parent, exc)
+    tok.FREQ, tok.total = cached_marshal(path, build, _is_dictionary)
+    tok.initialized = True
     return tok
 
 
@@ -135,7 +91,8 @@ class WordTable(Mapping[str, Any]):
     def __init__(self, path: Path, column: str) -> None:
         if column not in ("tag", "idf"):
             raise ValueError(f"column must be 'tag' or 'idf', got {column!r}")
-        self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        uri = f"file:{quote(str(path))}?mode=ro&immutable=1"  # immutable: replaced whole, never written
+        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._get = f"SELECT {column} FROM words WHERE word = ? AND {column} IS NOT NULL"
         self._column = column
@@ -215,7 +172,7 @@ def word_tables() -> tuple[Mapping[str, float], Mapping[str, str]]:
     if path is None:
         return idf, tags
     try:
-        _write_atomically(path, lambda tmp: _write_word_tables(tmp, idf, tags))
+        write_atomically(path, lambda tmp: _write_word_tables(tmp, idf, tags))
     except (OSError, sqlite3.Error) as exc:
         _log.warning("could not cache jieba's word tables in %s: %s", path.parent, exc)
         return idf, tags

@@ -24,10 +24,7 @@ modification time, written atomically, rebuilt when missing or unreadable.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,10 +51,9 @@ def _kept(ch: str) -> bool:
 
 def subset_paths(source: Path) -> tuple[Path, Path]:
     """(tokenizer file, sidecar with the id map and the unsafe characters) for ``source``."""
-    from index.jieba_cache import cache_dir
+    from index.cache_files import cache_dir, cache_key, file_stamp
 
-    st = source.stat()
-    key = hashlib.sha256(f"{FORMAT}\x1f{source.resolve()}\x1f{st.st_size}\x1f{st.st_mtime_ns}".encode()).hexdigest()[:16]
+    key = cache_key(FORMAT, file_stamp(source))
     folder = cache_dir()
     return folder / f"e5-tokenizer-subset-{key}.json", folder / f"e5-tokenizer-subset-{key}.ids.json"
 
@@ -100,17 +96,10 @@ def _remap_post_processor(node: Any, new_id: dict[int, int]) -> None:
             _remap_post_processor(item, new_id)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _write_text(path: Path, text: str) -> None:
+    from index.cache_files import write_atomically
+
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 class SubsetTokenizer:
@@ -152,8 +141,8 @@ class SubsetTokenizer:
                     return
             try:
                 text, side = build_subset(self.source)
-                _write_atomically(tok_path, text)
-                _write_atomically(ids_path, json.dumps(side, ensure_ascii=False))
+                _write_text(tok_path, text)
+                _write_text(ids_path, json.dumps(side, ensure_ascii=False))
             except (OSError, ValueError, KeyError, TypeError):
                 return  # no subset: every text goes to the full tokenizer
 
