@@ -16,7 +16,6 @@ corpus of Shanghai plans is then cut exactly as with Shanghai's names alone.
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import unicodedata
@@ -59,13 +58,9 @@ def get_tokenizer(words: tuple[str, ...] = ()) -> Any:
         with _lock:
             tok = _tokenizers.get(words)
             if tok is None:
-                import jieba
+                from index.jieba_cache import make_tokenizer
 
-                jieba.setLogLevel(logging.WARNING)
-                tok = jieba.Tokenizer()
-                tok.initialize()
-                for word in words:
-                    tok.add_word(word)
+                tok = make_tokenizer(words)  # from $POLICYQA_HOME/cache when it holds this dictionary
                 _tokenizers[words] = tok
     return tok
 

@@ -307,24 +307,32 @@ def _en_pattern(spellings: Iterable[str]) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=64)
-def _scope_names(known: frozenset[str]) -> tuple[dict[str, tuple[Region, ...]], tuple[int, ...], re.Pattern[str] | None]:
+def _scope_names(known: frozenset[str]) -> tuple[dict[str, tuple[Region, ...]], tuple[int, ...]]:
     base, _ = _zh_names()
     names = dict(base)
     scope = _scope(known)
     for r in scope.districts:
         if r.short not in base and len(r.short) >= 2 and r.short not in _table()[1]:
             names[r.short] = names.get(r.short, ()) + (r,)
+    return names, tuple(sorted({len(k) for k in names}, reverse=True))
+
+
+@lru_cache(maxsize=64)
+def _scope_english(known: frozenset[str]) -> re.Pattern[str] | None:
+    """The English spellings' pattern, compiled only once a text with Latin letters needs it."""
+    scope = _scope(known)
     en = {s: r for r in (*scope.districts, *(r for r in all_regions() if r.level != "district")) for s in r.spellings}
-    return names, tuple(sorted({len(k) for k in names}, reverse=True)), _en_pattern(en)
+    return _en_pattern(en)
 
 
 def find_mentions(text: str, known: Iterable[str] = ()) -> list[Mention]:
     """Every region named in ``text``, in order: full names of any region, short names of
     provinces, cities and the corpus's cities' districts, and their English spellings."""
     key = frozenset(k for k in known if isinstance(k, str))
-    names, lengths, en = _scope_names(key)
+    names, lengths = _scope_names(key)
     found = _plausible(_scan(text, names, lengths), text, names)
-    if en is not None and re.search(r"[A-Za-z]", text):
+    en = _scope_english(key) if re.search(r"[A-Za-z]", text) else None
+    if en is not None:
         taken = [(m.start, m.end) for m in found]
         for m in en.finditer(text):
             if not any(s < m.end() and m.start() < e for s, e in taken):
@@ -368,18 +376,26 @@ def place_mentions(text: str, known: Iterable[str] = ()) -> list[tuple[int, int,
 
 
 @lru_cache(maxsize=1)
-def _world_patterns() -> tuple[dict[str, tuple[Region, ...]], tuple[int, ...], re.Pattern[str] | None]:
+def _world_names() -> tuple[dict[str, tuple[Region, ...]], tuple[int, ...]]:
     china = {r.name for r in all_regions()} | {r.short for r in all_regions()}
     zh = {n: () for n in world_places_zh() if n not in china}
-    en = [n for n in world_places_en()]
-    body = "|".join(re.escape(n) for n in sorted(en, key=len, reverse=True))
-    return zh, tuple(sorted({len(k) for k in zh}, reverse=True)), (re.compile(rf"(?<![A-Za-z])(?:{body})(?![A-Za-z])") if body else None)
+    return zh, tuple(sorted({len(k) for k in zh}, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _world_english() -> re.Pattern[str] | None:
+    """Compiled only once a text with capitals needs it (a tenth of a second)."""
+    body = "|".join(re.escape(n) for n in sorted(world_places_en(), key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z])(?:{body})(?![A-Za-z])") if body else None
 
 
 def _world_spans(text: str) -> list[tuple[int, int, str]]:
-    zh, lengths, en = _world_patterns()
-    spans = [(m.start, m.end, m.text) for m in _scan(text, zh, lengths)] if re.search(r"[\u4e00-\u9fff]", text) else []
-    if en is not None and re.search(r"[A-Z]", text):
+    spans = []
+    if re.search(r"[\u4e00-\u9fff]", text):
+        zh, lengths = _world_names()
+        spans = [(m.start, m.end, m.text) for m in _scan(text, zh, lengths)]
+    en = _world_english() if re.search(r"[A-Z]", text) else None
+    if en is not None:
         spans += [(m.start(), m.end(), m.group()) for m in en.finditer(text)]
     return spans
 

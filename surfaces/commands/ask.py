@@ -21,7 +21,9 @@ def run(args: argparse.Namespace) -> int:
     from surfaces import service
     from surfaces.citations import answer_text
 
-    qa = PolicyQA.load(args.index)
+    # One question: load only what it needs (an English question's pinyin index, say, only
+    # for English), when it needs it; warming up everything is for a server's first answer.
+    qa = PolicyQA.load(args.index, warm=False)
     answer = service.ask(qa, args.question, top_k=args.top_k, districts=args.districts)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))

@@ -23,6 +23,11 @@ from tests.index.models.conftest import corpus_sentences, dev_questions
 REPO = Path(__file__).resolve().parents[3]
 AGREE = 0.9999
 HEAVY = ("torch", "sentence_transformers", "transformers")
+# What else a one-question process never needs: the server's and other surfaces' libraries,
+# jionlp (its gazetteer is read from the wheel), jieba's part-of-speech module (its table is
+# cached, ``index.jieba_cache``) and pypinyin (English questions and gazetteer builds only).
+NOT_ON_THE_ASK_PATH = (*HEAVY, "gradio", "fastapi", "uvicorn", "mcp", "jionlp", "langchain", "langchain_core",
+                       "sklearn", "jieba.posseg", "pypinyin")
 
 
 @pytest.fixture(scope="module")
@@ -103,17 +108,21 @@ def test_query_and_over_long_vectors_agree_with_torch(onnx_e5, torch_e5) -> None
 
 
 @pytest.mark.slow
-def test_ask_never_imports_torch(real_index_dir) -> None:
-    """``policyqa ask`` in a new process: answered, and no heavy library in its import log."""
+def test_ask_imports_no_heavy_library(real_index_dir) -> None:
+    """``policyqa ask`` in a new process: answered, and no heavy library in its import log.
+
+    The process before it may have written the caches under the home (jieba's tables, the
+    tokenizer subset; that once needs ``jieba.posseg``): the second one is measured."""
     env = {k: v for k, v in os.environ.items() if k not in ("POLICYQA_EMBEDDER", "POLICYQA_E5_ENGINE")}
     env["PYTHONPATH"] = str(REPO)
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "surfaces.cli", "ask", "长宁区到2025年要建成几个达标中医馆?", "--json"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    for flags in ([], ["-X", "importtime"]):
+        proc = subprocess.run(
+            [sys.executable, *flags, "-m", "surfaces.cli", "ask", "长宁区到2025年要建成几个达标中医馆?", "--json"],
+            cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+        )
+        assert proc.returncode == 0, proc.stderr[-2000:]
     answer = json.loads(proc.stdout)
     assert not answer["refused"] and "10" in answer["answer"]
     imported = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
     assert "onnxruntime" in imported and "tokenizers" in imported  # the log is real: the engine shows
-    assert not imported & set(HEAVY), sorted(imported & set(HEAVY))
+    assert not imported & set(NOT_ON_THE_ASK_PATH), sorted(imported & set(NOT_ON_THE_ASK_PATH))
