@@ -161,6 +161,11 @@ def regions_named(name: str) -> tuple[Region, ...]:
     return found or ()
 
 
+def names_a_district(name: str) -> bool:
+    """Whether ``name`` can mean a district or county (not only a province or city)."""
+    return any(r.level == "district" for r in regions_named(name))
+
+
 def district_by_name(name: str, prefer: Collection[str] = ()) -> Region | None:
     """The district ``name`` names (with or without 区, or in English); among same-named
     districts, one whose full name is in ``prefer`` (the corpus's districts) wins."""

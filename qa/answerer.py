@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index import Filters, HybridIndex
-from ingest.regions import regions_named
+from ingest.regions import names_a_district, regions_named
 from kernel.types import Citation, Passage, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back, sub_questions
 from qa.comparison import Conclusion, comparison_clause, figure_anchors, figure_pair, independent_parts
@@ -347,7 +347,7 @@ class ExtractiveAnswerer:
         texts = [doc.text for doc in self.index.documents.values()]
         return tuple(
             p for p in analysis.outside_places
-            if any(r.level == "district" for r in regions_named(p))
+            if names_a_district(p)
             or not any(n in t for t in texts for n in (p, p.title(), *(x for r in regions_named(p) for x in (r.name, r.short))))
         )
 

@@ -505,10 +505,11 @@ def _resolve_one(
         return switched
     own, topic_districts = _districts_in(q), _districts_in(topic)
     both = not own and len(recent) >= 2 and bool(_BOTH.search(q))
+    nothing_new = _asks_nothing_new(q)
     compare = bool(_ZH_COMPARE.search(q) or _EN_COMPARE.search(q)) or both
     scoped = own or analyze(q, [d.name for d in known]).is_across
     if detect_language(q) == "other" or (
-        scoped and not compare and _has_topic(q, named=False) and not _asks_nothing_new(q)
+        scoped and not compare and _has_topic(q, named=False) and not nothing_new
     ):
         return None  # a language we cannot read, or its own districts and a full topic: standalone
     others = [d for d in known if d not in topic_districts] if _OTHERS.search(q) else []
@@ -517,7 +518,7 @@ def _resolve_one(
     cjk = len(re.findall(f"[{_CJK}]", q))
     ellipsis = bool(
         _ZH_LEAD.search(q) or "的呢" in q or (_ZH_TAIL.search(q) and cjk <= 15) or _EN_LEAD.search(q) or _EN_TAIL.search(q)
-        or (_ZH_MID_TAIL.search(q) and _asks_nothing_new(q))  # "长宁呢？到2025年定的是多少？"
+        or (_ZH_MID_TAIL.search(q) and nothing_new)  # "长宁呢？到2025年定的是多少？"
     )
     # A comparison needs two sides and a topic: naming one district ("跟长宁比呢？谁预留得多？")
     # or no topic of its own ("长宁的目标比宝山高吗？"), it compares with what the chat was about.
@@ -530,7 +531,7 @@ def _resolve_one(
         if compare and _asks_verdict(q):
             # "长宁的目标比宝山高吗？": the topic about every district compared, then the comparison.
             return _followed_by(_substitute(topic, targets), q)
-        if not pronouns and _is_new_topic(q, topic) and not _asks_nothing_new(q):
+        if not pronouns and _is_new_topic(q, topic) and not nothing_new:
             return _new_topic(q, targets, topic, compare, names)
         return _substitute(topic, targets)
     if pronouns:

@@ -22,12 +22,20 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Literal
 
-from ingest.regions import regions_named
+from ingest.regions import names_a_district
 from qa.analysis import QuestionAnalysis
 from qa.evidence import Evidence, stated_text
 from qa.figures import parse_figures
 from qa.selection import evidence_text
-from qa.terms import UNSEEN_WEIGHT, Term, coverage, names_a_topic, term_match, unmapped_english_words
+from qa.terms import (
+    UNSEEN_WEIGHT,
+    Term,
+    coverage,
+    named_match,
+    names_a_topic,
+    term_match,
+    unmapped_english_words,
+)
 
 Reason = Literal["answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated"]
 REASONS: tuple[Reason, ...] = ("answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated")
@@ -111,7 +119,8 @@ def evidence_features(
         "anchor_coverage": coverage(anchors, weights, text) if anchors else 0.0,
         # Whether the plans in scope name the topic anywhere: a plan that never says 中医馆
         # sets no 中医馆 target, whatever sentence retrieval brought back.
-        "plan_anchor_coverage": _named_share(anchors, weights, plans_text) if anchors and plans_text else 1.0,
+        # (no credit for a part of a compound here: a plan saying 中医 names no 中医馆)
+        "plan_anchor_coverage": coverage(anchors, weights, plans_text, named_match) if anchors and plans_text else 1.0,
         "worst_missing": worst,
         "dense_margin": max((e.dense for e in chosen), default=0.0) - _mean_dense(pool[:20]),
         "number_missing": 1.0 if asks_number and not (parse_figures(sentences) or _WHOLE.search(sentences)) else 0.0,
@@ -126,21 +135,6 @@ def evidence_features(
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元")
 # Words that state a quantity without a digit: "全覆盖设置社区中医馆" answers "how many".
 _WHOLE = re.compile(r"全覆盖|全部|所有|每个|每家|每所|各个|全区|应签尽签|100%")
-
-
-def _named_share(terms: Sequence[Term], weights: Mapping[str, float], text: str) -> float:
-    """Weighted share of ``terms`` that ``text`` names as such, or by one of the plans' other
-    words for it (no credit for a part of a compound: a plan saying 中医 names no 中医馆)."""
-    total = sum(weights.get(t.text, 0.0) for t in terms)
-    named = sum(
-        weights.get(t.text, 0.0) * max([1.0 if any(f in text for f in t.forms()) else 0.0, *(v.credit for v in t.variants if v.form in text)])
-        for t in terms
-    )
-    return named / total if total else 0.0
-
-
-def _is_district(place: str) -> bool:
-    return any(r.level == "district" for r in regions_named(place))
 
 
 def _mean_dense(pool: Sequence[Evidence]) -> float:
@@ -158,7 +152,7 @@ class Judge:
         """A refusal that needs no evidence, or None."""
         if analysis.lang == "other":
             return Verdict(False, 0.0, "language")
-        if outside_places and (not analysis.districts or any(_is_district(p) for p in outside_places)):
+        if outside_places and (not analysis.districts or any(names_a_district(p) for p in outside_places)):
             # A district with no plan here cannot be answered for, nor compared with one that
             # has ("嘉定的…比闵行快还是慢"): its side of the question is unknown.
             return Verdict(False, 0.0, "outside_place")

@@ -347,12 +347,19 @@ def sub_pieces(term: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(pieces))
 
 
-def term_match(term: Term, text: str) -> float:
-    """1.0 when the term (or an alternative) occurs in ``text``; a variant's credit when one
-    of the plans' other words for it does; partial credit for compounds."""
+def named_match(term: Term, text: str) -> float:
+    """1.0 when the term (or an alternative) occurs in ``text``, else the best credit of one
+    of the plans' other words for it that does; nothing for a part of a compound."""
     if any(form in text for form in term.forms()):
         return 1.0
-    best = max((v.credit for v in term.variants if v.form in text), default=0.0)
+    return max((v.credit for v in term.variants if v.form in text), default=0.0)
+
+
+def term_match(term: Term, text: str) -> float:
+    """``named_match``, and partial credit for compounds."""
+    best = named_match(term, text)
+    if best == 1.0:
+        return best
     pieces = sub_pieces(term.text)
     if not pieces:
         return best
@@ -471,12 +478,14 @@ def names_a_thing(word: str) -> bool:
     return tag is None or tag in _NOUN_TAGS
 
 
-def coverage(terms: Iterable[Term], weights: Mapping[str, float], text: str) -> float:
+def coverage(
+    terms: Iterable[Term], weights: Mapping[str, float], text: str, match: Callable[[Term, str], float] = term_match
+) -> float:
     """Weighted share of the question's key terms that ``text`` contains, in [0, 1]."""
     total = 0.0
     got = 0.0
     for term in terms:
         w = weights.get(term.text, 1.0)
         total += w
-        got += w * term_match(term, text)
+        got += w * match(term, text)
     return got / total if total else 0.0
