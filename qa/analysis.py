@@ -38,6 +38,9 @@ _TABLE_EN = re.compile(r"\b(indicator|per 1,?000|per thousand|per 10,?000|planni
 
 # Asks an amount of money: only a sum in 元 answers it (the plans seldom state one).
 _MONEY_ZH = re.compile(r"多少钱|花多少|投(?:入|资)?多少|多少(?:经费|资金|预算|投资|费用)|(?:经费|资金|预算|投资|费用|补助|补贴|拨款)(?:是|有|为|大概|大约|一共|总共|共)?多少|总投资|预算")
+# "哪一年能开门" / "by when": only a time (a year, a date, a plan period) answers it
+_TIME_ZH = re.compile(r"哪一?年|什么时候|何时|哪个时间|几月|几时|啥时候")
+_TIME_EN = re.compile(r"\bwhen\b|\b(?:what|which) year\b|\bby what date\b", re.I)
 _MONEY_EN = re.compile(r"\b(?:budget\w*|cost|costs|invest\w*|funding|spend\w*|money|price|fee|fees)\b|\bhow much\b.*\b(?:yuan|rmb)\b", re.I)
 _ENTITY = re.compile(r"哪家|哪几家|哪所|哪个医院|哪些医院|哪个中心|\bwhich (hospital|centre|center|institution)s?\b", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -64,6 +67,7 @@ class QuestionAnalysis:
     asks_table: bool
     asks_entity: bool = False  # "哪家医院" / "which hospital": the answer names an organisation
     asks_money: bool = False  # "多少钱" / "what budget": only a sum of money answers it
+    asks_time: bool = False  # "哪一年" / "when": only a time answers it
     places: Scope | None = None  # the corpus's scope it was analysed against (its district names)
 
     @property
@@ -193,6 +197,7 @@ def analyze(question: str, known_districts: Sequence[str], covered: Collection[s
         asks_table=bool(_TABLE_ZH.search(text) or _TABLE_EN.search(text)),
         asks_entity=bool(_ENTITY.search(text)),
         asks_money=bool(_MONEY_ZH.search(text) or _MONEY_EN.search(text)),
+        asks_time=bool(_TIME_ZH.search(text) or _TIME_EN.search(text)),
         places=scope_of(known_districts),
     )
 

@@ -16,17 +16,26 @@ import numpy as np
 from index import Filters, HybridIndex
 from ingest.regions import names_a_district, regions_named
 from kernel.types import Citation, Passage, ScoredChunk, Unit
-from qa.analysis import QuestionAnalysis, analyze, district_english, refers_back, sub_questions
+from qa.analysis import QuestionAnalysis, analyze, district_english, question_parts, refers_back, sub_questions
 from qa.comparison import Conclusion, comparison_clause, figure_anchors, figure_pair, independent_parts
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
-from qa.evidence import Evidence, SentenceLookup, bridge_entities, collect_candidates, score_candidates
+from qa.evidence import (
+    Evidence,
+    SentenceLookup,
+    bridge_entities,
+    collect_candidates,
+    score_candidates,
+    stated_text,
+    unit_context,
+    years_present,
+)
 from qa.figures import comparable
 from qa.judge import Judge, Verdict, evidence_features
 from qa.lexicon import Lexicon, TextSet
 from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, by_district, select_claims, select_per_district, uncovered_terms
-from qa.terms import FRAMING_WEIGHT, Term, idf_weights, key_terms, term_match
+from qa.terms import FRAMING_WEIGHT, Term, idf_weights, key_terms, names_a_topic, term_match, unmapped_english_words
 
 
 def _asked(part: str) -> str:
@@ -37,6 +46,8 @@ def _asked(part: str) -> str:
     return sentences[-1].strip() if sentences else part
 
 
+# words that point or ask rather than name ("这些", "哪些地方", "什么时候")
+_POINTING = re.compile(r"这|那|哪|什么|多少|几|怎么|如何")
 _POINTER_NOUN = re.compile(r"(?:这家|这所|那家|那所|该|此|这个|那个)(医院|中心|机构|站|馆|院)")
 
 
@@ -49,6 +60,38 @@ def _referent(part: str, bridges: Sequence[str]) -> str:
             if name.endswith(m.group(1)):
                 return name
     return bridges[0]
+
+
+def _resolved(part: str, bridges: Sequence[str]) -> str:
+    """A later part with the organisation it points back at named: "这家医院…" → the bridge
+    of that kind in place of the pointer; a bare pronoun ("它", "it") gets the first bridge
+    put before it. Unchanged when the evidence names no organisation."""
+    if not bridges:
+        return part
+    m = _POINTER_NOUN.search(part)
+    if m:
+        return part[: m.start()] + _referent(part, bridges) + part[m.end() :]
+    return f"{bridges[0]} {part}"
+
+
+_QUESTION_WORD = re.compile(
+    r"多少|几|什么|啥|哪|谁|吗|呢|怎么|怎样|如何|是否|何时|为什么|多久|多大|有没有|是不是|能不能|"
+    r"\b(?:what|which|how|when|where|who|whose|why|is|are|was|were|does|do|did|will|can|has|have)\b",
+    re.I,
+)
+
+
+def _is_asked(part: str, question: str) -> bool:
+    """Whether a part of a question asks something: it ends in a question mark, or has a
+    question word; a remark after the question does not."""
+    return bool(re.search(re.escape(part) + r"\s*[？?]", question) or _QUESTION_WORD.search(part))
+
+
+def _with_districts(part: str, analysis: QuestionAnalysis) -> str:
+    """A part asked about the districts the whole question names."""
+    if analysis.lang == "en":
+        return f"In {' and '.join(district_english(d) for d in analysis.districts)}: {part}"
+    return f"{'、'.join(analysis.districts)}{part}"
 
 
 @dataclass(frozen=True)
@@ -170,19 +213,109 @@ class ExtractiveAnswerer:
         if plan.mode == "per_district":
             return self._answer_per_district(analysis, plan, terms, ranked, chunk_hits, k)
         parts = independent_parts(analysis, self.index.districts)
-        if parts:
+        if parts and not self._refers_back(analysis):
             return self._answer_parts(analysis, parts, user_districts, chunk_hits, k)
         claims = self._select(ranked, terms, weights)
         if claims and uncovered_terms(terms, claims):
             claims = self._second_hop(analysis, plan, terms, weights, claims, candidates, qvec)
-        if claims:
-            claims = self._follow_references(analysis, plan, claims, qvec)
-        verdict = self._judge(analysis, terms, weights, claims, ranked, per_district=False, scope=analysis.districts)
+        followed = self._follow_references(analysis, plan, claims, qvec) if claims else {}
+        claims = [*claims, *followed.values()]
+        refers = self._refers_back(analysis)
+        # a question whose later part points back: its first part is what must be stated
+        # (the later parts are judged one by one below)
+        first = self._part_analysis(question_parts(analysis.question)[0], analysis) if refers else analysis
+        verdict = self._judge(first, terms, weights, claims, ranked, per_district=False, scope=analysis.districts)
         judged = ((None, verdict, tuple(claims)),)
+        if not verdict.answerable and refers:
+            # Not stated as a whole: the first part asked on its own, then each later part
+            # judged on what it found (below). A part the plans leave open must not refuse
+            # the stated rest; with the first part not stated, the whole is refused.
+            first_draft = self.answer(first, user_districts, k)
+            if not first_draft.refused:
+                claims = list(first_draft.evidence)
+                followed = self._follow_references(analysis, plan, claims, qvec)
+                claims = [*claims, *followed.values()]
+                terms, judged = self._terms_to_cover(first), first_draft.verdicts
+                verdict = first_draft.verdicts[0][1] if first_draft.verdicts else verdict
         if not verdict.answerable:
             return self._refuse(analysis, chunk_hits, k, verdict, judged)
+        open_parts = self._open_later_parts(analysis, claims, ranked) if refers else []
+        if open_parts:
+            # a later part the evidence does not state: say so, and drop what was found for it
+            claims = [e for e in claims if all(followed.get(p) is not e for p in open_parts)]
         groups = [(None if not analysis.districts else claims[0].district, [Claim(e.unit, e.district) for e in claims])]
-        return self._compose(analysis, terms, groups, claims, chunk_hits, k, verdicts=judged)
+        return self._compose(
+            analysis, terms, groups, claims, chunk_hits, k, tail=self._open_tail(analysis, open_parts),
+            notes=tuple(f"unanswered part: {_asked(p)}" for p in open_parts), verdicts=judged,
+        )
+
+    def _refers_back(self, analysis: QuestionAnalysis) -> bool:
+        """Whether a later part of the question points back at the first ("…？这家医院…"), or
+        asks nothing of its own ("…？具体是哪几家？"): it asks about what the first found."""
+        parts = question_parts(analysis.question)
+        return (
+            len(parts) >= 2
+            and any(refers_back(p) or not self._asks_own(p, analysis.lang) for p in parts[1:])
+            and not analysis.is_comparison
+        )
+
+    def _open_later_parts(self, analysis: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence]) -> list[str]:
+        """The later parts of a question the evidence does not state, each judged on its own
+        with what it points back at put in its place ("该院现有中医师人数" → "闵行区中医医院现有
+        中医师人数"): one part the plans leave open must not refuse the answered rest, nor
+        be passed over in silence."""
+        parts = question_parts(analysis.question)
+        bridges = bridge_entities(chosen, analysis.question, self.lexicon.attested)
+        open_parts = []
+        for part in parts[1:]:
+            if not _is_asked(part, analysis.question):
+                continue  # a remark after the question ("我们写材料的时候想把这个口径解释清楚。")
+            if not self._asks_own(part, analysis.lang):
+                continue  # elliptical ("具体是哪几家？"): it asks the first part's topic, answered
+            own = self._part_analysis(_resolved(part, bridges), analysis)
+            if own.years and not any(years_present(own.years, f"{stated_text(e.unit)} {unit_context(e.unit)} {e.title}") for e in chosen):
+                # a year asked of ("2024年实际是多少") that no evidence speaks of: exactness is the point
+                open_parts.append(part)
+            elif self._clearly_not_stated(own, chosen, pool):
+                open_parts.append(part)
+        return open_parts
+
+    def _clearly_not_stated(self, part: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence]) -> bool:
+        """A later part is named as not stated when what it asks for is missing (a figure, a
+        time, a sum of money) or the judge is confident, not merely unsure: its topic is the
+        first part's, found already, and its own few words weigh less than a question's."""
+        terms = self._terms_to_cover(part)
+        verdict = self._judge(part, terms, self._weights(terms), chosen, pool, per_district=False, scope=part.districts)
+        missing = verdict.features.get("number_missing") or verdict.features.get("money_missing")
+        return bool(missing) or verdict.score < self.judge.model.threshold / 2
+
+    def _asks_own(self, part: str, lang: str) -> bool:
+        """Whether a later part asks something of its own: a word naming a topic (not a
+        pointer or question word: 这些, 哪些地方), a sum of money, a year or an indicator-table column. An elliptical
+        part only asks more about what the first part found."""
+        own = analyze(part, self.index.districts)
+        terms = key_terms(part, lang, self.lexicon, own.places)
+        return (
+            own.asks_money or own.asks_table or own.asks_time or bool(own.years)
+            or any(names_a_topic(t) and not _POINTING.match(t.text) for t in terms)
+            # English words the glossary cannot put into Chinese still say what is asked
+            or (lang == "en" and bool(unmapped_english_words(part, own.places)))
+        )
+
+    def _part_analysis(self, part: str, whole: QuestionAnalysis) -> QuestionAnalysis:
+        """One part of a question, analysed on its own, about the districts the whole names."""
+        part_analysis = analyze(part, self.index.districts)
+        if whole.districts and not part_analysis.districts:
+            part_analysis = analyze(_with_districts(part, whole), self.index.districts)
+        return part_analysis
+
+    @staticmethod
+    def _open_tail(analysis: QuestionAnalysis, open_parts: Sequence[str]) -> str:
+        """The sentence naming the parts of a question the documents leave open."""
+        asked = [_asked(p).rstrip("?？") for p in open_parts]
+        if analysis.lang == "en":
+            return " ".join(f"The documents do not say: {q}?" for q in asked)
+        return "".join(f"文件中未提及：{q}。" for q in asked)
 
     def _answer_parts(
         self,
@@ -202,20 +335,14 @@ class ExtractiveAnswerer:
             return self._refuse(analysis, chunk_hits, k, best, verdicts)
         chosen = list(dict.fromkeys(e for _, d in answered for e in d.evidence))
         open_parts = [
-            _asked(p.question)
+            p.question
             for p, d in zip(parts, drafts, strict=True)
             if d.refused and not self._answered_by(p, chosen, d.evidence)
         ]
-        tail = ""
-        if open_parts:
-            tail = (
-                "".join(f"The documents do not say: {q.rstrip('?？')}? " for q in open_parts).strip()
-                if analysis.lang == "en"
-                else "".join(f"文件中未提及：{q.rstrip('?？')}。" for q in open_parts)
-            )
+        tail = self._open_tail(analysis, open_parts)
         groups = [(None if not analysis.districts else chosen[0].district, [Claim(e.unit, e.district) for e in chosen])]
         terms = [t for p, _ in answered for t in self._terms_to_cover(p)]
-        notes = tuple(f"unanswered part: {q}" for q in open_parts)
+        notes = tuple(f"unanswered part: {_asked(q)}" for q in open_parts)
         return self._compose(analysis, terms, groups, chosen, chunk_hits, k, tail=tail, notes=notes, verdicts=verdicts)
 
     def _answered_by(self, part: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence]) -> bool:
@@ -262,6 +389,7 @@ class ExtractiveAnswerer:
             paired=paired,
             asks_money=analysis.asks_money,
             plans_text=self._plans_text(scope),
+            asks_time=analysis.asks_time,
         )
         return self.judge.judge(features)
 
@@ -309,26 +437,27 @@ class ExtractiveAnswerer:
 
     def _follow_references(
         self, analysis: QuestionAnalysis, plan: RetrievalPlan, claims: list[Evidence], qvec: np.ndarray
-    ) -> list[Evidence]:
+    ) -> dict[str, Evidence]:
         """"…哪家医院…？这家医院会迁到哪里?": a later part that refers back is asked again
-        about the entity the evidence found, and its best evidence naming that entity joins."""
-        parts = sub_questions(analysis.question)
+        about the entity the evidence found; its best evidence naming that entity, by part."""
+        parts = question_parts(analysis.question)
         bridges = bridge_entities(claims, analysis.question, self.lexicon.attested)
         if len(parts) < 2 or not bridges:
-            return claims
-        chosen = list(claims)
+            return {}
+        found: dict[str, Evidence] = {}
         filters = Filters(districts=frozenset(plan.districts)) if plan.districts else None
         for part in parts[1:]:
-            if not refers_back(part) or len(chosen) >= self.config.max_claims + 1:
+            if not refers_back(part) or len(claims) + len(found) >= self.config.max_claims + 1:
                 continue
             bridge = _referent(part, bridges)
             query = f"{bridge} {part}"
             hits = self.index.retrieve(query, top_k=10, filters=filters, kinds=("sentence", "table_row"))
             part_terms = [t for t in key_terms(part, analysis.lang, self.lexicon, analysis.places) if t.text not in bridge]
+            taken = {e.unit for e in (*claims, *found.values())}
             best = None
             for hit in hits:
                 unit = hit.unit
-                if bridge not in unit.text or any(e.unit == unit for e in chosen):
+                if bridge not in unit.text or unit in taken:
                     continue
                 gain = sum(term_match(t, unit.text) for t in part_terms)
                 if best is None or gain > best[0]:
@@ -337,8 +466,8 @@ class ExtractiveAnswerer:
                     best = (gain, hit)
             if best:
                 hit = best[1]
-                chosen.append(Evidence(hit.unit, hit.district, 0.0, 0.0, hit.score, True, False, hit.score))
-        return chosen
+                found[part] = Evidence(hit.unit, hit.district, 0.0, 0.0, hit.score, True, False, hit.score)
+        return found
 
     def _outside(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
         """Places the corpus does not cover: districts no document belongs to always (their

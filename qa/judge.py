@@ -96,6 +96,7 @@ def evidence_features(
     paired: bool = False,
     asks_money: bool = False,
     plans_text: str = "",
+    asks_time: bool = False,
 ) -> dict[str, float]:
     """What the judge looks at, for one set of chosen evidence: coverage with headings and
     title (``coverage``) and of the sentences alone (``sentence_coverage``), whether a
@@ -123,7 +124,10 @@ def evidence_features(
         "plan_anchor_coverage": coverage(anchors, weights, plans_text, named_match) if anchors and plans_text else 1.0,
         "worst_missing": worst,
         "dense_margin": max((e.dense for e in chosen), default=0.0) - _mean_dense(pool[:20]),
-        "number_missing": 1.0 if asks_number and not (parse_figures(sentences) or _WHOLE.search(sentences)) else 0.0,
+        "number_missing": 1.0
+        if (asks_number and not (parse_figures(sentences) or _WHOLE.search(sentences)))
+        or (asks_time and not _TIME.search(sentences))
+        else 0.0,
         "english": 1.0 if english else 0.0,
         "per_district": 1.0 if per_district else 0.0,
         "paired_figure": 1.0 if paired else 0.0,
@@ -132,6 +136,8 @@ def evidence_features(
     }
 
 
+# A time, for a question asking when: a year, a month, a plan period or its end.
+_TIME = re.compile(r"(?:19|20)\d{2}|[一二三四五六七八九十\d]+月|十[一二三四五六]五|年底|年内|年前|期间|届时")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元")
 # Words that state a quantity without a digit: "全覆盖设置社区中医馆" answers "how many".
 _WHOLE = re.compile(r"全覆盖|全部|所有|每个|每家|每所|各个|全区|应签尽签|100%")

@@ -38,7 +38,7 @@ def features_for(question: str, text: str, lexicon: Lexicon, pool_dense: float =
     pool = [evidence("其他", pool_dense)] * 5
     return evidence_features(
         terms, weights, [evidence(text)], english=False, per_district=False,
-        asks_number=analysis.asks_quantity, pool=pool, asks_money=analysis.asks_money,
+        asks_number=analysis.asks_quantity, pool=pool, asks_money=analysis.asks_money, asks_time=analysis.asks_time,
     )
 
 
@@ -159,3 +159,13 @@ def test_plan_anchor_coverage_asks_whether_the_plan_names_the_topic_at_all(lexic
     assert plan("做实中医医联体。建设7-10个中医专科专病联盟群。") == 0.0
     assert plan("开展中医馆、中医阁达标建设，完成达标中医馆10个。") == 1.0
     assert plan("") == 1.0  # no plan text given: nothing to say
+
+
+def test_a_question_asking_when_needs_a_time_in_the_evidence(lexicon: Lexicon) -> None:
+    """"哪一年" is answered by a year or a plan period, not by where the hospital goes."""
+    assert analyze("When will the new hospital open?", KNOWN).asks_time
+    assert not analyze("闵行区中医医院迁到哪里？", KNOWN).asks_time
+    question = "闵行区中医医院哪一年建成？"
+    assert features_for(question, "在七宝地区迁址新建闵行区中医医院", lexicon)["number_missing"] == 1.0
+    assert features_for(question, "到2025年，在七宝地区建成闵行区中医医院", lexicon)["number_missing"] == 0.0
+    assert features_for(question, "“十四五”期间在七宝地区迁址新建闵行区中医医院", lexicon)["number_missing"] == 0.0

@@ -129,3 +129,27 @@ def test_a_later_part_about_this_hospital_is_answered_about_the_hospital_named(p
     assert "紫竹" in answer.answer and "中医肺病" in answer.answer
     answer = policyqa.ask("闵行哪家医院要建中医肾病特色专科？这家医院将迁往何处？")
     assert "中西医结合医院" in answer.answer and "紫竹" in answer.answer
+
+
+def test_a_later_part_pointing_back_is_judged_on_its_own(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # "它" is the hospital the first part finds; when it opens is not in the plan: named, not hidden
+    answer = policyqa.ask("闵行区中医医院要迁到哪里？它哪一年能建成开诊？")
+    assert not answer.refused
+    assert "七宝" in answer.answer and any("七宝" in c.quote for c in answer.citations)
+    assert "文件中未提及" in answer.answer and "开诊" in answer.answer.split("文件中未提及")[-1]
+    assert any(n.startswith("unanswered part") for n in answer.notes)
+
+
+def test_a_year_no_plan_speaks_of_leaves_that_part_open_in_english(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("What rate does Baoshan want family doctor sign-up to reach, and what was it in 2019?")
+    assert not answer.refused, "the first part is stated, so the whole is not refused"
+    assert "46%" in answer.answer
+    assert "The documents do not say" in answer.answer and "2019" in answer.answer.split("do not say")[-1]
+
+
+def test_an_elliptical_later_part_is_answered_by_the_first_parts_evidence(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # "具体是哪些地方" asks more about what the first part found: no "not stated" for it
+    answer = policyqa.ask("宝山区要增配多少台AED？具体是哪些地方？")
+    assert not answer.refused
+    assert "800台" in answer.answer and "公共场所" in answer.answer
+    assert "文件中未提及" not in answer.answer
