@@ -157,6 +157,10 @@ _ZH_TAIL = re.compile(r"(?:的)?呢[\s？?。！!]*$")
 _ZH_GENERIC_ASK = re.compile(r"目标值?|指标|水平|数字|数据|情况|规划|计划|定的|[定更高低多少大小快慢长短好差早晚]")
 _ZH_VERDICT = re.compile(r"谁|哪个|哪边|哪家|是否|吗|还是|有没有|超过|达到|(?<!多)[高低快慢大小长短早晚]|多(?!少)")
 _EN_VERDICT = re.compile(r"\b(?:which|who|whose|already)\b|\b(?:more|less|fewer)\b|\b\w{2,}er\b", re.IGNORECASE)
+# A comparison with one side only ("比市里的规划值高吗？", "跟全市比呢？", "Is that higher than…"):
+# its other side is the chat's topic.
+_SIDELESS = re.compile(r"^\s*(?:那|那么|这)?\s*(?:比|跟|和|与|同|较)|^\s*(?:is|was|are)\s+(?:that|this|it)\b", re.I)
+_QUOTED = re.compile(r"“[^”]{2,20}”|\"[^\"]{2,20}\"")
 _ZH_MID_TAIL = re.compile(r"(?:的)?呢[\s？?]+(?=\S)")
 _EN_LEAD = re.compile(r"^(?:(?:and|but|so|ok(?:ay)?|then)[\s,]+)?(?:what|how)\s+about\b\s*|^and\b[\s,]*", re.IGNORECASE)
 _EN_TAIL = re.compile(r",?\s*\b(?:as well|too|instead)\s*[?.!]*$|\bthe same\b", re.IGNORECASE)
@@ -508,17 +512,22 @@ def _resolve_one(
     nothing_new = _asks_nothing_new(q)
     compare = bool(_ZH_COMPARE.search(q) or _EN_COMPARE.search(q)) or both
     scoped = own or analyze(q, [d.name for d in known]).is_across
+    pronouns = _pronouns(q)
+    # a pronoun pointing at what the chat was about ("哪几个区提了这个？"), not at the plans
+    anaphora = [p for p in pronouns if p[2] in ("entity", "topic") and not _ZH_PLAN_NOUN.match(q[p[1] :])]
+    if compare and not own and _SIDELESS.match(q):
+        # "比市里的规划值高吗？": the side left out is what the chat was about
+        return _followed_by(topic, q)
     if detect_language(q) == "other" or (
-        scoped and not compare and _has_topic(q, named=False) and not nothing_new
+        scoped and not compare and _has_topic(q, named=False) and not nothing_new and not (anaphora and not own)
     ):
         return None  # a language we cannot read, or its own districts and a full topic: standalone
     others = [d for d in known if d not in topic_districts] if _OTHERS.search(q) else []
     named = own + others + (list(known) if _ALL.search(q) else []) + (list(recent[-2:]) if both else [])
-    pronouns = _pronouns(q)
     cjk = len(re.findall(f"[{_CJK}]", q))
     ellipsis = bool(
         _ZH_LEAD.search(q) or "的呢" in q or (_ZH_TAIL.search(q) and cjk <= 15) or _EN_LEAD.search(q) or _EN_TAIL.search(q)
-        or (_ZH_MID_TAIL.search(q) and nothing_new)  # "长宁呢？到2025年定的是多少？"
+        or (nothing_new and bool(named))  # "长宁呢？到2025年定的是多少？", "长宁定的目标是多少？"
     )
     # A comparison needs two sides and a topic: naming one district ("跟长宁比呢？谁预留得多？")
     # or no topic of its own ("长宁的目标比宝山高吗？"), it compares with what the chat was about.
@@ -546,10 +555,12 @@ def _resolve_one(
                 sub = _join(topic_districts, "full" if zh else "en")
             elif kind == "plan" and topic_districts:
                 sub = _join(topic_districts, "full") if zh else "the " + _join(topic_districts, "en")
+            elif kind == "topic" and _QUOTED.search(topic):
+                sub = _QUOTED.search(topic).group()  # "这个" → the term the topic quoted: “五床联动”
             else:
                 return _followed_by(topic, q)
             text = text[:start] + sub + text[end:]
-        return text if _mentions(text) else _prefix(text, topic_districts, zh, de=True)
+        return text if _mentions(text) or scoped else _prefix(text, topic_districts, zh, de=True)
     if _is_new_topic(q, topic):
         return _new_topic(q, topic_districts, topic, False, names)
     return _followed_by(topic, q)

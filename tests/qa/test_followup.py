@@ -433,3 +433,21 @@ def test_the_two_districts_are_the_last_two_the_chat_named() -> None:
     assert resolved is not None
     assert {d.name for d in find_districts(resolved, CORPUS)} == {"长宁区", "宝山区"}
     assert "中医馆" in resolved
+
+
+def test_another_district_with_only_generic_ask_words_asks_the_topic_again() -> None:
+    # "宝山定的是多少？" names a district and asks nothing new: the chat's topic, about 宝山
+    assert resolve("宝山定的是多少？", TCM_CHAT, CORPUS) == "宝山到2025年要建成几个达标中医馆？"
+
+
+def test_a_one_sided_comparison_takes_the_chats_topic_as_its_other_side() -> None:
+    chat = [Turn("user", "长宁的千人口注册护士数2025年目标是多少？"), Turn("assistant", "目标值≥8.15人［1］。")]
+    assert resolve("比全市的规划值高吗？", chat, CORPUS) == "长宁的千人口注册护士数2025年目标是多少？比全市的规划值高吗？"
+
+
+def test_this_across_districts_is_the_term_the_chat_quoted() -> None:
+    chat = [Turn("user", "宝山提到“887365”了吗？"), Turn("assistant", "提到了［1］。")]
+    standalone = resolve("哪几个区的规划里有这个？", chat, CORPUS)
+    assert standalone == "哪几个区的规划里有“887365”？", "across districts: no district put in front"
+    # "这些规划" points at the plans, not at the chat: a standalone question
+    assert resolve("这些规划中哪个区提到了家庭病床？", chat, CORPUS) is None
