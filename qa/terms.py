@@ -187,6 +187,8 @@ def _chinese_terms(
             continue
         if not (_CJK_RUN.search(token) or _ASCII_TERM.fullmatch(token)):
             continue
+        if token.lower() in ENGLISH_STOPWORDS:
+            continue  # "目标值 vs 规划值": an English function word, not a topic
         variants = attested.variants(token) if isinstance(attested, Lexicon) else ()
         if len(token) == 1 and _CJK_RUN.match(token) and not variants:
             continue

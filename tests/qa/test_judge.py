@@ -169,3 +169,11 @@ def test_a_question_asking_when_needs_a_time_in_the_evidence(lexicon: Lexicon) -
     assert features_for(question, "在七宝地区迁址新建闵行区中医医院", lexicon)["number_missing"] == 1.0
     assert features_for(question, "到2025年，在七宝地区建成闵行区中医医院", lexicon)["number_missing"] == 0.0
     assert features_for(question, "“十四五”期间在七宝地区迁址新建闵行区中医医院", lexicon)["number_missing"] == 0.0
+
+
+def test_an_english_function_word_in_a_chinese_question_is_not_a_term(lexicon: Lexicon) -> None:
+    """"vs" between two Chinese phrases compares them; as a word no plan uses it would weigh
+    as a missing topic word."""
+    terms = [t.text for t in key_terms("宝山 签约率 2025目标 vs 长宁 谁高", "zh", lexicon)]
+    assert "vs" not in terms and "签约率" in terms
+    assert "CMI" in [t.text for t in key_terms("长宁 CMI 目标值", "zh", lexicon)], "an ASCII topic word stays"
