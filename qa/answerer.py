@@ -17,7 +17,7 @@ from index import Filters, HybridIndex
 from ingest.regions import names_a_district, regions_named
 from kernel.types import Citation, Passage, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis, analyze, district_english, question_parts, refers_back, sub_questions
-from qa.comparison import Conclusion, comparison_clause, figure_anchors, figure_pair, independent_parts
+from qa.comparison import Conclusion, comparison_clause, figure_anchors, figure_pair, independent_parts, row_comparison
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
 from qa.evidence import (
     Evidence,
@@ -240,13 +240,17 @@ class ExtractiveAnswerer:
         if not verdict.answerable:
             return self._refuse(analysis, chunk_hits, k, verdict, judged)
         open_parts = self._open_later_parts(analysis, claims, ranked) if refers else []
+        conclude = row_comparison(analysis, claims)
+        if conclude is not None:
+            # the row's two values answer the part that weighs them ("比市里的规划值高吗")
+            open_parts = [p for p in open_parts if row_comparison(self._part_analysis(p, analysis), claims) is None]
         if open_parts:
             # a later part the evidence does not state: say so, and drop what was found for it
             claims = [e for e in claims if all(followed.get(p) is not e for p in open_parts)]
         groups = [(None if not analysis.districts else claims[0].district, [Claim(e.unit, e.district) for e in claims])]
         return self._compose(
             analysis, terms, groups, claims, chunk_hits, k, tail=self._open_tail(analysis, open_parts),
-            notes=tuple(f"unanswered part: {_asked(p)}" for p in open_parts), verdicts=judged,
+            notes=tuple(f"unanswered part: {_asked(p)}" for p in open_parts), verdicts=judged, conclude=conclude,
         )
 
     def _refers_back(self, analysis: QuestionAnalysis) -> bool:
@@ -334,16 +338,19 @@ class ExtractiveAnswerer:
             best = max((v for _, v, _ in verdicts), key=lambda v: v.score, default=Verdict(False, 0.0, "no_evidence"))
             return self._refuse(analysis, chunk_hits, k, best, verdicts)
         chosen = list(dict.fromkeys(e for _, d in answered for e in d.evidence))
+        conclude = next((c for p in parts if (c := row_comparison(p, chosen)) is not None), None)
         open_parts = [
             p.question
             for p, d in zip(parts, drafts, strict=True)
-            if d.refused and not self._answered_by(p, chosen, d.evidence)
+            if d.refused and not self._answered_by(p, chosen, d.evidence) and row_comparison(p, chosen) is None
         ]
         tail = self._open_tail(analysis, open_parts)
         groups = [(None if not analysis.districts else chosen[0].district, [Claim(e.unit, e.district) for e in chosen])]
         terms = [t for p, _ in answered for t in self._terms_to_cover(p)]
         notes = tuple(f"unanswered part: {_asked(q)}" for q in open_parts)
-        return self._compose(analysis, terms, groups, chosen, chunk_hits, k, tail=tail, notes=notes, verdicts=verdicts)
+        return self._compose(
+            analysis, terms, groups, chosen, chunk_hits, k, tail=tail, notes=notes, verdicts=verdicts, conclude=conclude
+        )
 
     def _answered_by(self, part: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence]) -> bool:
         """Whether evidence found for the other parts also answers this one (one sentence

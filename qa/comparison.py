@@ -9,13 +9,14 @@ answered (or not) on their own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from qa.analysis import QuestionAnalysis, analyze, district_english, question_parts, refers_back
 from qa.compose import CitationList, indicator_cell
 from qa.evidence import Evidence, stated_text
-from qa.figures import Figure, comparable, declared_unit, figure_near, verdict_text
+from qa.figures import Figure, comparable, declared_unit, figure_near, parse_figures, verdict_text
 from qa.terms import Term, sub_pieces
 
 Conclusion = Callable[[CitationList], str]
@@ -96,6 +97,46 @@ def comparison_clause(analysis: QuestionAnalysis, pair: tuple[Side, Side]) -> Co
         return f"{text.rstrip('。.')}[{na}][{nb}]{end}"
 
     return conclude
+
+
+# A question weighing a district's figure against the city's planned value ("比市里的规划值
+# 高吗", "is that above what the city set?"): both sides are cells of one indicator-table row.
+_ASKS_VERDICT = re.compile(
+    r"比.{0,12}?(?:高|低|多|少|大|小|快|慢)|高出|低于|高于|超过|超出|达到.{0,6}吗|谁高|哪个高|\bvs\b"
+    r"|\b(?:higher|lower|above|below|exceed\w*|more than|less than|beat\w*)\b",
+    re.I,
+)
+_CITY_SIDE = re.compile(r"规划值|市里|市级|全市|市卫健委|本市|\b(?:city|municipal|shanghai)\b", re.I)
+_VALUE_LABEL = re.compile(r"目标值|规划值")
+
+
+def row_comparison(analysis: QuestionAnalysis, chosen: Sequence[Evidence]) -> Conclusion | None:
+    """The verdict of the two value cells of an indicator-table row (the district's target
+    against the city's planned value), when the question weighs one against the other."""
+    if len(analysis.districts) > 1 or not (_ASKS_VERDICT.search(analysis.question) and _CITY_SIDE.search(analysis.question)):
+        return None
+    for e in chosen:
+        if e.unit.kind != "table_row":
+            continue
+        values = []
+        for cell in e.unit.cells:
+            figures = parse_figures(cell.text) if _VALUE_LABEL.search(cell.label) else []
+            if figures:
+                values.append((cell.label, _declared_unit(figures[0], e)))
+        if len(values) == 2:
+            (a_label, a_fig), (b_label, b_fig) = values
+            lang = "en" if analysis.lang == "en" else "zh"
+            if lang == "en":
+                own = f"{district_english(e.district)}'s target" if e.district else "The target"
+                a_label, b_label = own, "the city health commission's planned value"
+
+            def conclude(cites: CitationList, e: Evidence = e) -> str:
+                n = cites.number(e.unit, e.district)
+                end = "。" if lang == "zh" else "."
+                return f"{verdict_text(a_label, a_fig, b_label, b_fig, lang).rstrip('。.')}[{n}]{end}"
+
+            return conclude
+    return None
 
 
 def independent_parts(analysis: QuestionAnalysis, index_districts: Sequence[str]) -> list[QuestionAnalysis]:

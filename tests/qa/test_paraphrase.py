@@ -153,3 +153,13 @@ def test_an_elliptical_later_part_is_answered_by_the_first_parts_evidence(policy
     assert not answer.refused
     assert "800台" in answer.answer and "公共场所" in answer.answer
     assert "文件中未提及" not in answer.answer
+
+
+def test_a_target_weighed_against_the_citys_planned_value_is_computed_from_the_row(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("长宁的千人口注册护士数2025年目标是多少？比市里的规划值高吗？")
+    assert not answer.refused and "文件中未提及" not in answer.answer
+    assert "8.15" in answer.answer and "4.7" in answer.answer
+    verdict = answer.answer.rstrip("。").split("。")[-1]
+    assert "多于" in verdict or "高于" in verdict, verdict
+    english = policyqa.ask("Is Changning's 2025 target for registered nurses per 1,000 people above the city health commission's planned value?")
+    assert "Changning's target (≥8.15)" in english.answer and "(≥4.7)" in english.answer
