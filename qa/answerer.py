@@ -17,7 +17,15 @@ from index import Filters, HybridIndex
 from ingest.regions import names_a_district, regions_named
 from kernel.types import Citation, Passage, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis, analyze, district_english, question_parts, refers_back, sub_questions
-from qa.comparison import Conclusion, comparison_clause, figure_anchors, figure_pair, independent_parts, row_comparison
+from qa.comparison import (
+    Conclusion,
+    change_clause,
+    comparison_clause,
+    figure_anchors,
+    figure_pair,
+    independent_parts,
+    row_comparison,
+)
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
 from qa.evidence import (
     Evidence,
@@ -240,7 +248,7 @@ class ExtractiveAnswerer:
         if not verdict.answerable:
             return self._refuse(analysis, chunk_hits, k, verdict, judged)
         open_parts = self._open_later_parts(analysis, claims, ranked) if refers else []
-        conclude = row_comparison(analysis, claims)
+        conclude = row_comparison(analysis, claims) or change_clause(analysis, claims, figure_anchors(terms, weights))
         if conclude is not None:
             # the row's two values answer the part that weighs them ("比市里的规划值高吗")
             open_parts = [p for p in open_parts if row_comparison(self._part_analysis(p, analysis), claims) is None]

@@ -16,7 +16,7 @@ from dataclasses import replace
 from qa.analysis import QuestionAnalysis, analyze, district_english, question_parts, refers_back
 from qa.compose import CitationList, indicator_cell
 from qa.evidence import Evidence, stated_text
-from qa.figures import Figure, comparable, declared_unit, figure_near, parse_figures, verdict_text
+from qa.figures import Figure, comparable, declared_unit, difference_text, figure_near, parse_figures, verdict_text
 from qa.terms import Term, sub_pieces
 
 Conclusion = Callable[[CitationList], str]
@@ -130,13 +130,52 @@ def row_comparison(analysis: QuestionAnalysis, chosen: Sequence[Evidence]) -> Co
                 own = f"{district_english(e.district)}'s target" if e.district else "The target"
                 a_label, b_label = own, "the city health commission's planned value"
 
+            gap = difference_text(a_fig, b_fig, lang) if _ASKS_AMOUNT.search(analysis.question) else ""
+
             def conclude(cites: CitationList, e: Evidence = e) -> str:
                 n = cites.number(e.unit, e.district)
-                end = "。" if lang == "zh" else "."
-                return f"{verdict_text(a_label, a_fig, b_label, b_fig, lang).rstrip('。.')}[{n}]{end}"
+                text = verdict_text(a_label, a_fig, b_label, b_fig, lang).rstrip("。.")
+                if gap:
+                    text += f"，{gap}" if lang == "zh" else f", {gap}"
+                return f"{text}[{n}]{'。' if lang == 'zh' else '.'}"
 
             return conclude
     return None
+
+
+# "下降了多少个千分点", "提高了多少", "how much did it fall": the change between two figures
+_ASKS_AMOUNT = re.compile(r"(?:高出|低出|相差|差|多出|少|降|升|增|减|提高|下降|降低|减少|增加|增长|上升)了?多少|\bhow much (?:higher|lower|more|less)\b|\bby how much\b", re.I)
+_CHANGE = re.compile(r"从(?P<a>[^，,；;。从]{1,24}?)(?:降低|下降|减少|降|缩短|提高|提升|增长|增加|上升|升|扩大|延长)(?:至|到|为)(?P<b>[^，,；;。]{1,16})")
+
+
+def change_clause(analysis: QuestionAnalysis, chosen: Sequence[Evidence], anchors: Sequence[str]) -> Conclusion | None:
+    """The amount of a change a sentence states from one figure to another ("从2015年的3.54‰
+    降低至0.83‰" → 相差2.71个千分点), when the question asks how much it changed; of several
+    changes in the evidence, the one its clause names most of ``anchors`` (the question's
+    most specific words) for."""
+    if not _ASKS_AMOUNT.search(analysis.question):
+        return None
+    lang = "en" if analysis.lang == "en" else "zh"
+    found: list[tuple[int, Evidence, Figure, Figure, str]] = []
+    for e in chosen:
+        text = stated_text(e.unit)
+        for m in _CHANGE.finditer(text):
+            before, after = parse_figures(m.group("a")), parse_figures(m.group("b"))
+            gap = difference_text(before[-1], after[0], lang) if before and after else ""
+            if gap:
+                clause = re.split(r"[，,；;。]", text[: m.start()])[-1]
+                found.append((sum(a in clause for a in anchors), e, before[-1], after[0], gap))
+    if not found:
+        return None
+    _, e, a, b, gap = max(found, key=lambda f: f[0])  # the first of equals
+
+    def conclude(cites: CitationList) -> str:
+        n = cites.number(e.unit, e.district)
+        if lang == "zh":
+            return f"从{a.text()}到{b.text()}，{gap}[{n}]。"
+        return f"From {a.text('en')} to {b.text('en')}: {gap}[{n}]."
+
+    return conclude
 
 
 def independent_parts(analysis: QuestionAnalysis, index_districts: Sequence[str]) -> list[QuestionAnalysis]:

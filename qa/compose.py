@@ -37,6 +37,9 @@ class CitationList:
 
     def number(self, unit: Unit, district: str | None) -> int:
         key = (unit.doc_id, unit.start, unit.end)
+        within = next((n for (d, s, e), n in self._numbers.items() if d == unit.doc_id and s <= unit.start and unit.end <= e), None)
+        if key not in self._numbers and within is not None:
+            return within  # a sentence inside a passage already cited (merged neighbours) cites it
         if key not in self._numbers:
             text = self._documents[unit.doc_id].text
             self.citations.append(

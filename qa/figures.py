@@ -238,6 +238,20 @@ def verdict_text(a_label: str, a: Figure, b_label: str, b: Figure, lang: Lang = 
     return compare(a, b).text(a_label, b_label, lang)
 
 
+def difference_text(a: Figure, b: Figure, lang: Lang = "zh") -> str:
+    """How far apart two single figures of one unit are ("相差2.71个千分点", "a difference of
+    2.6"); "" for ranges or figures of different units, whose difference is not one number."""
+    _check_lang(lang)
+    if a.high is not None or b.high is not None or a.unit != b.unit:
+        return ""
+    gap = _num(abs(a.value - b.value))
+    if lang == "zh":
+        unit = {"%": "个百分点", "‰": "个千分点"}.get(a.unit, a.unit)
+        return f"相差{gap}{unit}"
+    unit = {"%": " percentage points", "‰": " per-mille points"}.get(a.unit, _english_unit(a.unit))
+    return f"a difference of {gap}{unit}"
+
+
 # -- reading numbers ---------------------------------------------------------------------
 
 def _read_number(text: str, t: str, i: int) -> tuple[Figure | None, int]:

@@ -376,3 +376,37 @@ def test_a_bare_cell_figure_takes_the_declared_unit() -> None:
     # brackets inside the label ("(诊室或哨点)") declare no unit
     assert declared_unit("社区卫生服务中心(站)设置发热门诊(诊室或哨点)比例") == ""
     assert with_declared_unit("2025年目标值 5", "设置发热门诊(诊室或哨点)比例") == "2025年目标值 5"
+
+
+def test_the_difference_of_two_figures_in_one_unit() -> None:
+    from qa.figures import difference_text
+
+    rates = parse_figures(quote(SONGJIANG, "常住人口婴儿死亡率从2015年的3.54‰降低至0.83‰"))
+    assert difference_text(rates[0], rates[1]) == "相差2.71个千分点"
+    assert difference_text(rates[0], rates[1], "en") == "a difference of 2.71 per-mille points"
+    a, b = parse_figures("46%"), parse_figures("48%")
+    assert difference_text(a[0], b[0]) == "相差2个百分点"
+    ranged = parse_figures(quote(BAOSHAN, "5-6家"))
+    assert difference_text(ranged[0], a[0]) == "", "a range, or another unit: no single difference"
+
+
+def test_the_change_a_sentence_states_is_computed_for_the_figure_asked_about() -> None:
+    from kernel.types import Unit
+    from qa.analysis import analyze
+    from qa.compose import CitationList
+    from qa.comparison import change_clause
+    from qa.evidence import Evidence
+
+    sentence = quote(
+        SONGJIANG, "全区户籍人口平均期望寿命从2015年的82.69岁增长至84.20岁，常住人口婴儿死亡率从2015年的3.54‰降低至0.83‰"
+    )
+    unit = Unit(SONGJIANG, "sentence", 0, 0, len(sentence), sentence)
+    evidence = [Evidence(unit, "松江区", 1.0, 0.9, 1.0, True, True, 1.0)]
+    infant = analyze("松江婴儿死亡率下降了多少？", ["松江区"])
+    conclude = change_clause(infant, evidence, ["婴儿死亡率"])
+    assert conclude is not None
+    cites = CitationList({SONGJIANG: type("Doc", (), {"text": sentence})()})  # type: ignore[arg-type]
+    assert conclude(cites) == "从3.54‰到0.83‰，相差2.71个千分点[1]。"
+    life = change_clause(analyze("松江平均期望寿命提高了多少？", ["松江区"]), evidence, ["期望寿命"])
+    assert life is not None and "相差1.51岁" in life(CitationList({SONGJIANG: type("Doc", (), {"text": sentence})()}))  # type: ignore[arg-type]
+    assert change_clause(analyze("松江婴儿死亡率是多少？", ["松江区"]), evidence, ["婴儿死亡率"]) is None, "no change asked"

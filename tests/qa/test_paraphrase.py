@@ -163,3 +163,11 @@ def test_a_target_weighed_against_the_citys_planned_value_is_computed_from_the_r
     assert "多于" in verdict or "高于" in verdict, verdict
     english = policyqa.ask("Is Changning's 2025 target for registered nurses per 1,000 people above the city health commission's planned value?")
     assert "Changning's target (≥8.15)" in english.answer and "(≥4.7)" in english.answer
+
+
+def test_how_much_a_figure_changed_is_computed_and_cited(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("松江的婴儿死亡率十三五期间下降了多少个千分点？")
+    assert not answer.refused
+    assert "相差2.71个千分点" in answer.answer
+    number = int(answer.answer.split("相差2.71个千分点[")[1].split("]")[0])
+    assert "0.83‰" in answer.citations[number - 1].quote, "the computed clause cites the sentence it computes from"
