@@ -240,10 +240,11 @@ def _english_terms(
             if forms:
                 terms.append(Term(forms[0], forms[1:]))
                 lowered = re.sub(rf"(?<![a-z]){low}(?![a-z])", " ", lowered)
+    acronyms = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+\b", text)}  # HPV, CT: names, as written
     for token in _ASCII_TERM.findall(lowered):
         if token in ENGLISH_STOPWORDS or len(token) < 2:
             continue
-        if token.isupper() or token.isdigit() or any(ch.isdigit() for ch in token):
+        if token in acronyms or token.isdigit() or any(ch.isdigit() for ch in token):
             terms.append(Term(token.upper() if token.isalpha() else token))
     # Chinese words quoted inside an English question count as Chinese terms.
     for run in re.findall(r"[\u4e00-\u9fff]+", text):
@@ -259,6 +260,8 @@ def _phrase_pattern(phrase: str) -> str:
 
 
 _ENGLISH_WORD = re.compile(r"[a-z]{3,}")
+# An acronym (HPV, PET-CT parts): a name no document using it means the documents do not cover
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")
 
 
 def unmapped_english_words(question: str, places: Scope | None = None) -> tuple[str, ...]:
@@ -428,7 +431,7 @@ def idf_weights(terms: Sequence[Term], texts: Sequence[str] | TextSet) -> dict[s
             # tell evidence apart, and counting it would only lower every coverage alike.
             weights[term.text] = 0.0
             continue
-        if df == 0 and not _is_dictionary_word(term.text):
+        if df == 0 and not _is_dictionary_word(term.text) and not _ACRONYM.fullmatch(term.text):
             # A word no document uses and no dictionary knows is a segmentation artefact
             # ("内要", "五末"): it cannot tell evidence apart, so it counts for little. A real
             # word no document uses ("火星") keeps its full weight: the documents do not cover it.

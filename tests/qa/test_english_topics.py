@@ -69,3 +69,11 @@ def test_a_province_in_pinyin_is_its_chinese_name_not_a_word_that_sounds_the_sam
     lexicon = Lexicon(["福建三明经验。附件1：任务表。附件2：指标表。"])
     terms = {t.text for t in key_terms("Which plans learn from the Sanming (Fujian) reform?", "en", lexicon)}
     assert "福建" in terms and "附件" not in terms
+
+
+def test_an_acronym_no_plan_uses_is_a_topic_the_plans_do_not_cover(policyqa) -> None:  # type: ignore[no-untyped-def]
+    from qa.terms import key_terms
+
+    assert "HPV" in [t.text for t in key_terms("Is there an HPV vaccination target?", "en")], "kept as written"
+    answer = policyqa.ask("Do any of these district plans set a target for HPV vaccination coverage among teenage girls?")
+    assert answer.refused, answer.answer
