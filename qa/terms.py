@@ -240,7 +240,7 @@ def _english_terms(
             if forms:
                 terms.append(Term(forms[0], forms[1:]))
                 lowered = re.sub(rf"(?<![a-z]){low}(?![a-z])", " ", lowered)
-    acronyms = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]+\b", text)}  # HPV, CT: names, as written
+    acronyms = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]{2,}\b", text)}  # HPV: a name, as written (two letters, US, UK, are too often places)
     for token in _ASCII_TERM.findall(lowered):
         if token in ENGLISH_STOPWORDS or len(token) < 2:
             continue
@@ -261,7 +261,7 @@ def _phrase_pattern(phrase: str) -> str:
 
 _ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 # An acronym (HPV, PET-CT parts): a name no document using it means the documents do not cover
-_ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{2,}")
 
 
 def unmapped_english_words(question: str, places: Scope | None = None) -> tuple[str, ...]:
