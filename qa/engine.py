@@ -77,9 +77,13 @@ class PolicyQA:
         loaded here too, so the first question is answered as fast as the rest instead of
         paying seconds of lazy loading; ``warm=False`` leaves that to the first question.
         """
+        folder = Path(index_dir) if index_dir else settings.index_dir()
+        if embedder is None:
+            from index.models.e5_engines import open_query_model_early
+
+            open_query_model_early(folder)  # opens beside the index load instead of after it
         from index import build_index, load_index, make_embedder
 
-        folder = Path(index_dir) if index_dir else settings.index_dir()
         corpus = Path(corpus_dir) if corpus_dir else settings.corpus_dir()
         try:
             index = load_index(folder, embedder=make_embedder(embedder) if embedder else None)
