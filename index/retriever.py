@@ -34,7 +34,7 @@ from index.fusion import FusionConfig, fuse
 from index.lifting import lift_map, lift_ranking
 from index.store import INDEXED_KINDS, StoredIndex
 from index.store_protocol import OpenIndex, Query, RankedRows, Scope, UnitRetriever
-from index.tokenize import TOKENIZER_VERSION, tokenize
+from index.tokenize import TOKENIZER_VERSION, load_dictionary, tokenize
 from kernel.errors import CorruptIndexError
 from kernel.types import Document, ScoredChunk, Unit
 
@@ -183,6 +183,7 @@ class HybridIndex:
         ``load_index`` stays fast by deferring both (about a second together); a server
         calls this once at start-up so its first answer is as quick as the rest.
         """
+        load_dictionary(self.tokenizer_words)
         tokenize("warm up", self.tokenizer_words)
         self.embed_query("warm up")
 

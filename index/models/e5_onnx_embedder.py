@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +40,64 @@ ONNX_TOKEN_BUDGET = 1024
 # to share between threads. ``clear_cache()`` frees them.
 _OPEN: dict[tuple[str, int], tuple[Any, Any]] = {}
 _OPEN_LOCK = threading.Lock()
+# (model file, threads) -> the session, opened or being opened on another thread: ONNX Runtime
+# builds a session without holding the GIL, so it overlaps with the imports and loading that
+# hold it (``open_session_early``).
+_SESSIONS: dict[tuple[str, int], Future[Any]] = {}
+_SESSIONS_LOCK = threading.Lock()
 
 
 def clear_cache() -> None:
     """Forget every opened session and tokenizer (the memory is freed once no embedder holds them)."""
-    with _OPEN_LOCK:
+    with _OPEN_LOCK, _SESSIONS_LOCK:
         _OPEN.clear()
+        _SESSIONS.clear()
+
+
+def _session_key(path: Path, threads: int) -> tuple[str, int]:
+    return str(path.resolve()), threads
+
+
+def _start_session(path: Path, threads: int) -> Future[Any]:
+    """The session for ``path`` with ``threads`` intra-op threads: being opened on a daemon
+    thread (started now unless it was already), or opened."""
+    key = _session_key(path, threads)
+    with _SESSIONS_LOCK:
+        found = _SESSIONS.get(key)
+        if found is not None:
+            return found
+        future: Future[Any] = Future()
+        _SESSIONS[key] = future
+
+    def open_session() -> None:
+        try:
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3  # warnings about unused initializers are noise here
+            future.set_result(ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"]))
+        except BaseException as exc:  # onnxruntime raises its own Fail/InvalidGraph types
+            with _SESSIONS_LOCK:
+                if _SESSIONS.get(key) is future:
+                    del _SESSIONS[key]  # the next load tries again
+            future.set_exception(exc)
+
+    threading.Thread(target=open_session, name="e5-onnx-open", daemon=True).start()
+    return future
+
+
+def open_session_early(model_dir: Path | str, threads: int | None = None, onnx_file: str = ONNX_FILE) -> bool:
+    """Start opening the folder's ONNX session on another core now, so that a new process's
+    first question finds it open (``OnnxE5Embedder.load`` takes it over). False, and nothing
+    started, when the export is not there yet (the embedder writes it on first use)."""
+    folder = Path(model_dir)
+    path = folder / ONNX_SUBDIR / onnx_file
+    if not has_onnx(folder) or not path.is_file():
+        return False
+    _start_session(path, threads or torch_threads())
+    return True
 
 
 class OnnxE5Embedder:
@@ -88,7 +141,7 @@ class OnnxE5Embedder:
 
     def _open(self, threads: int) -> tuple[Any, Any]:
         try:
-            import onnxruntime as ort
+            import onnxruntime  # noqa: F401  (checked here; the session opens on another thread)
             import tokenizers  # noqa: F401  (the subset tokenizer's library)
         except ImportError as exc:
             raise EmbedderUnavailableError(
@@ -104,33 +157,19 @@ class OnnxE5Embedder:
             raise EmbedderUnavailableError(
                 f"{path} is missing; write it with: policyqa models build (which needs torch)"
             )
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3  # warnings about unused initializers are noise here
-        # ONNX Runtime opens the session without the GIL: on a second core, while the
-        # tokenizer (which holds it) loads here.
-        opened: dict[str, Any] = {}
-
-        def open_session() -> None:
-            try:
-                opened["session"] = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-            except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph types
-                opened["error"] = exc
-
-        opener = threading.Thread(target=open_session, name="e5-onnx-open", daemon=True)
-        opener.start()
+        # the session opens on another thread (without the GIL) while the tokenizer, which
+        # holds it, loads here; it may have been started earlier by ``open_session_early``
+        pending = _start_session(path, threads)
         try:
             tokenizer = SubsetTokenizer(self.model_dir / "tokenizer.json")
             tokenizer.token_to_id("<pad>")  # a source that cannot be read fails here, not on a question
         except Exception as exc:  # tokenizers raises its own exception types
             raise EmbedderUnavailableError(f"could not open {self.model_dir / 'tokenizer.json'}: {exc}") from exc
-        finally:
-            opener.join()
-        if "error" in opened:
-            exc = opened["error"]
+        try:
+            session = pending.result()
+        except Exception as exc:
             raise EmbedderUnavailableError(f"could not open {path}: {type(exc).__name__}: {exc}") from exc
-        return opened["session"], tokenizer
+        return session, tokenizer
 
     # ------------------------------------------------------------------ embedding
     def embed(self, texts: Sequence[str], role: Role = "passage", progress: bool = False) -> np.ndarray:

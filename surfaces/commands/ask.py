@@ -17,6 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from index.models.e5_engines import open_query_model_early
+
+    open_query_model_early(args.index)  # on the second core while the imports below run
     from qa import PolicyQA
     from surfaces import service
     from surfaces.citations import answer_text

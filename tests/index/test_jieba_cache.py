@@ -92,3 +92,45 @@ def test_damaged_word_tables_are_replaced(home: Path) -> None:
         assert path.read_bytes() != damage
         with sqlite3.connect(path) as db:
             assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_lazy_tokenizer_reads_the_same_dictionary_word_by_word(home: Path, jiebas_own) -> None:
+    """A new process looks words up in the table instead of reading the whole dictionary,
+    and cuts exactly as jieba does."""
+    assert jieba_cache.make_tokenizer(WORDS, lazy=True).FREQ == jiebas_own.FREQ  # no table yet: the whole one
+    assert jieba_cache.frequencies_path(WORDS).is_file()  # written beside the marshal file
+    lazy = jieba_cache.make_tokenizer(WORDS, lazy=True)
+    assert isinstance(lazy.FREQ, jieba_cache.Frequencies) and lazy.total == jiebas_own.total
+    for sentence in SENTENCES:
+        assert lazy.lcut_for_search(sentence) == jiebas_own.lcut_for_search(sentence)
+        assert lazy.lcut(sentence) == jiebas_own.lcut(sentence)
+    for word in ("医生", "闵行区", "崇明区", "卫生服务", "没有这个词", "社区卫"):
+        assert lazy.FREQ.get(word) == jiebas_own.FREQ.get(word)
+        assert (word in lazy.FREQ) == (word in jiebas_own.FREQ)
+    assert len(lazy.FREQ) == len(jiebas_own.FREQ)
+    assert isinstance(lazy.FREQ, jieba_cache.Frequencies)  # a few sentences did not need it all
+
+
+def test_lazy_tokenizer_takes_the_whole_dictionary_when_many_words_are_needed(
+    home: Path, jiebas_own, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jieba_cache.make_tokenizer(WORDS)
+    monkeypatch.setattr(jieba_cache, "UPGRADE_AFTER", 30)
+    lazy = jieba_cache.make_tokenizer(WORDS, lazy=True)
+    cuts = [lazy.lcut_for_search(s) for s in SENTENCES * 2]
+    assert isinstance(lazy.FREQ, dict) and lazy.FREQ == jiebas_own.FREQ  # switched during the cuts
+    assert cuts == [jiebas_own.lcut_for_search(s) for s in SENTENCES * 2]
+    server = jieba_cache.make_tokenizer(WORDS, lazy=True)
+    jieba_cache.full_dictionary(server, WORDS)  # what a server's warm-up does
+    assert isinstance(server.FREQ, dict) and server.FREQ == jiebas_own.FREQ
+
+
+def test_a_damaged_dictionary_table_is_replaced(home: Path, jiebas_own) -> None:
+    jieba_cache.make_tokenizer(WORDS)
+    path = jieba_cache.frequencies_path(WORDS)
+    whole = path.read_bytes()
+    for damage in (b"garbage" * 100, whole[: len(whole) // 2]):
+        path.write_bytes(damage)
+        tok = jieba_cache.make_tokenizer(WORDS, lazy=True)  # falls back to the whole dictionary
+        assert tok.FREQ == jiebas_own.FREQ and path.read_bytes() != damage
+        assert isinstance(jieba_cache.make_tokenizer(WORDS, lazy=True).FREQ, jieba_cache.Frequencies)

