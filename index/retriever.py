@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from index.embedders.base import Embedder
+from index.families import Families, find_families
 from index.filters import Filters, check_filters
 from index.fusion import FusionConfig, fuse
 from index.lifting import lift_map, lift_ranking
@@ -72,6 +73,7 @@ class RetrieverConfig:
 
 
 QUERY_CACHE_SIZE = 512
+RANKING_CACHE_SIZE = 8  # global rankings of recent questions across districts (a few MB each at 100×)
 
 
 class HybridIndex:
@@ -138,7 +140,28 @@ class HybridIndex:
         self._district_of: dict[str, list[str | None]] = {  # kind -> each row's district
             k: [self.documents[u.doc_id].district for u in r.units] for k, r in self._kinds.items()
         }
+        self._docs_in: dict[str, list[str]] = {}  # district -> its documents
+        self._docs_above: dict[str, list[str]] = {}  # city or province -> its documents with no district
+        for d in index.documents:
+            if d.district:
+                self._docs_in.setdefault(d.district, []).append(d.doc_id)
+            else:
+                for place in dict.fromkeys(p for p in (d.city, d.province) if p):
+                    self._docs_above.setdefault(place, []).append(d.doc_id)
+        self._rankings: OrderedDict[Hashable, dict[str, RankedRows]] = OrderedDict()
+        self._rankings_lock = threading.Lock()
+        self._families: Families | None = index.families
+        self._families_lock = threading.Lock()
         self.build_report: Any = None  # set by build_index; informational only
+
+    @property
+    def families(self) -> Families:
+        """The documents grouped into near-copies (``index.families``), found on first use:
+        what word statistics count once."""
+        with self._families_lock:
+            if self._families is None:
+                self._families = find_families(list(self.documents.values()))
+            return self._families
 
     # ------------------------------------------------------------------ embedding
 
@@ -233,8 +256,7 @@ class HybridIndex:
         named = {m.regions[0].name for m in mentions if m.regions and m.regions[0].level == "district"} & set(self.districts)
         places = {r.name for m in mentions for r in m.regions if r.level != "district"}
         return frozenset(
-            doc_id for doc_id, doc in self.documents.items()
-            if doc.district in named or (doc.district is None and (doc.city in places or doc.province in places))
+            [d for n in named for d in self._docs_in.get(n, ())] + [d for p in places for d in self._docs_above.get(p, ())]
         )
 
     def retrieve_per_district(
@@ -299,7 +321,7 @@ class HybridIndex:
             depth = n if n <= FULL_RANK_ROWS else min(n, max(want, FULL_RANK_ROWS), MAX_GLOBAL_DEPTH)
             feeds = ([kind] if kind in kinds else []) + (["units>chunk"] if kind in sources else [])
             routes = {m: max(self.config.fusion.weight(f"{m}:{f}") for f in feeds) for m in ("bm25", "dense")}
-            ranked = retriever.rank(query, depth, scope, self.config.fusion, routes)
+            ranked = self._global_ranking(retriever, query, depth, scope, routes)
             district_of = self._district_of[kind]
             split: dict[str, dict[str, RankedRows]] = {}
             for method, rows in ranked.items():
@@ -309,6 +331,25 @@ class HybridIndex:
                 per.setdefault(district, {})[kind] = _Restricted(retriever, {m: lists.get(m, []) for m in ranked})
         return {d: {k: v.get(k) or _Restricted(self._kinds[k], {}) for k in dict.fromkeys([*kinds, *sources])}
                 for d, v in per.items()}
+
+    def _global_ranking(
+        self, retriever: UnitRetriever, query: Query, depth: int, scope: Scope, routes: Mapping[str, float]
+    ) -> dict[str, RankedRows]:
+        """``retriever.rank`` across every district, remembered for the next few calls: a
+        question across districts searches sentences for its evidence, then chunks lifted from
+        the same sentence rankings; one search of 150,000 sentences serves both."""
+        key = (retriever.kind, query.text, query.tokens, depth, scope, tuple(sorted(routes.items())) if retriever.fused else None)
+        with self._rankings_lock:
+            found = self._rankings.get(key)
+            if found is not None:
+                self._rankings.move_to_end(key)
+                return found
+        ranked = retriever.rank(query, depth, scope, self.config.fusion, routes)
+        with self._rankings_lock:
+            self._rankings[key] = ranked
+            while len(self._rankings) > RANKING_CACHE_SIZE:
+                self._rankings.popitem(last=False)
+        return ranked
 
     def _rank(
         self,
