@@ -43,9 +43,9 @@ def region_names(doc: Document) -> tuple[str, ...]:
     for full in (doc.district, doc.city, doc.province):
         if not full:
             continue
-        names.add(full)
-        shorts = {r.short for r in regions_named(full) if r.name == full and r.short}
-        names.update(shorts or {_SUFFIX.sub("", full)})
+        # the gazetteer's short name (浦东 of 浦东新区) and the name without its suffix (大同 of
+        # 大庆市大同区, whose gazetteer alias is the full name: 大同 is also a city)
+        names.update({full, _SUFFIX.sub("", full), *(r.short for r in regions_named(full) if r.name == full and r.short)})
         if doc.district == full:  # its city as the gazetteer has it (a synthetic plan may not say)
             for r in regions_named(full):
                 if r.name == full and r.level == "district":
