@@ -73,19 +73,11 @@ class KindIndex:
             rows = _rows(spans)
             bm25 = self.lexical.scores_within(list(query.tokens), spans)
             dense = self.dense.vectors[rows] @ qvec
-        order = np.argsort(codes[rows], kind="stable")  # rows group by group, in row order within
-        bounds = np.searchsorted(codes[rows][order], np.arange(n_groups + 1))
-        ordered_rows = rows[order]
-        out: dict[str, dict[int, RankedRows]] = {}
-        for method, scores, positive in (("bm25", bm25[order], True), ("dense", dense[order], False)):
-            found: dict[int, RankedRows] = {}
-            for g in range(n_groups):
-                a, b = int(bounds[g]), int(bounds[g + 1])
-                best = _best(scores[a:b], depth, positive)
-                if len(best):
-                    found[g] = list(zip(ordered_rows[a:b][best].tolist(), scores[a:b][best].tolist(), strict=True))
-            out[method] = found
-        return out
+        groups = codes[rows]
+        return {
+            "bm25": _best_per_group(bm25, rows, groups, depth, n_groups, positive=True),
+            "dense": _best_per_group(dense, rows, groups, depth, n_groups, positive=False),
+        }
 
     def vectors(self, rows: Sequence[int]) -> np.ndarray:
         return self.dense.vectors[np.asarray(rows, dtype=np.int64)]
@@ -148,16 +140,38 @@ class KindIndex:
         return list(zip(rows.tolist(), scores.tolist(), strict=True))
 
 
-def _best(scores: np.ndarray, depth: int, positive: bool) -> np.ndarray:
-    """Positions of the ``depth`` best scores (only those above 0 when ``positive``), best
-    first, the earlier position first among equal scores."""
-    candidates = np.flatnonzero(scores > 0) if positive else np.arange(len(scores))
-    if len(candidates) > depth:
-        values = scores[candidates]
-        cut = np.partition(values, len(values) - depth)[len(values) - depth]  # the depth-th best
-        above = candidates[values > cut]
-        candidates = np.concatenate((above, candidates[values == cut][: depth - len(above)]))
-    return candidates[np.lexsort((candidates, -scores[candidates]))]
+def _best_per_group(
+    scores: np.ndarray, rows: np.ndarray, groups: np.ndarray, depth: int, n_groups: int, positive: bool
+) -> dict[int, RankedRows]:
+    """group -> its ``depth`` best (row, score), best first (only scores above 0 when
+    ``positive``); among equal scores the one earlier in ``rows``. One sort for all groups."""
+    if positive:
+        keep = scores > 0
+        scores, rows, groups = scores[keep], rows[keep], groups[keep]
+    want = depth * n_groups
+    if len(scores) > 2 * want:
+        # Rows below the want-th best score overall are in no group's best ``depth``, except in
+        # a group with fewer than ``depth`` rows above it: that group keeps all its rows.
+        cut = np.partition(scores, len(scores) - want)[len(scores) - want]
+        above = scores >= cut
+        short = np.bincount(groups[above], minlength=n_groups) < depth
+        keep = above | short[groups]
+        scores, rows, groups = scores[keep], rows[keep], groups[keep]
+    # group by group, best first, ties in row order: two stable sorts (one lexsort is slower)
+    order = np.argsort(-scores, kind="stable")
+    order = order[np.argsort(groups[order].astype(np.int32), kind="stable")]
+    grouped = groups[order]
+    starts = np.searchsorted(grouped, np.arange(n_groups + 1))
+    within = np.arange(len(order)) - starts[grouped]  # each row's place in its group's ranking
+    take = order[within < depth]
+    kept_groups = grouped[within < depth]
+    bounds = np.searchsorted(kept_groups, np.arange(n_groups + 1)).tolist()
+    row_list, score_list = rows[take].tolist(), scores[take].tolist()
+    return {
+        g: list(zip(row_list[bounds[g] : bounds[g + 1]], score_list[bounds[g] : bounds[g + 1]], strict=True))
+        for g in range(n_groups)
+        if bounds[g] < bounds[g + 1]
+    }
 
 
 def _rows(spans: Sequence[tuple[int, int]]) -> np.ndarray:

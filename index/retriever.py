@@ -433,8 +433,9 @@ class HybridIndex:
         if self.config.diversity < 1:
             fused = self._diversify(fused, top_k)
         fused = fused[:top_k]
-        positions = {
-            name: {item: rank for rank, (item, _) in enumerate(ranked, start=1)}
+        wanted = {item for item, _ in fused}
+        positions = {  # each list's rank of the units returned (only theirs are looked up)
+            name: {item: rank for rank, (item, _) in enumerate(ranked, start=1) if item in wanted}
             for name, ranked in lists.items()
         }
         results = []
