@@ -145,3 +145,4 @@ def test_dense_range_search_is_the_batch_selector_search(real_index) -> None:  #
         assert np.array_equal(r1[:5], r3[:5]) and s1 == pytest.approx(s3, abs=1e-5)
     with pytest.raises(ValueError, match="outside"):
         dense.search_range(dense.vectors[0], 5, 10, dense.size + 1)
+

@@ -181,3 +181,23 @@ def _by_score(ranked: list[tuple[int, float]]) -> list[frozenset[int]]:
         else:
             out.append((score, {row}))
     return [frozenset(rows) for _, rows in out]
+
+
+@pytest.mark.parametrize("positive", [False, True])
+def test_best_per_group_is_each_groups_own_ranking(positive: bool) -> None:
+    """The prefiltered, two-sort selection against ranking each group on its own, with ties,
+    groups scoring low everywhere (kept whole by the prefilter) and groups with no rows."""
+    from index.kind_index import _best_per_group
+
+    rng = np.random.default_rng(11)
+    n, n_groups, depth = 5000, 9, 40
+    groups = rng.integers(0, n_groups - 1, n)  # the last group has no rows
+    scores = np.round(rng.normal(0, 1, n), 1).astype(np.float32)  # many exact ties
+    scores[groups == 2] -= 5  # a group far below the others: its best are below the overall cut
+    rows = rng.permutation(n).astype(np.int64)  # scope order is not row order
+    got = _best_per_group(scores, rows, groups, depth, n_groups, positive)
+    for g in range(n_groups):
+        mine = [i for i in range(n) if groups[i] == g and (scores[i] > 0 or not positive)]
+        mine.sort(key=lambda i: -scores[i])  # stable: ties keep scope order
+        want = [(int(rows[i]), float(scores[i])) for i in mine[:depth]]
+        assert got.get(g, []) == want, g
