@@ -449,13 +449,13 @@ class HybridIndex:
     def _diversify(self, fused: list[tuple[Hashable, float]], top_k: int) -> list[tuple[Hashable, float]]:
         """The fused list (best first) with each document's n-th unit damped by
         ``diversity ** n``, re-sorted; exact for its first ``top_k``: damping only lowers a
-        score, so once ``top_k`` damped scores reach the next unit's undamped one, nothing
-        after it can enter (an equal score would sort after them)."""
+        score that is not negative, so once ``top_k`` damped scores reach the next unit's
+        undamped one, nothing after it can enter (an equal score would sort after them)."""
         seen: dict[str, int] = {}
         out = []
         best: list[float] = []  # the top_k damped scores so far, a min-heap
         for item, score in fused:
-            if len(best) == top_k and best[0] >= score:
+            if len(best) == top_k and best[0] >= score >= 0:
                 break
             doc_id = self._kinds[item[0]].units[item[1]].doc_id  # type: ignore[index]
             n = seen.get(doc_id, 0)

@@ -201,3 +201,22 @@ def test_best_per_group_is_each_groups_own_ranking(positive: bool) -> None:
         mine.sort(key=lambda i: -scores[i])  # stable: ties keep scope order
         want = [(int(rows[i]), float(scores[i])) for i in mine[:depth]]
         assert got.get(g, []) == want, g
+
+
+def test_damping_stops_early_but_keeps_the_top_k(real_index) -> None:  # type: ignore[no-untyped-def]
+    """Per-document damping with the early stop against damping the whole list."""
+    rng = np.random.default_rng(5)
+    units = real_index._kinds["sentence"].units
+    for _ in range(30):
+        rows = rng.choice(len(units), size=60, replace=False)
+        scores = sorted(np.round(rng.random(60), 2).tolist(), reverse=True)  # ties included
+        fused = [(("sentence", int(r)), s) for r, s in zip(rows, scores, strict=True)]
+        seen: dict[str, int] = {}
+        full = []
+        for item, score in fused:
+            n = seen.get(units[item[1]].doc_id, 0)
+            seen[units[item[1]].doc_id] = n + 1
+            full.append((item, score * real_index.config.diversity**n))
+        full.sort(key=lambda kv: -kv[1])
+        for k in (1, 3, 20):
+            assert real_index._diversify(fused, k)[:k] == full[:k]
