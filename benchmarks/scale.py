@@ -186,6 +186,7 @@ def phase_serve(scale: int, backend: str, work: Path, root: Path) -> dict[str, A
     from qa import PolicyQA
 
     store, where = _store(backend, scale, work)
+    load_before = os.getloadavg()[0]
     t = time.perf_counter()
     index = load_index(store, make_embedder())
     load_s = time.perf_counter() - t
@@ -228,6 +229,7 @@ def phase_serve(scale: int, backend: str, work: Path, root: Path) -> dict[str, A
         "correct_ids": [i["id"] for i, c in zip(items, correct, strict=True) if c],
         "stolen": stolen,
         "serve_rss_mb": _peak_rss_mb(),
+        "load_avg": (load_before + os.getloadavg()[0]) / 2,  # the machine's 1-minute load, before and after
     }
 
 
@@ -303,6 +305,7 @@ ROWS = (  # key, label, format, measured (m) or derived (d)
     ("aggregation_regions_named", "regions cited per aggregation answer", "{aggregation_regions_named:.0f}", "m"),
     ("accuracy", "dev accuracy (stolen answers)", "{accuracy:.3f} ({n_stolen})", "m"),
     ("build_rss_mb", "peak RSS build / serve (MB)", "{build_rss_mb:.0f} / {serve_rss_mb:.0f}", "m"),
+    ("load_avg", "machine load average while serving", "{load_avg:.1f}", "m"),
     ("add_s", "add one plan (s) = measured + embedding", "{add_s:.1f} ({add_nonembed_s:.1f} + {add_embed_s:.0f})", "d"),
 )
 

@@ -63,6 +63,26 @@ class DenseIndex:
         keep = rows[0] >= 0
         return scores[0][keep], rows[0][keep].astype(np.int64)
 
+    def search_range(self, query: np.ndarray, k: int, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """``search`` within the rows ``[start, end)``: FAISS scans only that range (an
+        ``IDSelectorRange``), where a batch selector visits every row to test it."""
+        if not 0 <= start <= end <= self.size:
+            raise ValueError(f"row range [{start}, {end}) is outside 0..{self.size}")
+        if k <= 0:
+            raise ValueError(f"k must be positive, got {k!r}")
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
+        if q.shape[1] != self.dim:
+            raise ValueError(f"query vector has dimension {q.shape[1]}, the index has {self.dim}")
+        k = min(k, end - start)
+        if self._faiss is None or k == 0:
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        import faiss
+
+        selector = faiss.IDSelectorRange(start, end)
+        scores, rows = self._faiss.search(q, k, params=faiss.SearchParameters(sel=selector))
+        keep = rows[0] >= 0
+        return scores[0][keep], rows[0][keep].astype(np.int64)
+
     def brute_force(
         self, query: np.ndarray, k: int, subset: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:

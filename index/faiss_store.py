@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.families import find_families
 from index.kind_index import KindIndex
 from index.lexical import BM25Config, LexicalIndex
 from index.store import (
@@ -67,6 +68,14 @@ class FaissStore:
 
 
 def open_stored(stored: StoredIndex, location: str = "") -> OpenIndex:
-    """An in-memory ``StoredIndex`` ready to search (one ``KindIndex`` per indexed kind)."""
-    retrievers = {k: KindIndex(k, stored.documents, stored) for k in INDEXED_KINDS if k in stored.vectors}
-    return OpenIndex(stored.manifest, stored.documents, retrievers, location)
+    """An in-memory ``StoredIndex`` ready to search (one ``KindIndex`` per indexed kind).
+
+    Near-copies (``index.families``) are found here, so BM25 counts a template's words once
+    per family; the index carries the families for the answerer's statistics."""
+    families = find_families(stored.documents)
+    retrievers = {
+        k: KindIndex(k, stored.documents, stored, families.groups(stored.documents, k) if families.has_copies else None)
+        for k in INDEXED_KINDS
+        if k in stored.vectors
+    }
+    return OpenIndex(stored.manifest, stored.documents, retrievers, location, families)

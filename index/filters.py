@@ -37,10 +37,15 @@ class Filters:
 
 
 def check_filters(filters: Filters | None, documents: Mapping[str, Document], districts: list[str]) -> Scope:
-    """The filters as a ``Scope`` every store understands, after checking every name exists."""
-    resolve_filters(filters, documents, districts)  # raises on an unknown doc_id or district
+    """The filters as a ``Scope`` every store understands, after checking every name exists
+    (as ``resolve_filters`` does, without listing the allowed documents: a search within one
+    region of a large library should not walk every document)."""
     if filters is None:
         return Scope()
+    if filters.doc_ids is not None and any(d not in documents for d in filters.doc_ids):
+        resolve_filters(filters, documents, districts)  # raises, naming the unknown doc_id
+    if filters.districts is not None and not filters.districts <= set(districts):
+        resolve_filters(filters, documents, districts)  # raises, naming the unknown district
     return Scope(doc_ids=filters.doc_ids, districts=filters.districts)
 
 

@@ -55,13 +55,17 @@ def reciprocal_rank_fusion(
     a list named in ``scored`` adds ``weight * score`` instead."""
     weights = weights or {}
     fused: dict[Hashable, float] = {}
+    get = fused.get
     for name, ranked in lists.items():
         w = float(weights.get(name, 1.0))
         if w == 0:
             continue
-        for rank, (item, score) in enumerate(ranked, start=1):
-            add = w * float(score) if name in scored else w / (k + rank)
-            fused[item] = fused.get(item, 0.0) + add
+        if name in scored:
+            for item, score in ranked:
+                fused[item] = get(item, 0.0) + w * float(score)
+        else:
+            for rank, (item, _) in enumerate(ranked, start=1):
+                fused[item] = get(item, 0.0) + w / (k + rank)
     return fused
 
 
@@ -97,5 +101,5 @@ def fuse(
         fused = reciprocal_rank_fusion(lists, k=config.k, weights=config.weights, scored=scored)
     else:
         fused = weighted_score_fusion(lists, weights=config.weights, scored=scored)
-    order = {item: i for i, item in enumerate(fused)}
-    return sorted(fused.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+    # a stable sort: equal scores keep the dict's order, which is first-seen order
+    return sorted(fused.items(), key=lambda kv: -kv[1])

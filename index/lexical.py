@@ -117,6 +117,7 @@ class LexicalIndex:
         self._model = model  # bm25s.BM25 (built here) or _SavedScores (loaded)
         self.size = size
         self.config = config
+        self._data: np.ndarray | None = None  # the weights, when IDF is counted by groups
 
     @classmethod
     def build(
@@ -147,18 +148,82 @@ class LexicalIndex:
             raise ValueError(f"BM25 index in {folder.name} has {saved.num_docs} rows, the manifest says {size}")
         return cls(saved, size, config)
 
+    def _postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """bm25s's eager score matrix, token by token: (weights, rows, token start offsets);
+        rows are ascending within a token. Built here (a bm25s model) or read back from its
+        files (``_SavedScores``), the same arrays."""
+        if isinstance(self._model, _SavedScores):
+            m = self._model
+            return (m.data if self._data is None else self._data), m.indices, m.indptr
+        s = self._model.scores
+        return (s["data"] if self._data is None else self._data), s["indices"], s["indptr"]
+
+    def _token_ids(self, query_tokens: Sequence[str]) -> list[int]:
+        if isinstance(self._model, _SavedScores):
+            return [self._model.vocab[t] for t in query_tokens if t in self._model.vocab]
+        return list(self._model.get_tokens_ids(list(query_tokens)))
+
+    def _nonoccurrence(self) -> np.ndarray | None:
+        if isinstance(self._model, _SavedScores):
+            return self._model.nonoccurrence
+        return getattr(self._model, "nonoccurrence_array", None)
+
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every row for the given query tokens (zeros when none is known)."""
-        if self.size == 0:
-            return np.zeros(0, dtype=np.float32)
-        if isinstance(self._model, _SavedScores):
-            found = self._model.scores(query_tokens)
-        else:
-            ids = self._model.get_tokens_ids(list(query_tokens))
-            found = self._model.get_scores_from_ids(ids) if ids else None
-        if found is None:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(found, dtype=np.float32)[: self.size]
+        return self.scores_within(query_tokens, ((0, self.size),))
+
+    def scores_within(self, query_tokens: Sequence[str], spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        """BM25 scores of the rows in ``spans`` (``[start, end)`` row ranges), concatenated in
+        that order: a search within some documents reads only their rows' postings.
+
+        Each row's score adds the query tokens' weights in query order, in float32, exactly as
+        bm25s's ``get_scores_from_ids`` does, so both give the same bits."""
+        starts = np.asarray([a for a, _ in spans], dtype=np.int64)
+        ends = np.asarray([b for _, b in spans], dtype=np.int64)
+        offsets = np.concatenate(([0], np.cumsum(ends - starts)))
+        out = np.zeros(int(offsets[-1]), dtype=np.float32)
+        ids = self._token_ids(query_tokens)
+        if not ids or self.size == 0 or not len(out):
+            return out
+        data, indices, indptr = self._postings()
+        for token in ids:
+            lo, hi = int(indptr[token]), int(indptr[token + 1])
+            rows = indices[lo:hi]
+            firsts = np.searchsorted(rows, starts, side="left") + lo
+            lasts = np.searchsorted(rows, ends, side="left") + lo
+            for span, (a, b) in enumerate(zip(firsts.tolist(), lasts.tolist(), strict=True)):
+                if a < b:  # one token weighs a row once: a plain add, as np.add.at would do
+                    out[indices[a:b] - starts[span] + offsets[span]] += data[a:b]
+        extra = self._nonoccurrence()
+        if extra is not None:  # bm25l / bm25+: what a row gets for the tokens it lacks
+            out += extra[np.asarray(ids)].sum()
+        return out
+
+    def counting_groups_once(self, groups: np.ndarray) -> LexicalIndex:
+        """This index with each token's IDF taken over groups of rows instead of rows: a unit and
+        its near-copies (``index.families``) are one group, so a template's words are as
+        frequent as in one plan, not as in a hundred. Term frequencies and lengths stay each
+        row's own. With every row its own group, the same index."""
+        groups = np.asarray(groups, dtype=np.int64)
+        if len(groups) != self.size:
+            raise ValueError(f"groups has {len(groups)} entries, the index has {self.size} rows")
+        n_groups = len(np.unique(groups))
+        if n_groups == self.size:
+            return self
+        from bm25s.scoring import _select_idf_scorer
+
+        data, indices, indptr = self._postings()
+        df_rows = np.diff(indptr)
+        token_of = np.repeat(np.arange(len(df_rows), dtype=np.int64), df_rows)
+        pairs = np.unique(token_of * (int(groups.max()) + 1) + groups[indices])
+        df_groups = np.bincount(pairs // (int(groups.max()) + 1), minlength=len(df_rows))
+        idf = np.vectorize(_select_idf_scorer(self.config.method), otypes=[np.float64])
+        seen = df_rows > 0
+        factor = np.ones(len(df_rows), dtype=np.float64)
+        factor[seen] = idf(df_groups[seen], n_groups) / idf(df_rows[seen], max(self.size, 1))
+        counted = LexicalIndex(self._model, self.size, self.config)
+        counted._data = (data * factor[token_of]).astype(np.float32)
+        return counted
 
     def config_dict(self) -> dict[str, Any]:
         return asdict(self.config)

@@ -19,6 +19,7 @@ sits behind a lock.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from index.embedders.base import Embedder
+from index.families import Families, find_families
 from index.filters import Filters, check_filters
 from index.fusion import FusionConfig, fuse
 from index.lifting import lift_map, lift_ranking
@@ -72,6 +74,7 @@ class RetrieverConfig:
 
 
 QUERY_CACHE_SIZE = 512
+RANKING_CACHE_SIZE = 8  # rankings of recent questions across districts (a few MB each at 100×)
 
 
 class HybridIndex:
@@ -138,7 +141,33 @@ class HybridIndex:
         self._district_of: dict[str, list[str | None]] = {  # kind -> each row's district
             k: [self.documents[u.doc_id].district for u in r.units] for k, r in self._kinds.items()
         }
+        self._district_codes: dict[str, tuple[np.ndarray, list[str | None]]] = {}  # kind -> (row codes, names)
+        for k, rows in self._district_of.items():
+            names = list(dict.fromkeys(rows))
+            code = {d: i for i, d in enumerate(names)}
+            self._district_codes[k] = (np.asarray([code[d] for d in rows], dtype=np.int64), names)
+        self._docs_in: dict[str, list[str]] = {}  # district -> its documents
+        self._docs_above: dict[str, list[str]] = {}  # city or province -> its documents with no district
+        for d in index.documents:
+            if d.district:
+                self._docs_in.setdefault(d.district, []).append(d.doc_id)
+            else:
+                for place in dict.fromkeys(p for p in (d.city, d.province) if p):
+                    self._docs_above.setdefault(place, []).append(d.doc_id)
+        self._rankings: OrderedDict[Hashable, dict[str | None, dict[str, RankedRows]]] = OrderedDict()
+        self._rankings_lock = threading.Lock()
+        self._families: Families | None = index.families
+        self._families_lock = threading.Lock()
         self.build_report: Any = None  # set by build_index; informational only
+
+    @property
+    def families(self) -> Families:
+        """The documents grouped into near-copies (``index.families``), found on first use:
+        what word statistics count once."""
+        with self._families_lock:
+            if self._families is None:
+                self._families = find_families(list(self.documents.values()))
+            return self._families
 
     # ------------------------------------------------------------------ embedding
 
@@ -234,8 +263,7 @@ class HybridIndex:
         named = {m.regions[0].name for m in mentions if m.regions and m.regions[0].level == "district"} & set(self.districts)
         places = {r.name for m in mentions for r in m.regions if r.level != "district"}
         return frozenset(
-            doc_id for doc_id, doc in self.documents.items()
-            if doc.district in named or (doc.district is None and (doc.city in places or doc.province in places))
+            [d for n in named for d in self._docs_in.get(n, ())] + [d for p in places for d in self._docs_above.get(p, ())]
         )
 
     def retrieve_per_district(
@@ -277,7 +305,7 @@ class HybridIndex:
         if all(within_all.allows(doc) for doc in self.documents.values()):
             within_all = Scope()  # every document: the search needs no filter
         depth = max(self.config.depth, per_district)
-        grouped = self._grouped_retrievers(q, kinds, within_all, depth * len(districts))
+        grouped = self._grouped_retrievers(q, kinds, within_all, depth, len(districts))
         out: dict[str, list[ScoredChunk]] = {}
         for district in districts:
             views = grouped.get(district)
@@ -289,27 +317,71 @@ class HybridIndex:
         return out
 
     def _grouped_retrievers(
-        self, query: Query, kinds: tuple[str, ...], scope: Scope, want: int
+        self, query: Query, kinds: tuple[str, ...], scope: Scope, depth: int, n_districts: int
     ) -> dict[str, dict[str, UnitRetriever]]:
-        """district -> kind -> a retriever answering from one global search, restricted to the district."""
+        """district -> kind -> a retriever answering from one search across districts,
+        restricted to the district (each list ``depth`` deep, as ``_rank`` reads it)."""
         sources = [s for s in self._lift if self.config.lift and "chunk" in kinds]
         per: dict[str, dict[str, UnitRetriever]] = {}
         for kind in dict.fromkeys([*kinds, *sources]):
             retriever = self._kinds[kind]
-            n = len(retriever.units)
-            depth = n if n <= FULL_RANK_ROWS else min(n, max(want, FULL_RANK_ROWS), MAX_GLOBAL_DEPTH)
             feeds = ([kind] if kind in kinds else []) + (["units>chunk"] if kind in sources else [])
             routes = {m: max(self.config.fusion.weight(f"{m}:{f}") for f in feeds) for m in ("bm25", "dense")}
-            ranked = retriever.rank(query, depth, scope, self.config.fusion, routes)
-            district_of = self._district_of[kind]
-            split: dict[str, dict[str, RankedRows]] = {}
+            split = self._district_rankings(retriever, query, scope, depth, n_districts, routes)
+            for district, lists in split.items():
+                per.setdefault(district, {})[kind] = _Restricted(retriever, lists)
+        return {d: {k: v.get(k) or _Restricted(self._kinds[k], {}) for k in dict.fromkeys([*kinds, *sources])}
+                for d, v in per.items()}
+
+    def _district_rankings(
+        self, retriever: UnitRetriever, query: Query, scope: Scope, depth: int, n_districts: int,
+        routes: Mapping[str, float],
+    ) -> dict[str | None, dict[str, RankedRows]]:
+        """district -> method -> the kind's rows of that district, best first, from one search
+        across districts; remembered for the next few calls: a question across districts
+        searches sentences for its evidence, then chunks lifted from the same sentence
+        rankings, and one search of 150,000 sentences serves both.
+
+        A kind of up to ``FULL_RANK_ROWS`` units is ranked whole, then split. A larger one, in
+        a store that can (``rank_per_group``: FAISS), has every row scored once and each
+        district's best ``depth`` taken from the scores: still exactly a search within each
+        district, without ranking the whole kind. Otherwise a global ranking as deep as the
+        districts' shares need is split (districts ranked nowhere near the top get nothing).
+        """
+        n = len(retriever.units)
+        by_group = getattr(retriever, "rank_per_group", None) if n > FULL_RANK_ROWS else None
+        global_depth = n if n <= FULL_RANK_ROWS else min(n, max(depth * n_districts, FULL_RANK_ROWS), MAX_GLOBAL_DEPTH)
+        key = (
+            retriever.kind, query.text, query.tokens, scope, depth if by_group else global_depth,
+            tuple(sorted(routes.items())) if retriever.fused else None,
+        )
+        with self._rankings_lock:
+            found = self._rankings.get(key)
+            if found is not None:
+                self._rankings.move_to_end(key)
+                return found
+        district_of = self._district_of[retriever.kind]
+        split: dict[str | None, dict[str, RankedRows]] = {}
+        if by_group is not None:
+            codes, names = self._district_codes[retriever.kind]
+            grouped = by_group(query, depth, scope, codes, len(names))
+            methods = list(grouped)
+            for method, groups in grouped.items():
+                for code, rows in groups.items():
+                    split.setdefault(names[code], {})[method] = rows
+        else:
+            ranked = retriever.rank(query, global_depth, scope, self.config.fusion, routes)
+            methods = list(ranked)
             for method, rows in ranked.items():
                 for row, score in rows:
                     split.setdefault(district_of[row], {}).setdefault(method, []).append((row, score))
-            for district, lists in split.items():
-                per.setdefault(district, {})[kind] = _Restricted(retriever, {m: lists.get(m, []) for m in ranked})
-        return {d: {k: v.get(k) or _Restricted(self._kinds[k], {}) for k in dict.fromkeys([*kinds, *sources])}
-                for d, v in per.items()}
+        # every district's lists in the store's order of methods (fusion adds them in that order)
+        split = {d: {m: lists.get(m, []) for m in methods} for d, lists in split.items()}
+        with self._rankings_lock:
+            self._rankings[key] = split
+            while len(self._rankings) > RANKING_CACHE_SIZE:
+                self._rankings.popitem(last=False)
+        return split
 
     def _rank(
         self,
@@ -360,10 +432,11 @@ class HybridIndex:
                 key=lambda kv: -kv[1],
             )
         if self.config.diversity < 1:
-            fused = self._diversify(fused)
+            fused = self._diversify(fused, top_k)
         fused = fused[:top_k]
-        positions = {
-            name: {item: rank for rank, (item, _) in enumerate(ranked, start=1)}
+        wanted = {item for item, _ in fused}
+        positions = {  # each list's rank of the units returned (only theirs are looked up)
+            name: {item: rank for rank, (item, _) in enumerate(ranked, start=1) if item in wanted}
             for name, ranked in lists.items()
         }
         results = []
@@ -374,14 +447,26 @@ class HybridIndex:
             results.append(ScoredChunk(unit, float(score), self.documents[unit.doc_id].district, ranks))
         return results
 
-    def _diversify(self, fused: list[tuple[Hashable, float]]) -> list[tuple[Hashable, float]]:
+    def _diversify(self, fused: list[tuple[Hashable, float]], top_k: int) -> list[tuple[Hashable, float]]:
+        """The fused list (best first) with each document's n-th unit damped by
+        ``diversity ** n``, re-sorted; exact for its first ``top_k``: damping only lowers a
+        score that is not negative, so once ``top_k`` damped scores reach the next unit's
+        undamped one, nothing after it can enter (an equal score would sort after them)."""
         seen: dict[str, int] = {}
         out = []
+        best: list[float] = []  # the top_k damped scores so far, a min-heap
         for item, score in fused:
+            if len(best) == top_k and best[0] >= score >= 0:
+                break
             doc_id = self._kinds[item[0]].units[item[1]].doc_id  # type: ignore[index]
             n = seen.get(doc_id, 0)
             seen[doc_id] = n + 1
-            out.append((item, score * self.config.diversity**n))
+            damped = score * self.config.diversity**n
+            out.append((item, damped))
+            if len(best) < top_k:
+                heapq.heappush(best, damped)
+            elif damped > best[0]:
+                heapq.heapreplace(best, damped)
         return sorted(out, key=lambda kv: -kv[1])
 
     def _check_kinds(self, kinds: Sequence[str]) -> tuple[str, ...]:

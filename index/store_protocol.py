@@ -89,6 +89,9 @@ class OpenIndex:
     documents: tuple[Document, ...]
     retrievers: Mapping[str, UnitRetriever]
     location: str  # where it lives, for messages ("/home/.../index", "milvus.db#policyqa_...")
+    # The documents' near-copy families (``index.families.Families``) when the store found them
+    # to open its retrievers; otherwise ``HybridIndex`` finds them when first asked.
+    families: Any = None
 
 
 @runtime_checkable

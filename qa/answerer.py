@@ -131,11 +131,9 @@ class ExtractiveAnswerer:
         self.passages_k = passages_k
         self.judge = judge or Judge()
         self.lookup = SentenceLookup(index.documents)
-        self._texts = [
-            f"{u.text} {u.context}"
-            for doc in index.documents.values()
-            for u in (*doc.sentences, *doc.table_rows)
-        ]
+        # Sentences and table rows, a near-copy's repeats of its family's plan counted once
+        # (``index.families``): a template filed by a hundred regions is one plan's words.
+        self._texts = [f"{u.text} {u.context}" for u in index.families.distinct_units(index.documents.values())]
         self.lexicon = Lexicon(self._texts)
         self._text_set = TextSet(self._texts)
         self._idf_lock = threading.Lock()
@@ -400,7 +398,8 @@ class ExtractiveAnswerer:
             english=analysis.lang == "en",
             per_district=per_district,
             asks_number=analysis.asks_quantity or analysis.asks_table,
-            pool=pool or chosen,  # no pool of its own: no margin over it
+            # no pool of its own: no margin over it; near-copies from other regions count once
+            pool=self.index.families.once(pool, lambda e: e.unit) or chosen,
             paired=paired,
             asks_money=analysis.asks_money,
             plans_text=self._plans_text(scope),
@@ -515,10 +514,11 @@ class ExtractiveAnswerer:
             if pair is not None:
                 per = {**per, **{d: self._leading(e, per[d]) for d, e, _ in pair}}
         paired = {d for d, _, _ in pair} if pair is not None and comparable(pair[0][2], pair[1][2]) else set()
+        pool = self.index.families.once(ranked, lambda e: e.unit)  # one pass for every district's verdict
         judged = tuple(
             (
                 d,
-                self._judge(analysis, terms, weights, per[d], ranked, per_district=True, paired=d in paired, scope=(d,)),
+                self._judge(analysis, terms, weights, per[d], pool, per_district=True, paired=d in paired, scope=(d,)),
                 tuple(per[d]),
             )
             for d in plan.districts

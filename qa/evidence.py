@@ -110,15 +110,26 @@ def score_candidates(
     top = max(candidates.values()) or 1.0
     dense = unit_vectors @ query_vector if len(unit_vectors) else np.zeros(len(units))
     asks_figure = analysis.asks_quantity or analysis.asks_table or analysis.is_comparison
+    # A sentence that many regions' plans repeat word for word (a template's) is read once.
+    covered: dict[str, float] = {}
+    figured: dict[str, bool] = {}
+
+    def cover(text: str) -> float:
+        if text not in covered:
+            covered[text] = coverage(terms, weights, text)
+        return covered[text]
+
     scored = []
     for unit, retrieval, sim in zip(units, candidates.values(), dense, strict=True):
         doc = documents[unit.doc_id]
         stated = stated_text(unit)
         with_context = f"{stated} {unit_context(unit)} {doc.title}"
-        cov = max(coverage(terms, weights, stated), 0.85 * coverage(terms, weights, with_context))
+        cov = max(cover(stated), 0.85 * cover(with_context))
         years_ok = years_present(analysis.years, with_context)
         # A figure the question asks for (years and ordinals are not figures).
-        has_number = asks_figure and bool(_NUMBER.search(stated)) and bool(parse_figures(stated))
+        if asks_figure and stated not in figured:
+            figured[stated] = bool(_NUMBER.search(stated)) and bool(parse_figures(stated))
+        has_number = asks_figure and figured[stated]
         score = 0.55 * cov + 0.35 * float(sim) + 0.10 * (retrieval / top)
         if has_number:
             score += 0.05
