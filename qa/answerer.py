@@ -16,7 +16,14 @@ import numpy as np
 from index import Filters, HybridIndex
 from ingest.regions import names_a_district, regions_named
 from kernel.types import Citation, Passage, ScoredChunk, Unit
-from qa.analysis import QuestionAnalysis, analyze, district_english, question_parts, refers_back, sub_questions
+from qa.analysis import (
+    QuestionAnalysis,
+    analyze,
+    district_english,
+    question_parts,
+    refers_back,
+    sub_questions,
+)
 from qa.comparison import (
     Conclusion,
     change_clause,
@@ -43,7 +50,15 @@ from qa.lexicon import Lexicon, TextSet
 from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, by_district, select_claims, select_per_district, uncovered_terms
-from qa.terms import FRAMING_WEIGHT, Term, idf_weights, key_terms, names_a_topic, term_match, unmapped_english_words
+from qa.terms import (
+    FRAMING_WEIGHT,
+    Term,
+    idf_weights,
+    key_terms,
+    names_a_topic,
+    term_match,
+    unmapped_english_words,
+)
 
 
 def _asked(part: str) -> str:

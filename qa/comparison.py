@@ -16,7 +16,15 @@ from dataclasses import replace
 from qa.analysis import QuestionAnalysis, analyze, district_english, question_parts, refers_back
 from qa.compose import CitationList, indicator_cell
 from qa.evidence import Evidence, stated_text
-from qa.figures import Figure, comparable, declared_unit, difference_text, figure_near, parse_figures, verdict_text
+from qa.figures import (
+    Figure,
+    comparable,
+    declared_unit,
+    difference_text,
+    figure_near,
+    parse_figures,
+    verdict_text,
+)
 from qa.terms import Term, sub_pieces
 
 Conclusion = Callable[[CitationList], str]
@@ -115,32 +123,34 @@ def row_comparison(analysis: QuestionAnalysis, chosen: Sequence[Evidence]) -> Co
     against the city's planned value), when the question weighs one against the other."""
     if len(analysis.districts) > 1 or not (_ASKS_VERDICT.search(analysis.question) and _CITY_SIDE.search(analysis.question)):
         return None
-    for e in chosen:
-        if e.unit.kind != "table_row":
-            continue
-        values = []
-        for cell in e.unit.cells:
-            figures = parse_figures(cell.text) if _VALUE_LABEL.search(cell.label) else []
-            if figures:
-                values.append((cell.label, _declared_unit(figures[0], e)))
-        if len(values) == 2:
-            (a_label, a_fig), (b_label, b_fig) = values
-            lang = "en" if analysis.lang == "en" else "zh"
-            if lang == "en":
-                own = f"{district_english(e.district)}'s target" if e.district else "The target"
-                a_label, b_label = own, "the city health commission's planned value"
+    row = next(((e, v) for e in chosen if e.unit.kind == "table_row" and len(v := _row_values(e)) == 2), None)
+    if row is None:
+        return None
+    e, ((a_label, a_fig), (b_label, b_fig)) = row
+    lang = "en" if analysis.lang == "en" else "zh"
+    if lang == "en":
+        a_label = f"{district_english(e.district)}'s target" if e.district else "The target"
+        b_label = "the city health commission's planned value"
+    gap = difference_text(a_fig, b_fig, lang) if _ASKS_AMOUNT.search(analysis.question) else ""
 
-            gap = difference_text(a_fig, b_fig, lang) if _ASKS_AMOUNT.search(analysis.question) else ""
+    def conclude(cites: CitationList) -> str:
+        n = cites.number(e.unit, e.district)
+        text = verdict_text(a_label, a_fig, b_label, b_fig, lang).rstrip("。.")
+        if gap:
+            text += f"，{gap}" if lang == "zh" else f", {gap}"
+        return f"{text}[{n}]{'。' if lang == 'zh' else '.'}"
 
-            def conclude(cites: CitationList, e: Evidence = e) -> str:
-                n = cites.number(e.unit, e.district)
-                text = verdict_text(a_label, a_fig, b_label, b_fig, lang).rstrip("。.")
-                if gap:
-                    text += f"，{gap}" if lang == "zh" else f", {gap}"
-                return f"{text}[{n}]{'。' if lang == 'zh' else '.'}"
+    return conclude
 
-            return conclude
-    return None
+
+def _row_values(e: Evidence) -> list[tuple[str, Figure]]:
+    """(label, figure) of a table row's target and planned-value cells that state a figure."""
+    values = []
+    for cell in e.unit.cells:
+        figures = parse_figures(cell.text) if _VALUE_LABEL.search(cell.label) else []
+        if figures:
+            values.append((cell.label, _declared_unit(figures[0], e)))
+    return values
 
 
 # "下降了多少个千分点", "提高了多少", "how much did it fall": the change between two figures

@@ -393,8 +393,8 @@ def test_the_difference_of_two_figures_in_one_unit() -> None:
 def test_the_change_a_sentence_states_is_computed_for_the_figure_asked_about() -> None:
     from kernel.types import Unit
     from qa.analysis import analyze
-    from qa.compose import CitationList
     from qa.comparison import change_clause
+    from qa.compose import CitationList
     from qa.evidence import Evidence
 
     sentence = quote(
