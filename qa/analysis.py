@@ -230,6 +230,18 @@ def question_parts(question: str) -> list[str]:
     return parts
 
 
+QUESTION_WORD_ZH = re.compile(r"多少|几|什么|哪|谁|吗|怎么|怎样|如何|是否|何时|为什么|多久|多大|有没有|是不是")
+QUESTION_START_EN = re.compile(
+    r"^(?:what|which|how|when|where|who|whom|whose|why|is|are|was|were|does|do|did|will|would|can|could|should|has|have)\b",
+    re.IGNORECASE,
+)
+
+
+def is_question(text: str) -> bool:
+    """Asks something: a question mark or a question word ("谢谢", "Thanks!" do not)."""
+    return bool(re.search(r"[？?]", text) or QUESTION_WORD_ZH.search(text) or QUESTION_START_EN.match(text.strip()))
+
+
 def refers_back(part: str) -> bool:
     """Whether a part of a question points back at something named before ("这家医院")."""
     return bool(_REFERS_BACK.search(part))

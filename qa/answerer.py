@@ -20,6 +20,7 @@ from qa.analysis import (
     QuestionAnalysis,
     analyze,
     district_english,
+    is_question,
     question_parts,
     refers_back,
     sub_questions,
@@ -97,17 +98,10 @@ def _resolved(part: str, bridges: Sequence[str]) -> str:
     return f"{bridges[0]} {part}"
 
 
-_QUESTION_WORD = re.compile(
-    r"多少|几|什么|啥|哪|谁|吗|呢|怎么|怎样|如何|是否|何时|为什么|多久|多大|有没有|是不是|能不能|"
-    r"\b(?:what|which|how|when|where|who|whose|why|is|are|was|were|does|do|did|will|can|has|have)\b",
-    re.I,
-)
-
-
 def _is_asked(part: str, question: str) -> bool:
     """Whether a part of a question asks something: it ends in a question mark, or has a
     question word; a remark after the question does not."""
-    return bool(re.search(re.escape(part) + r"\s*[？?]", question) or _QUESTION_WORD.search(part))
+    return bool(re.search(re.escape(part) + r"\s*[？?]", question)) or is_question(part)
 
 
 def _with_districts(part: str, analysis: QuestionAnalysis) -> str:
@@ -233,15 +227,15 @@ class ExtractiveAnswerer:
             return self._refuse(analysis, chunk_hits, k, veto)
         if plan.mode == "per_district":
             return self._answer_per_district(analysis, plan, terms, ranked, chunk_hits, k)
+        refers = self._refers_back(analysis)  # once: it analyses every later part
         parts = independent_parts(analysis, self.index.districts)
-        if parts and not self._refers_back(analysis):
+        if parts and not refers:
             return self._answer_parts(analysis, parts, user_districts, chunk_hits, k)
         claims = self._select(ranked, terms, weights)
         if claims and uncovered_terms(terms, claims):
             claims = self._second_hop(analysis, plan, terms, weights, claims, candidates, qvec)
         followed = self._follow_references(analysis, plan, claims, qvec) if claims else {}
         claims = [*claims, *followed.values()]
-        refers = self._refers_back(analysis)
         # a question whose later part points back: its first part is what must be stated
         # (the later parts are judged one by one below)
         first = self._part_analysis(question_parts(analysis.question)[0], analysis) if refers else analysis

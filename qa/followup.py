@@ -57,7 +57,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.regions import District, district_by_name, regions_named, scope_of
-from qa.analysis import analyze, detect_language, place_spans
+from qa.analysis import (
+    QUESTION_START_EN,
+    QUESTION_WORD_ZH,
+    analyze,
+    detect_language,
+    is_question,
+    place_spans,
+)
 
 ROLES = ("user", "assistant", "system")
 
@@ -183,9 +190,9 @@ _EN_FILLER = frozenset(
     " their this that these those there same as well too instead compare compared comparison versus vs than more less"
     " fewer higher lower larger smaller bigger district districts area please plan plans say says".split()
 )
-_ZH_QWORD = re.compile(r"多少|几|什么|哪|谁|吗|怎么|怎样|如何|是否|何时|为什么|多久|多大|有没有|是不是")
+_ZH_QWORD = QUESTION_WORD_ZH
 _ZH_NO_DE = re.compile(r"^(?:有|是|要|将|会|能|在|对|如何|怎么|怎样|为什么|什么时候|何时|哪|多少|几|计划|打算|需要)")
-_EN_QSTART = re.compile(r"^(?:what|which|how|when|where|who|whom|whose|why|is|are|was|were|does|do|did|will|would|can|could|should|has|have)\b", re.IGNORECASE)
+_EN_QSTART = QUESTION_START_EN
 _EN_LOWER_OK = re.compile(r"^(?:what|which|how|when|where|who|whom|whose|why|is|are|was|were|does|do|did|will|would|can|could|should|has|have|the|a|an)\b")
 
 # Pronouns. Chinese determiners are classified by the noun after them.
@@ -299,7 +306,7 @@ def _asks_nothing_new(text: str) -> bool:
 
 def _is_question(text: str) -> bool:
     """Asks something: a question mark or a question word ("谢谢", "Thanks!" do not)."""
-    return bool(re.search(r"[？?]", text) or _ZH_QWORD.search(text) or _EN_QSTART.match(text))
+    return is_question(text)
 
 
 def _is_new_topic(text: str, topic: str) -> bool:
