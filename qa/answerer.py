@@ -51,9 +51,13 @@ from qa.lexicon import Lexicon, TextSet
 from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, by_district, select_claims, select_per_district, uncovered_terms
+from qa.coordination import coordinated_questions
 from qa.terms import (
     FRAMING_WEIGHT,
     Term,
+    cut,
+    is_place_word,
+    part_of_speech,
     idf_weights,
     key_terms,
     names_a_topic,
@@ -227,6 +231,9 @@ class ExtractiveAnswerer:
             return self._refuse(analysis, chunk_hits, k, veto)
         if plan.mode == "per_district":
             return self._answer_per_district(analysis, plan, terms, ranked, chunk_hits, k)
+        coordinated = self._coordinated(analysis)
+        if coordinated:
+            return self._answer_parts(analysis, coordinated, user_districts, chunk_hits, k)
         refers = self._refers_back(analysis)  # once: it analyses every later part
         parts = independent_parts(analysis, self.index.districts)
         if parts and not refers:
@@ -267,6 +274,21 @@ class ExtractiveAnswerer:
             analysis, terms, groups, claims, chunk_hits, k, tail=self._open_tail(analysis, open_parts),
             notes=tuple(f"unanswered part: {_asked(p)}" for p in open_parts), verdicts=judged, conclude=conclude,
         )
+
+    def _coordinated(self, analysis: QuestionAnalysis) -> list[QuestionAnalysis]:
+        """A Chinese question asking the same of two or more things ("中医医院和中西医结合医院
+        分别搬到哪儿"), one question per thing (``qa.coordination``); [] for any other."""
+        if analysis.lang != "zh" or analysis.is_across or analysis.is_comparison:
+            return []
+        places = analysis.places
+        questions = coordinated_questions(
+            analysis.question,
+            cut(analysis.question, places),
+            part_of_speech,
+            self.lexicon.attested,
+            lambda word: is_place_word(word, places),
+        )
+        return [self._part_analysis(q, analysis) for q in questions]
 
     def _refers_back(self, analysis: QuestionAnalysis) -> bool:
         """Whether a later part of the question points back at the first ("…？这家医院…"), or
@@ -352,7 +374,11 @@ class ExtractiveAnswerer:
         if not answered:
             best = max((v for _, v, _ in verdicts), key=lambda v: v.score, default=Verdict(False, 0.0, "no_evidence"))
             return self._refuse(analysis, chunk_hits, k, best, verdicts)
-        chosen = list(dict.fromkeys(e for _, d in answered for e in d.evidence))
+        firsts: dict[str, Evidence] = {}
+        for _, draft in answered:
+            for e in draft.evidence:
+                firsts.setdefault(e.unit.unit_id, e)  # one claim per passage, though two parts found it
+        chosen = list(firsts.values())
         conclude = next((c for p in parts if (c := row_comparison(p, chosen)) is not None), None)
         open_parts = [
             p.question

@@ -475,6 +475,21 @@ def _single_tag(word: str) -> str | None:
     return pairs[0].flag if len(pairs) == 1 else None
 
 
+def cut(text: str, places: Scope | None = None) -> list[str]:
+    """``text`` cut into words as BM25 cuts it (the corpus's place names kept whole)."""
+    return list(_jieba(places).lcut(text))
+
+
+def part_of_speech(word: str) -> str | None:
+    """jieba's part-of-speech tag of ``word`` (None when its dictionary does not list it)."""
+    return _general_idf()[1].get(word)
+
+
+def is_place_word(word: str, places: Scope | None = None) -> bool:
+    """Whether ``word`` names a district (of the corpus's cities, or any when there is none)."""
+    return word in _place_words(places)
+
+
 def names_a_thing(word: str) -> bool:
     """Whether jieba's dictionary tags the word as a noun (unknown words count as nouns)."""
     if not _CJK_RUN.search(word):
