@@ -79,7 +79,9 @@ def _chain(
     return spans
 
 
-def _named_in_plans(tokens: Sequence[str], attested: Callable[[str], bool], is_place: Callable[[str], bool]) -> bool:
+def _named_in_plans(
+    tokens: Sequence[str], attested: Callable[[str], bool], is_place: Callable[[str], bool]
+) -> bool:
     """Whether the plans use the conjunct, or a word of it that is no place name."""
     return attested("".join(tokens)) or any(len(t) >= 2 and not is_place(t) and attested(t) for t in tokens)
 
@@ -99,15 +101,20 @@ def _compound(tokens: Sequence[str], attested: Callable[[str], bool]) -> bool:
     return not any(t in _CONJUNCTIONS for t in tokens) and attested("".join(tokens))
 
 
-def _phrase_end(tokens: Sequence[str], start: int, tag: Callable[[str], str | None], attested: Callable[[str], bool]) -> int:
+def _phrase_end(
+    tokens: Sequence[str], start: int, tag: Callable[[str], str | None], attested: Callable[[str], bool]
+) -> int:
     """Where the noun phrase starting at ``start`` ends (``start`` when there is none)."""
     p = start
     if p < len(tokens) and tokens[p] in _WH_DETERMINERS:
         p += 1
     while p < len(tokens):
         compound = next(
-            (q for q in range(min(len(tokens), p + _LONGEST_COMPOUND), p + 1, -1)
-             if _material(tokens[q - 1], tag, attested) and _compound(tokens[p:q], attested)),
+            (
+                q
+                for q in range(min(len(tokens), p + _LONGEST_COMPOUND), p + 1, -1)
+                if _material(tokens[q - 1], tag, attested) and _compound(tokens[p:q], attested)
+            ),
             None,
         )
         if compound is not None:
@@ -119,13 +126,18 @@ def _phrase_end(tokens: Sequence[str], start: int, tag: Callable[[str], str | No
     return p if any(_material(t, tag, attested) for t in tokens[start:p]) else start
 
 
-def _phrase_start(tokens: Sequence[str], end: int, tag: Callable[[str], str | None], attested: Callable[[str], bool]) -> int:
+def _phrase_start(
+    tokens: Sequence[str], end: int, tag: Callable[[str], str | None], attested: Callable[[str], bool]
+) -> int:
     """Where the noun phrase ending just before ``end`` starts (``end`` when there is none)."""
     p = end
     while p > 0:
         compound = next(
-            (q for q in range(max(0, p - _LONGEST_COMPOUND), p - 1)
-             if _material(tokens[p - 1], tag, attested) and _compound(tokens[q:p], attested)),
+            (
+                q
+                for q in range(max(0, p - _LONGEST_COMPOUND), p - 1)
+                if _material(tokens[p - 1], tag, attested) and _compound(tokens[q:p], attested)
+            ),
             None,
         )
         if compound is not None:

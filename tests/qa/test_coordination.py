@@ -13,7 +13,9 @@ _PLAN_WORDS = {"护理", "中医医院", "中西医结合医院", "医院", "社
 
 
 def _split(question: str) -> list[str]:
-    return coordinated_questions(question, cut(question), part_of_speech, _PLAN_WORDS.__contains__, _PLACES.__contains__)
+    return coordinated_questions(
+        question, cut(question), part_of_speech, _PLAN_WORDS.__contains__, _PLACES.__contains__
+    )
 
 
 def test_each_conjunct_gets_the_whole_question_around_it() -> None:
