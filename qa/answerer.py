@@ -146,9 +146,7 @@ class ExtractiveAnswerer:
         self.lookup = SentenceLookup(index.documents)
         # Sentences and table rows, a near-copy's repeats of its family's plan counted once
         # (``index.families``): a template filed by a hundred regions is one plan's words.
-        self._texts = [
-            f"{u.text} {u.context}" for u in index.families.distinct_units(index.documents.values())
-        ]
+        self._texts = [f"{u.text} {u.context}" for u in index.families.distinct_units(index.documents.values())]
         self.lexicon = Lexicon(self._texts)
         self._text_set = TextSet(self._texts)
         self._idf_lock = threading.Lock()
@@ -156,8 +154,7 @@ class ExtractiveAnswerer:
         # The whole text of each district's plans, and of all plans: what the judge asks
         # "does this plan name the topic at all" of.
         self._scope_texts = {
-            (d,): "\n".join(doc.text for doc in index.documents.values() if doc.district == d)
-            for d in index.districts
+            (d,): "\n".join(doc.text for doc in index.documents.values() if doc.district == d) for d in index.districts
         }
         self._scope_texts[()] = "\n".join(doc.text for doc in index.documents.values())
 
@@ -200,27 +197,20 @@ class ExtractiveAnswerer:
             per_s = self.index.retrieve_per_district(
                 plan.query, per_district=plan.per_district_k, filters=filters, kinds=("sentence", "table_row")
             )
-            per_c = self.index.retrieve_per_district(
-                plan.query, per_district=3, filters=filters, kinds=("chunk",)
-            )
+            per_c = self.index.retrieve_per_district(plan.query, per_district=3, filters=filters, kinds=("chunk",))
             for hits in per_s.values():
                 sentence_hits.extend(hits)
             for rank in range(3):
                 chunk_hits.extend(hits[rank] for hits in per_c.values() if len(hits) > rank)
             return sentence_hits, chunk_hits
         filters = Filters(districts=frozenset(plan.districts)) if plan.districts else None
-        sentence_hits = self.index.retrieve(
-            plan.query, top_k=plan.sentence_k, filters=filters, kinds=("sentence", "table_row")
-        )
+        sentence_hits = self.index.retrieve(plan.query, top_k=plan.sentence_k, filters=filters, kinds=("sentence", "table_row"))
         chunk_hits = self.index.retrieve(plan.query, top_k=plan.chunk_k, filters=filters, kinds=("chunk",))
         return sentence_hits, chunk_hits
 
     # -- answering ---------------------------------------------------------------------
     def answer(
-        self,
-        analysis: QuestionAnalysis,
-        user_districts: Sequence[str] | None = None,
-        passages_k: int | None = None,
+        self, analysis: QuestionAnalysis, user_districts: Sequence[str] | None = None, passages_k: int | None = None
     ) -> Draft:
         k = passages_k or self.passages_k
         terms = self._terms_to_cover(analysis)
@@ -256,9 +246,7 @@ class ExtractiveAnswerer:
         # a question whose later part points back: its first part is what must be stated
         # (the later parts are judged one by one below)
         first = self._part_analysis(question_parts(analysis.question)[0], analysis) if refers else analysis
-        verdict = self._judge(
-            first, terms, weights, claims, ranked, per_district=False, scope=analysis.districts
-        )
+        verdict = self._judge(first, terms, weights, claims, ranked, per_district=False, scope=analysis.districts)
         judged = ((None, verdict, tuple(claims)),)
         if not verdict.answerable and refers:
             # Not stated as a whole: the first part asked on its own, then each later part
@@ -274,34 +262,17 @@ class ExtractiveAnswerer:
         if not verdict.answerable:
             return self._refuse(analysis, chunk_hits, k, verdict, judged)
         open_parts = self._open_later_parts(analysis, claims, ranked) if refers else []
-        conclude = row_comparison(analysis, claims) or change_clause(
-            analysis, claims, figure_anchors(terms, weights)
-        )
+        conclude = row_comparison(analysis, claims) or change_clause(analysis, claims, figure_anchors(terms, weights))
         if conclude is not None:
             # the row's two values answer the part that weighs them ("比市里的规划值高吗")
-            open_parts = [
-                p for p in open_parts if row_comparison(self._part_analysis(p, analysis), claims) is None
-            ]
+            open_parts = [p for p in open_parts if row_comparison(self._part_analysis(p, analysis), claims) is None]
         if open_parts:
             # a later part the evidence does not state: say so, and drop what was found for it
             claims = [e for e in claims if all(followed.get(p) is not e for p in open_parts)]
-        groups = [
-            (
-                None if not analysis.districts else claims[0].district,
-                [Claim(e.unit, e.district) for e in claims],
-            )
-        ]
+        groups = [(None if not analysis.districts else claims[0].district, [Claim(e.unit, e.district) for e in claims])]
         return self._compose(
-            analysis,
-            terms,
-            groups,
-            claims,
-            chunk_hits,
-            k,
-            tail=self._open_tail(analysis, open_parts),
-            notes=tuple(f"unanswered part: {_asked(p)}" for p in open_parts),
-            verdicts=judged,
-            conclude=conclude,
+            analysis, terms, groups, claims, chunk_hits, k, tail=self._open_tail(analysis, open_parts),
+            notes=tuple(f"unanswered part: {_asked(p)}" for p in open_parts), verdicts=judged, conclude=conclude,
         )
 
     def _coordinated(self, analysis: QuestionAnalysis) -> list[QuestionAnalysis]:
@@ -329,9 +300,7 @@ class ExtractiveAnswerer:
             and not analysis.is_comparison
         )
 
-    def _open_later_parts(
-        self, analysis: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence]
-    ) -> list[str]:
+    def _open_later_parts(self, analysis: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence]) -> list[str]:
         """The later parts of a question the evidence does not state, each judged on its own
         with what it points back at put in its place ("该院现有中医师人数" → "闵行区中医医院现有
         中医师人数"): one part the plans leave open must not refuse the answered rest, nor
@@ -345,26 +314,19 @@ class ExtractiveAnswerer:
             if not self._asks_own(part, analysis.lang):
                 continue  # elliptical ("具体是哪几家？"): it asks the first part's topic, answered
             own = self._part_analysis(_resolved(part, bridges), analysis)
-            if own.years and not any(
-                years_present(own.years, f"{stated_text(e.unit)} {unit_context(e.unit)} {e.title}")
-                for e in chosen
-            ):
+            if own.years and not any(years_present(own.years, f"{stated_text(e.unit)} {unit_context(e.unit)} {e.title}") for e in chosen):
                 # a year asked of ("2024年实际是多少") that no evidence speaks of: exactness is the point
                 open_parts.append(part)
             elif self._clearly_not_stated(own, chosen, pool):
                 open_parts.append(part)
         return open_parts
 
-    def _clearly_not_stated(
-        self, part: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence]
-    ) -> bool:
+    def _clearly_not_stated(self, part: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence]) -> bool:
         """A later part is named as not stated when what it asks for is missing (a figure, a
         time, a sum of money) or the judge is confident, not merely unsure: its topic is the
         first part's, found already, and its own few words weigh less than a question's."""
         terms = self._terms_to_cover(part)
-        verdict = self._judge(
-            part, terms, self._weights(terms), chosen, pool, per_district=False, scope=part.districts
-        )
+        verdict = self._judge(part, terms, self._weights(terms), chosen, pool, per_district=False, scope=part.districts)
         missing = verdict.features.get("number_missing") or verdict.features.get("money_missing")
         return bool(missing) or verdict.score < self.judge.model.threshold / 2
 
@@ -375,10 +337,7 @@ class ExtractiveAnswerer:
         own = analyze(part, self.index.districts)
         terms = key_terms(part, lang, self.lexicon, own.places)
         return (
-            own.asks_money
-            or own.asks_table
-            or own.asks_time
-            or bool(own.years)
+            own.asks_money or own.asks_table or own.asks_time or bool(own.years)
             or any(names_a_topic(t) and not _POINTING.match(t.text) for t in terms)
             # English words the glossary cannot put into Chinese still say what is asked
             or (lang == "en" and bool(unmapped_english_words(part, own.places)))
@@ -413,9 +372,7 @@ class ExtractiveAnswerer:
         answered = [(p, d) for p, d in zip(parts, drafts, strict=True) if not d.refused]
         verdicts = tuple(v for d in drafts for v in d.verdicts)
         if not answered:
-            best = max(
-                (v for _, v, _ in verdicts), key=lambda v: v.score, default=Verdict(False, 0.0, "no_evidence")
-            )
+            best = max((v for _, v, _ in verdicts), key=lambda v: v.score, default=Verdict(False, 0.0, "no_evidence"))
             return self._refuse(analysis, chunk_hits, k, best, verdicts)
         firsts: dict[str, Evidence] = {}
         for _, draft in answered:
@@ -426,41 +383,21 @@ class ExtractiveAnswerer:
         open_parts = [
             p.question
             for p, d in zip(parts, drafts, strict=True)
-            if d.refused
-            and not self._answered_by(p, chosen, d.evidence)
-            and row_comparison(p, chosen) is None
+            if d.refused and not self._answered_by(p, chosen, d.evidence) and row_comparison(p, chosen) is None
         ]
         tail = self._open_tail(analysis, open_parts)
-        groups = [
-            (
-                None if not analysis.districts else chosen[0].district,
-                [Claim(e.unit, e.district) for e in chosen],
-            )
-        ]
+        groups = [(None if not analysis.districts else chosen[0].district, [Claim(e.unit, e.district) for e in chosen])]
         terms = [t for p, _ in answered for t in self._terms_to_cover(p)]
         notes = tuple(f"unanswered part: {_asked(q)}" for q in open_parts)
         return self._compose(
-            analysis,
-            terms,
-            groups,
-            chosen,
-            chunk_hits,
-            k,
-            tail=tail,
-            notes=notes,
-            verdicts=verdicts,
-            conclude=conclude,
+            analysis, terms, groups, chosen, chunk_hits, k, tail=tail, notes=notes, verdicts=verdicts, conclude=conclude
         )
 
-    def _answered_by(
-        self, part: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence]
-    ) -> bool:
+    def _answered_by(self, part: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence]) -> bool:
         """Whether evidence found for the other parts also answers this one (one sentence
         often states both: "名中医工作室建设15个,通过师带徒…培养青年医师30名")."""
         terms = self._terms_to_cover(part)
-        return self._judge(
-            part, terms, self._weights(terms), chosen, pool, per_district=False, scope=part.districts
-        ).answerable
+        return self._judge(part, terms, self._weights(terms), chosen, pool, per_district=False, scope=part.districts).answerable
 
     def _search_query(self, analysis: QuestionAnalysis, terms: Sequence[Term]) -> str:
         """The question, plus (for English) its Chinese terms and the plans' other words for
@@ -468,9 +405,7 @@ class ExtractiveAnswerer:
         query = analysis.question
         if analysis.lang == "en":
             query = f"{query} {' '.join(t.text for t in terms)}"
-        variants = [
-            v for t in terms for v in (*t.alternatives, *(x.form for x in t.variants[:3])) if v not in query
-        ]
+        variants = [v for t in terms for v in (*t.alternatives, *(x.form for x in t.variants[:3])) if v not in query]
         if variants:
             query = f"{query} {' '.join(dict.fromkeys(variants))}"
         return query
@@ -513,9 +448,7 @@ class ExtractiveAnswerer:
             return self._scope_texts.get(tuple(scope), "")
         return "\n".join(self._scope_texts.get((d,), "") for d in scope)
 
-    def _select(
-        self, ranked: Sequence[Evidence], terms: Sequence[Term], weights: dict[str, float]
-    ) -> list[Evidence]:
+    def _select(self, ranked: Sequence[Evidence], terms: Sequence[Term], weights: dict[str, float]) -> list[Evidence]:
         cfg = self.config
         return select_claims(ranked, terms, weights, cfg.max_claims, cfg.follow_score_ratio)
 
@@ -554,7 +487,7 @@ class ExtractiveAnswerer:
     def _follow_references(
         self, analysis: QuestionAnalysis, plan: RetrievalPlan, claims: list[Evidence], qvec: np.ndarray
     ) -> dict[str, Evidence]:
-        """ "…哪家医院…？这家医院会迁到哪里?": a later part that refers back is asked again
+        """"…哪家医院…？这家医院会迁到哪里?": a later part that refers back is asked again
         about the entity the evidence found; its best evidence naming that entity, by part."""
         parts = question_parts(analysis.question)
         bridges = bridge_entities(claims, analysis.question, self.lexicon.attested)
@@ -568,11 +501,7 @@ class ExtractiveAnswerer:
             bridge = _referent(part, bridges)
             query = f"{bridge} {part}"
             hits = self.index.retrieve(query, top_k=10, filters=filters, kinds=("sentence", "table_row"))
-            part_terms = [
-                t
-                for t in key_terms(part, analysis.lang, self.lexicon, analysis.places)
-                if t.text not in bridge
-            ]
+            part_terms = [t for t in key_terms(part, analysis.lang, self.lexicon, analysis.places) if t.text not in bridge]
             taken = {e.unit for e in (*claims, *found.values())}
             best = None
             for hit in hits:
@@ -595,14 +524,9 @@ class ExtractiveAnswerer:
         福建 are named as the model the plans learn from, so a question about them is in scope)."""
         texts = [doc.text for doc in self.index.documents.values()]
         return tuple(
-            p
-            for p in analysis.outside_places
+            p for p in analysis.outside_places
             if names_a_district(p)
-            or not any(
-                n in t
-                for t in texts
-                for n in (p, p.title(), *(x for r in regions_named(p) for x in (r.name, r.short)))
-            )
+            or not any(n in t for t in texts for n in (p, p.title(), *(x for r in regions_named(p) for x in (r.name, r.short))))
         )
 
     def _answer_per_district(
@@ -621,9 +545,7 @@ class ExtractiveAnswerer:
         pair = None
         if analysis.is_comparison and len(plan.districts) >= 2:
             pools = by_district(ranked, plan.districts)
-            pair = figure_pair(
-                [(d, per[d], pools[d]) for d in plan.districts], figure_anchors(terms, weights)
-            )
+            pair = figure_pair([(d, per[d], pools[d]) for d in plan.districts], figure_anchors(terms, weights))
             if pair is not None:
                 per = {**per, **{d: self._leading(e, per[d]) for d, e, _ in pair}}
         paired = {d for d, _, _ in pair} if pair is not None and comparable(pair[0][2], pair[1][2]) else set()
@@ -631,9 +553,7 @@ class ExtractiveAnswerer:
         judged = tuple(
             (
                 d,
-                self._judge(
-                    analysis, terms, weights, per[d], pool, per_district=True, paired=d in paired, scope=(d,)
-                ),
+                self._judge(analysis, terms, weights, per[d], pool, per_district=True, paired=d in paired, scope=(d,)),
                 tuple(per[d]),
             )
             for d in plan.districts
@@ -647,25 +567,17 @@ class ExtractiveAnswerer:
         chosen = [e for d in answered for e in per[d]]
         lead, tail, notes = "", "", []
         if analysis.is_across:
-            lead = (
-                f"共{len(answered)}个区："
-                if analysis.lang == "zh"
-                else f"{len(answered)} of the {len(plan.districts)} districts: "
-            )
+            lead = (f"共{len(answered)}个区：" if analysis.lang == "zh" else f"{len(answered)} of the {len(plan.districts)} districts: ")
             if silent:
                 tail = silent_note(analysis.lang, len(plan.districts), len(silent))
                 notes.append("checked, nothing found: " + "、".join(silent))
         elif silent:
-            names = (
-                "、".join(silent) if analysis.lang == "zh" else ", ".join(district_english(d) for d in silent)
-            )
+            names = "、".join(silent) if analysis.lang == "zh" else ", ".join(district_english(d) for d in silent)
             tail = f"{names}的文件未提及。" if analysis.lang == "zh" else f"The {names} plan does not say."
         conclude = None
         if pair is not None and all(d in answered for d, _, _ in pair):
             conclude = comparison_clause(analysis, pair)
-        return self._compose(
-            analysis, terms, groups, chosen, chunk_hits, k, lead, tail, tuple(notes), judged, conclude
-        )
+        return self._compose(analysis, terms, groups, chosen, chunk_hits, k, lead, tail, tuple(notes), judged, conclude)
 
     def _leading(self, lead: Evidence, chosen: Sequence[Evidence]) -> list[Evidence]:
         """A district's claims with ``lead`` among them, within the per-district cap."""
@@ -690,9 +602,7 @@ class ExtractiveAnswerer:
     ) -> Draft:
         cites = CitationList(self.index.documents)
         want_number = analysis.asks_quantity or analysis.asks_table
-        texts = {
-            c.unit: unit_focus(c.unit, terms, analysis.numbers, want_number) for _, cs in groups for c in cs
-        }
+        texts = {c.unit: unit_focus(c.unit, terms, analysis.numbers, want_number) for _, cs in groups for c in cs}
         groups, texts = merge_adjacent(groups, texts, self.index.documents)
         compose = compose_en if analysis.lang == "en" else compose_zh
         text = compose(groups, texts, cites, lead, "")
@@ -716,9 +626,7 @@ class ExtractiveAnswerer:
         passages = self._passages([], chunk_hits, k)
         return Draft(text, True, (), passages, (f"refused: {verdict.reason}",), (), verdicts)
 
-    def _passages(
-        self, cited: Sequence[Unit], chunk_hits: Sequence[ScoredChunk], k: int
-    ) -> tuple[Passage, ...]:
+    def _passages(self, cited: Sequence[Unit], chunk_hits: Sequence[ScoredChunk], k: int) -> tuple[Passage, ...]:
         """Chunks holding the cited sentences first, then the other retrieved chunks."""
         docs = self.index.documents
         ordered: list[tuple[Unit, float]] = []
@@ -739,15 +647,7 @@ class ExtractiveAnswerer:
             seen.add(key)
             doc = docs[unit.doc_id]
             passages.append(
-                Passage(
-                    unit.doc_id,
-                    unit.start,
-                    unit.end,
-                    doc.text[unit.start : unit.end],
-                    score,
-                    doc.district,
-                    unit.section,
-                )
+                Passage(unit.doc_id, unit.start, unit.end, doc.text[unit.start : unit.end], score, doc.district, unit.section)
             )
             if len(passages) >= k:
                 break

@@ -42,7 +42,6 @@ ENGLISH_STOPWORDS: frozenset[str] = frozenset(
     supposed aiming aim level much many""".split()
 )
 
-
 def _jieba(places: Scope | None = None):  # type: ignore[no-untyped-def]
     """The tokenizer BM25 uses for a corpus covering ``places`` (its place words kept whole;
     the plain one without a corpus), thread-safely initialised."""
@@ -104,9 +103,7 @@ class Term:
     soft: bool = False
     variants: tuple[Variant, ...] = ()  # the plans' other words for it, with partial credit
     framing: bool = False  # said only in a clause about the asker ("我家老人身体不好，…")
-    phrasing: bool = (
-        False  # how the asker says it, not a topic: an action word the plans never use (放到, 能带)
-    )
+    phrasing: bool = False  # how the asker says it, not a topic: an action word the plans never use (放到, 能带)
 
     def forms(self) -> tuple[str, ...]:
         return (self.text, *self.alternatives)
@@ -120,9 +117,7 @@ class Term:
 _ACROSS_PHRASE = re.compile(r"(哪些|哪几个|哪个|几个|各|有哪些)(区|地区)(?!域)(有|的|要|都)?")
 
 
-def merge_attested(
-    tokens: Sequence[str], attested: Callable[[str], bool] | None, max_len: int = 4
-) -> list[str]:
+def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None, max_len: int = 4) -> list[str]:
     """Join neighbouring tokens into the compounds the documents actually use.
 
     jieba's general dictionary cuts domain words apart (中医馆 -> 中医 + 馆, 千人口 -> 千 + 人口);
@@ -174,24 +169,17 @@ def question_register() -> frozenset[str]:
     """Words people ask with that no plan uses ("一共", "到底", "听说"), learnt from the tune
     halves of the blind rounds by ``eval/learn_question_register.py``: not key terms."""
     text = resources.files("qa").joinpath("question_register.tsv").read_text(encoding="utf-8")
-    return frozenset(
-        line.split("\t")[0] for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    return frozenset(line.split("\t")[0] for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def _chinese_terms(
-    text: str,
-    attested: Callable[[str], bool] | None = None,
-    places: Scope | None = None,
-    register: bool = True,
+    text: str, attested: Callable[[str], bool] | None = None, places: Scope | None = None, register: bool = True
 ) -> list[Term]:
     jieba = _jieba(places)
     place_words = _place_words(places)
     text = _ACROSS_PHRASE.sub(" ", text)
     terms: list[Term] = []
-    for token in merge_attested(
-        _split_classifiers([t.strip() for t in jieba.lcut(text) if t.strip()]), attested
-    ):
+    for token in merge_attested(_split_classifiers([t.strip() for t in jieba.lcut(text) if t.strip()]), attested):
         token = token.strip().strip(_PUNCTUATION)
         if len(token) == 2 and _CJK_RUN.match(token) and (token[0] in _GLUE or token[1] in _GLUE):
             token = token.strip(_GLUE)
@@ -215,11 +203,7 @@ def _chinese_terms(
 def _glossary_matches(lowered: str) -> list[tuple[tuple[str, ...], tuple[int, int]]]:
     """Glossary phrases found in ``lowered``, leftmost-longest and without overlaps: in
     "13th five-year plan" the phrase "13th five-year" (十三五) wins over "five-year plan"."""
-    found = [
-        (m.start(), m.end(), chinese)
-        for pattern, chinese in _glossary_patterns()
-        for m in pattern.finditer(lowered)
-    ]
+    found = [(m.start(), m.end(), chinese) for pattern, chinese in _glossary_patterns() for m in pattern.finditer(lowered)]
     spans: list[tuple[int, int]] = []
     taken: list[tuple[tuple[str, ...], tuple[int, int]]] = []
     for start, end, chinese in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
@@ -236,10 +220,7 @@ def _glossary_patterns() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
 
 
 def _english_terms(
-    text: str,
-    attested: Callable[[str], bool] | None = None,
-    places: Scope | None = None,
-    register: bool = True,
+    text: str, attested: Callable[[str], bool] | None = None, places: Scope | None = None, register: bool = True
 ) -> list[Term]:
     lowered = text.lower()
     spellings = _place_spellings(places)
@@ -250,24 +231,16 @@ def _english_terms(
     if isinstance(attested, Lexicon):  # place names in pinyin (Gucun -> 顾村)
         for word in re.findall(r"\b[A-Z][a-z]{3,}\b", text):
             low = word.lower()
-            if (
-                low in ENGLISH_STOPWORDS
-                or low in spellings
-                or not re.search(rf"(?<![a-z]){low}(?![a-z])", lowered)
-            ):
+            if low in ENGLISH_STOPWORDS or low in spellings or not re.search(rf"(?<![a-z]){low}(?![a-z])", lowered):
                 continue
             # A province or city in pinyin is its Chinese name (Fujian is 福建, not 附件,
             # which sounds the same); other words, villages and towns, by their sound.
             regions = [r for r in regions_named(word) if r.level in ("province", "city")]
-            forms = tuple(
-                dict.fromkeys(f for r in regions for f in (r.short, r.name))
-            ) or attested.pinyin_forms(low)
+            forms = tuple(dict.fromkeys(f for r in regions for f in (r.short, r.name))) or attested.pinyin_forms(low)
             if forms:
                 terms.append(Term(forms[0], forms[1:]))
                 lowered = re.sub(rf"(?<![a-z]){low}(?![a-z])", " ", lowered)
-    acronyms = {
-        w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]{2,}\b", text)
-    }  # HPV: a name, as written (two letters, US, UK, are too often places)
+    acronyms = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]{2,}\b", text)}  # HPV: a name, as written (two letters, US, UK, are too often places)
     for token in _ASCII_TERM.findall(lowered):
         if token in ENGLISH_STOPWORDS or len(token) < 2:
             continue
@@ -352,9 +325,7 @@ def key_terms(
 FRAMING_WEIGHT = 0.3
 # A clause about the asker, not the plans: a first-person pronoun or a polite request.
 # (and the asker's family: "想给老妈挂专家号，…" sets the scene as "我…" does)
-_ASKER = re.compile(
-    r"我|咱|俺|请问|想问|问下|问一下|麻烦|听说|帮忙|帮我|[老爸]妈|老爸|爸爸|父母|爷爷|奶奶|外婆|外公|老人家|家里人?"
-)
+_ASKER = re.compile(r"我|咱|俺|请问|想问|问下|问一下|麻烦|听说|帮忙|帮我|[老爸]妈|老爸|爸爸|父母|爷爷|奶奶|外婆|外公|老人家|家里人?")
 _ASKS = re.compile(r"[哪几谁吗呢么]|什么|多少|是否|有没有|是不是|如何|怎么|怎样|为什么|[?？]")
 _NOT_ASKING = re.compile(r"想问|请问|问一?下|[这那好]几")  # ask-like words that ask nothing by themselves
 _CLAUSE = re.compile(r"[^，,；;。！!？?：:]+[，,；;。！!？?：:]*")
@@ -528,10 +499,7 @@ def names_a_thing(word: str) -> bool:
 
 
 def coverage(
-    terms: Iterable[Term],
-    weights: Mapping[str, float],
-    text: str,
-    match: Callable[[Term, str], float] = term_match,
+    terms: Iterable[Term], weights: Mapping[str, float], text: str, match: Callable[[Term, str], float] = term_match
 ) -> float:
     """Weighted share of the question's key terms that ``text`` contains, in [0, 1]."""
     total = 0.0
