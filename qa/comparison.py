@@ -155,14 +155,28 @@ def _row_values(e: Evidence) -> list[tuple[str, Figure]]:
 
 # "下降了多少个千分点", "提高了多少", "how much did it fall": the change between two figures
 _ASKS_AMOUNT = re.compile(r"(?:高出|低出|相差|差|多出|少|降|升|增|减|提高|下降|降低|减少|增加|增长|上升)了?多少|\bhow much (?:higher|lower|more|less)\b|\bby how much\b", re.I)
-_CHANGE = re.compile(r"从(?P<a>[^，,；;。从]{1,24}?)(?:降低|下降|减少|降|缩短|提高|提升|增长|增加|上升|升|扩大|延长)(?:至|到|为)(?P<b>[^，,；;。]{1,16})")
+_CHANGE = re.compile(r"从(?P<a>[^，,；;。从]{1,24}?)(?P<verb>降低|下降|减少|降|缩短|提高|提升|增长|增加|上升|升|扩大|延长)(?:至|到|为)(?P<b>[^，,；;。]{1,16})")
+_DOWN = re.compile(r"降|减|缩短|\b(?:lower|less|fall|fell|drop|decreas|declin|reduc)", re.I)
+_UP = re.compile(r"升|增|提高|提升|扩大|延长|\b(?:higher|more|rise|rose|grow|grew|increas)", re.I)
+# The unit a question asks the difference in, and the figures' unit it means.
+_ASKED_UNITS = (("千分点", "‰"), ("per mille", "‰"), ("百分点", "%"), ("percentage point", "%"))
+
+
+def _fits(question: str, verb: str, figure: Figure) -> int:
+    """How many of the question's cues a change matches: its direction (下降了多少 against a
+    降低至) and the unit asked (多少个千分点 against ‰, 多少岁 against 岁)."""
+    asked_down, asked_up = bool(_DOWN.search(question)), bool(_UP.search(question))
+    direction = (asked_down and not asked_up and bool(_DOWN.search(verb))) or (asked_up and not asked_down and bool(_UP.search(verb)))
+    unit = figure.unit or ""
+    in_unit = bool(unit) and (unit in question or any(w in question and unit == u for w, u in _ASKED_UNITS))
+    return int(direction) + int(in_unit)
 
 
 def change_clause(analysis: QuestionAnalysis, chosen: Sequence[Evidence], anchors: Sequence[str]) -> Conclusion | None:
     """The amount of a change a sentence states from one figure to another ("从2015年的3.54‰
     降低至0.83‰" → 相差2.71个千分点), when the question asks how much it changed; of several
     changes in the evidence, the one its clause names most of ``anchors`` (the question's
-    most specific words) for."""
+    most specific words) for, then the one whose direction and unit fit the question."""
     if not _ASKS_AMOUNT.search(analysis.question):
         return None
     lang = "en" if analysis.lang == "en" else "zh"
@@ -174,7 +188,8 @@ def change_clause(analysis: QuestionAnalysis, chosen: Sequence[Evidence], anchor
             gap = difference_text(before[-1], after[0], lang) if before and after else ""
             if gap:
                 clause = re.split(r"[，,；;。]", text[: m.start()])[-1]
-                found.append((sum(a in clause for a in anchors), e, before[-1], after[0], gap))
+                fit = (sum(a in clause for a in anchors), _fits(analysis.question, m.group("verb"), after[0]))
+                found.append((fit, e, before[-1], after[0], gap))
     if not found:
         return None
     _, e, a, b, gap = max(found, key=lambda f: f[0])  # the first of equals

@@ -410,3 +410,24 @@ def test_the_change_a_sentence_states_is_computed_for_the_figure_asked_about() -
     life = change_clause(analyze("松江平均期望寿命提高了多少？", ["松江区"]), evidence, ["期望寿命"])
     assert life is not None and "相差1.51岁" in life(CitationList({SONGJIANG: type("Doc", (), {"text": sentence})()}))  # type: ignore[arg-type]
     assert change_clause(analyze("松江婴儿死亡率是多少？", ["松江区"]), evidence, ["婴儿死亡率"]) is None, "no change asked"
+
+
+def test_without_a_named_indicator_the_unit_and_direction_asked_pick_the_change() -> None:
+    """"下降了多少个千分点" with anchors neither clause names: the ‰ change that fell, not the
+    first change of the sentence (life expectancy, which rose, in 岁)."""
+    from kernel.types import Unit
+    from qa.analysis import analyze
+    from qa.comparison import change_clause
+    from qa.compose import CitationList
+    from qa.evidence import Evidence
+
+    sentence = quote(
+        SONGJIANG, "全区户籍人口平均期望寿命从2015年的82.69岁增长至84.20岁，常住人口婴儿死亡率从2015年的3.54‰降低至0.83‰"
+    )
+    unit = Unit(SONGJIANG, "sentence", 0, 0, len(sentence), sentence)
+    evidence = [Evidence(unit, "松江区", 1.0, 0.9, 1.0, True, True, 1.0)]
+    cites = CitationList({SONGJIANG: type("Doc", (), {"text": sentence})()})  # type: ignore[arg-type]
+    fell = change_clause(analyze("松江那项指标下降了多少个千分点？", ["松江区"]), evidence, ["十三五"])
+    assert fell is not None and "相差2.71个千分点" in fell(cites)
+    rose = change_clause(analyze("松江那项指标提高了多少岁？", ["松江区"]), evidence, ["十三五"])
+    assert rose is not None and "相差1.51岁" in rose(cites)
