@@ -44,11 +44,11 @@ from qa.evidence import (
     score_candidates,
     stated_text,
     unit_context,
-    years_present,
 )
 from qa.figures import comparable
 from qa.judge import Judge, Verdict, evidence_features
 from qa.lexicon import Lexicon, TextSet
+from qa.periods import years_present
 from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, by_district, select_claims, select_per_district, uncovered_terms

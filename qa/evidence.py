@@ -19,6 +19,7 @@ from ingest.tables import INDEX_LABELS
 from kernel.types import Document, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis
 from qa.figures import parse_figures
+from qa.periods import years_present
 from qa.terms import Term, coverage
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -76,10 +77,6 @@ def unit_context(unit: Unit) -> str:
     """Text that stands with a unit when judging it: its headings (or column labels)."""
     heading = " ".join(unit.section)
     return f"{unit.context} {heading}" if unit.context else heading
-
-
-def years_present(years: Sequence[int], text: str) -> bool:
-    return all(str(y) in text for y in years)
 
 
 def collect_candidates(hits: Iterable[ScoredChunk], lookup: SentenceLookup) -> dict[Unit, float]:

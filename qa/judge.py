@@ -125,7 +125,7 @@ def evidence_features(
         "worst_missing": worst,
         "dense_margin": max((e.dense for e in chosen), default=0.0) - _mean_dense(pool[:20]),
         "number_missing": 1.0
-        if (asks_number and not (parse_figures(sentences) or _WHOLE.search(sentences)))
+        if (asks_number and not (parse_figures(sentences) or _WHOLE.search(sentences) or _SPAN.search(sentences)))
         or (asks_time and not _TIME.search(sentences))
         else 0.0,
         "english": 1.0 if english else 0.0,
@@ -139,6 +139,8 @@ def evidence_features(
 # A time, for a question asking when: a year, a month, a plan period or its end.
 _TIME = re.compile(r"(?:19|20)\d{2}|[一二三四五六七八九十\d]+月|十[一二三四五六]五|年底|年内|年前|期间|届时")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元")
+# A span of time in Chinese numerals ("利用三年时间"), which answers "多长时间 / 多久".
+_SPAN = re.compile(r"[一二两三四五六七八九十半]+(?:年|个月|周|天|小时)(?:时间|内|左右)")
 # Words that state a quantity without a digit: "全覆盖设置社区中医馆" answers "how many".
 _WHOLE = re.compile(r"全覆盖|全部|所有|每个|每家|每所|各个|全区|应签尽签|100%")
 

@@ -17,6 +17,7 @@ from importlib import resources
 
 from ingest.regions import Scope, region_spellings, region_words, regions_named
 from qa.lexicon import Lexicon, TextSet, Variant
+from qa.periods import PERIODS, spanned
 
 # Words that say what kind of question it is, not what it is about.
 QUESTION_WORDS: frozenset[str] = frozenset(
@@ -91,6 +92,7 @@ _CLASSIFIERS = "个家名所项台张次位条处座间支套辆例"
 _QUANTITY_ASKS = frozenset({"多少", "几"})
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
+_YEAR_TERM = re.compile(r"(?:19|20)\d{2}")
 _ASCII_TERM = re.compile(r"[A-Za-z]{2,}|\d+(?:\.\d+)?%?")
 
 
@@ -313,12 +315,27 @@ def key_terms(
         if term.text not in seen:
             seen.add(term.text)
             unique.append(term)
+    unique = _years_as_periods(question, unique)
     frame, focus = split_framing(question) if lang != "en" else ("", question)
     if frame:
         asked = [t for t in unique if t.text in focus]
         if any(names_a_topic(t) for t in asked):
             unique = [t if t.text in focus else replace(t, framing=True) for t in unique]
     return tuple(unique)
+
+
+def _years_as_periods(question: str, terms: list[Term]) -> list[Term]:
+    """Years spanning a five-year plan ("2016-2020") are what a plan calls “十三五”期间: the
+    period counts for them; when the question names the period itself ("“十五五”期间
+    （2026—2030年）") the years only restate it and are no terms of their own."""
+    years = {int(t.text) for t in terms if _YEAR_TERM.fullmatch(t.text)}
+    out = []
+    for term in terms:
+        periods = [p for p in spanned(years) if PERIODS[p] <= int(term.text) <= PERIODS[p] + 4] if _YEAR_TERM.fullmatch(term.text) else []
+        if any(p in question for p in periods):
+            continue
+        out.append(replace(term, alternatives=(*term.alternatives, *periods)) if periods else term)
+    return out
 
 
 # How much a term said only while setting the scene counts, against one in what is asked.

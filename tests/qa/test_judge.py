@@ -177,3 +177,13 @@ def test_an_english_function_word_in_a_chinese_question_is_not_a_term(lexicon: L
     terms = [t.text for t in key_terms("宝山 签约率 2025目标 vs 长宁 谁高", "zh", lexicon)]
     assert "vs" not in terms and "签约率" in terms
     assert "CMI" in [t.text for t in key_terms("长宁 CMI 目标值", "zh", lexicon)], "an ASCII topic word stays"
+
+
+def test_a_span_of_time_in_chinese_numerals_answers_how_long(lexicon: Lexicon) -> None:
+    """"利用三年时间" says how long; a sentence with no span of time does not."""
+    question = "静安区中医医院计划用多长时间建成？"
+    jingan = (Path(__file__).resolve().parents[2] / "data" / "corpus" / "jingan-sanming-reform-plan.txt").read_text(encoding="utf-8")
+    stated = "利用三年时间建成特色显著精品中医院和上海中医大教学医院"
+    assert stated in jingan
+    assert features_for(question, stated, lexicon)["number_missing"] == 0.0
+    assert features_for(question, "建成特色显著精品中医院和上海中医大教学医院", lexicon)["number_missing"] == 1.0
