@@ -173,7 +173,10 @@ def test_english_questions_joined_by_and_are_cut_into_their_questions() -> None:
 def test_money_questions_are_recognised_in_both_languages() -> None:
     assert analyze("这些康复中心一共要花多少钱？", CORPUS).asks_money
     assert analyze("What's the budget for Minhang's new district CDC building?", CORPUS).asks_money
+    assert analyze("服务费标准是每人每年多少元？", CORPUS).asks_money, "多少元 asks a sum"
+    assert analyze("看一次病挂号费多少？", CORPUS).asks_money
     assert not analyze("长宁到2025年要建成几个达标中医馆？", CORPUS).asks_money
+    assert not analyze("每万人口全科医生数要达到多少？", CORPUS).asks_money
     assert not analyze("How many ambulance stations will Minhang build?", CORPUS).asks_money
 
 
