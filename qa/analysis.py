@@ -33,6 +33,9 @@ _COMPARE_ZH = re.compile(r"比较|对比|比一比|相比|有何不同|有什么
 _COMPARE_EN = re.compile(r"\b(compare|comparison|versus|vs\.?|differ|difference|both|respectively)\b", re.I)
 _QUANTITY_ZH = re.compile(r"目标|数字|多少|几个|几家|几项|几名|几台|几所|几张|几岁|几分钟|几年|多长|比例|占比|百分之|率(?:目标|要|是|达到)?|数(?:目标|要|是)?$")
 _QUANTITY_EN = re.compile(r"\bhow (many|much|long|often)\b|\bwhat (share|percentage|proportion|rate|number)\b|\b(rate|ratio|target|number of|per 1,?000)\b", re.I)
+# Asking whether a plan speaks of something at all, and asking for a figure in so many words.
+_MENTIONS = re.compile(r"提到|提及|涉及|说到|谈到|写到|写了|有提|提了|\b(?:mention\w*|refer\w*|talk\w* about)\b", re.I)
+_FIGURE_ASKED = re.compile(r"多少|几|数字|数值|目标值|规划值|百分之|\b(?:how (?:many|much)|what (?:share|percentage|figure|number|target)|figures?|numbers?)\b", re.I)
 _TABLE_ZH = re.compile(r"千人口|万人口|指标|目标值|规划值|占比|每千|每万|比例")
 _TABLE_EN = re.compile(r"\b(indicator|per 1,?000|per thousand|per 10,?000|planning value|CMI)\b", re.I)
 
@@ -184,6 +187,9 @@ def analyze(question: str, known_districts: Sequence[str], covered: Collection[s
     kind = classify(text, lang, len(districts))
     years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
     numbers = tuple(n for n in _NUMBER.findall(text) if not (len(n) == 4 and n.isdigit() and int(n) in years))
+    # "哪些区提到了婴儿死亡率": which plans speak of it, not what figure they give, unless a
+    # figure is asked for in so many words (多少, 数字, 目标值)
+    mentions_only = kind == "across" and bool(_MENTIONS.search(text)) and not _FIGURE_ASKED.search(text)
     return QuestionAnalysis(
         question=text,
         lang=lang,
@@ -193,8 +199,9 @@ def analyze(question: str, known_districts: Sequence[str], covered: Collection[s
         years=years,
         numbers=numbers,
         # "哪几个区" asks which districts, not how many of something.
-        asks_quantity=bool(_QUANTITY_ZH.search(_NOT_COUNTING.sub("", _ACROSS_ZH.sub("", text))) or _QUANTITY_EN.search(text)),
-        asks_table=bool(_TABLE_ZH.search(text) or _TABLE_EN.search(text)),
+        asks_quantity=not mentions_only
+        and bool(_QUANTITY_ZH.search(_NOT_COUNTING.sub("", _ACROSS_ZH.sub("", text))) or _QUANTITY_EN.search(text)),
+        asks_table=not mentions_only and bool(_TABLE_ZH.search(text) or _TABLE_EN.search(text)),
         asks_entity=bool(_ENTITY.search(text)),
         asks_money=bool(_MONEY_ZH.search(text) or _MONEY_EN.search(text)),
         asks_time=bool(_TIME_ZH.search(text) or _TIME_EN.search(text)),

@@ -205,3 +205,12 @@ def test_a_clause_about_the_askers_family_sets_the_scene_and_asks_nothing() -> N
     terms = {t.text: t for t in key_terms("想给老妈挂专家号，宝山预留的专家号比例是多少？", "zh")}
     assert terms["老妈"].framing and not terms["比例"].framing
     assert split_framing("老人家的家庭医生签约率目标是多少？")[0] == ""  # asks: not a scene
+
+
+def test_asking_which_plans_mention_an_indicator_asks_no_figure() -> None:
+    """"哪些区提到了婴儿死亡率": a plan saying it fell ("有所下降") speaks of it, with no figure."""
+    assert not analyze("哪些区提到了婴儿死亡率？", CORPUS).asks_quantity
+    assert not analyze("Which districts mention infant mortality?", CORPUS).asks_quantity
+    assert analyze("哪几个区给家庭医生签约率定了具体数字目标？", CORPUS).asks_quantity
+    assert analyze("哪些区提到了婴儿死亡率目标值是多少？", CORPUS).asks_quantity
+    assert analyze("长宁的婴儿死亡率目标是多少？", CORPUS).asks_quantity

@@ -171,3 +171,11 @@ def test_how_much_a_figure_changed_is_computed_and_cited(policyqa) -> None:  # t
     assert "相差2.71个千分点" in answer.answer
     number = int(answer.answer.split("相差2.71个千分点[")[1].split("]")[0])
     assert "0.83‰" in answer.citations[number - 1].quote, "the computed clause cites the sentence it computes from"
+
+
+def test_plans_that_mention_an_indicator_without_a_figure_qualify(policyqa) -> None:  # type: ignore[no-untyped-def]
+    """Baoshan says infant mortality should fall, with no figure: asked which plans mention it,
+    Baoshan is one of them."""
+    answer = policyqa.ask("哪些区提到了婴儿死亡率？")
+    assert not answer.refused
+    assert {"宝山区", "长宁区", "松江区"} <= {c.district for c in answer.citations}
