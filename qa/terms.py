@@ -179,7 +179,7 @@ def _chinese_terms(
 ) -> list[Term]:
     jieba = _jieba(places)
     place_words = _place_words(places)
-    text = _ACROSS_PHRASE.sub(" ", text)
+    text = _ACROSS_PHRASE.sub(" ", _EXCLUDED.sub(" ", text))
     terms: list[Term] = []
     for token in merge_attested(_split_classifiers([t.strip() for t in jieba.lcut(text) if t.strip()]), attested):
         token = token.strip().strip(_PUNCTUATION)
@@ -200,6 +200,10 @@ def _chinese_terms(
         asker = register and token in question_register()  # the asker's word: counts little, names no topic
         terms.append(Term(token, soft=token in SOFT_WORDS or asker, variants=variants, phrasing=phrasing))
     return terms
+
+
+# What the question says it does not ask about: "（而非泛泛的“互联网+医疗”服务）".
+_EXCLUDED = re.compile(r"[（(]?(?:而非|并非|而不是|不包括|不含)[^，,。；;？?！!）)]*[）)]?")
 
 
 def _glossary_matches(lowered: str) -> list[tuple[tuple[str, ...], tuple[int, int]]]:

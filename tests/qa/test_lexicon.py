@@ -94,3 +94,12 @@ def test_a_compound_missing_its_head_gets_less_credit() -> None:
     head_kept = term_match(Term("服务半径"), "平均急救半径缩短至3.7公里")
     head_missing = term_match(Term("中医馆"), "建设7-10个中医专科专病联盟群")
     assert 0 < head_missing < head_kept < 1
+
+
+def test_what_the_question_says_it_does_not_ask_about_is_no_term(lexicon: Lexicon) -> None:
+    """"（而非泛泛的“互联网+医疗”服务）" excludes a topic: its words must not be looked for."""
+    from qa.terms import key_terms
+
+    terms = [t.text for t in key_terms("哪些区提出建设互联网医院（而非泛泛的“互联网+医疗”服务）？", "zh", lexicon)]
+    assert "互联网" in terms and not any("医疗" in t or "泛泛" in t for t in terms), terms
+    assert "不是" not in " ".join(t.text for t in key_terms("长宁是不是要建互联网医院？", "zh", lexicon))
