@@ -297,11 +297,19 @@ def _has_topic(text: str, named: bool) -> bool:
 _ZH_TIME = re.compile(r"(?:19|20)\d{2}年?|今年|明年|去年|年底|年内|期间|达到|到")
 
 
-def _asks_nothing_new(text: str) -> bool:
-    """Only districts, ask words, years and generic measure words ("长宁呢？到2025年定的是多少？"):
-    the follow-up asks the topic question again, about what it names."""
-    zh, words = _content(_ZH_TIME.sub(" ", text))
-    return len(_ZH_GENERIC_ASK.sub("", zh)) < 2 and not words
+def _asks_nothing_new(text: str, topic: str = "") -> bool:
+    """Only districts, ask words, years and generic measure words ("长宁呢？到2025年定的是多少？"),
+    or, for a district "over there" (那边), words of the topic question itself ("静安那边的
+    试点是哪家？" after a question on a 试点): the follow-up asks the topic question again,
+    about what it names."""
+    there = _ZH_THERE.search(text)  # "静安那边的…": what the chat spoke of, over there
+    zh, words = _content(_ZH_TIME.sub(" ", _ZH_THERE.sub(" ", text)))
+    rest = _ZH_GENERIC_ASK.sub("", zh)
+    return not words and (len(rest) < 2 or (bool(there and topic) and rest in _content(topic)[0]))
+
+
+# "那边 / 这里": where the district named is, nothing asked about.
+_ZH_THERE = re.compile(r"[这那](?:边|里|儿)")
 
 
 def _is_question(text: str) -> bool:
@@ -516,7 +524,7 @@ def _resolve_one(
         return switched
     own, topic_districts = _districts_in(q), _districts_in(topic)
     both = not own and len(recent) >= 2 and bool(_BOTH.search(q))
-    nothing_new = _asks_nothing_new(q)
+    nothing_new = _asks_nothing_new(q, topic)
     compare = bool(_ZH_COMPARE.search(q) or _EN_COMPARE.search(q)) or both
     scoped = own or analyze(q, [d.name for d in known]).is_across
     pronouns = _pronouns(q)

@@ -451,3 +451,20 @@ def test_this_across_districts_is_the_term_the_chat_quoted() -> None:
     assert standalone == "哪几个区的规划里有“887365”？", "across districts: no district put in front"
     # "这些规划" points at the plans, not at the chat: a standalone question
     assert resolve("这些规划中哪个区提到了家庭病床？", chat, CORPUS) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "standalone"),
+    [
+        ("静安那边的试点是哪家？", "静安哪家社区卫生服务中心是市级试点？"),  # 试点: a word of the topic only
+        ("那宝山的呢？", "宝山哪家社区卫生服务中心是市级试点？"),
+    ],
+)
+def test_a_district_with_only_the_topic_s_own_words_asks_the_topic_again(question: str, standalone: str) -> None:
+    chat = [Turn("user", "长宁哪家社区卫生服务中心是市级试点？"), Turn("assistant", "程家桥社区卫生服务中心［1］。")]
+    assert resolve(question, chat, CORPUS) == standalone
+
+
+def test_a_district_with_words_of_its_own_is_not_the_topic_again() -> None:
+    chat = [Turn("user", "长宁哪家社区卫生服务中心是市级试点？"), Turn("assistant", "程家桥社区卫生服务中心［1］。")]
+    assert resolve("静安那边的互联网医院是哪家？", chat, CORPUS) != "静安哪家社区卫生服务中心是市级试点？"
