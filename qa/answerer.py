@@ -48,7 +48,7 @@ from qa.evidence import (
 from qa.figures import comparable
 from qa.judge import Judge, Verdict, evidence_features
 from qa.lexicon import Lexicon, TextSet
-from qa.periods import years_present
+from qa.periods import periods_agree, years_present
 from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, by_district, select_claims, select_per_district, uncovered_terms
@@ -397,7 +397,12 @@ class ExtractiveAnswerer:
         """Whether evidence found for the other parts also answers this one (one sentence
         often states both: "名中医工作室建设15个,通过师带徒…培养青年医师30名")."""
         terms = self._terms_to_cover(part)
-        return self._judge(part, terms, self._weights(terms), chosen, pool, per_district=False, scope=part.districts).answerable
+        # of another period than the one this part asks about ("十四五期间计划再引进多少" is
+        # not answered by the first part's "“十三五”期间，共引进…")
+        chosen = [e for e in chosen if periods_agree(part.question, stated_text(e.unit))]
+        return bool(chosen) and self._judge(
+            part, terms, self._weights(terms), chosen, pool, per_district=False, scope=part.districts
+        ).answerable
 
     def _search_query(self, analysis: QuestionAnalysis, terms: Sequence[Term]) -> str:
         """The question, plus (for English) its Chinese terms and the plans' other words for

@@ -19,7 +19,7 @@ from ingest.tables import INDEX_LABELS
 from kernel.types import Document, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis
 from qa.figures import parse_figures
-from qa.periods import years_present
+from qa.periods import periods_agree, title_for, years_present
 from qa.terms import Term, coverage
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -120,9 +120,9 @@ def score_candidates(
     for unit, retrieval, sim in zip(units, candidates.values(), dense, strict=True):
         doc = documents[unit.doc_id]
         stated = stated_text(unit)
-        with_context = f"{stated} {unit_context(unit)} {doc.title}"
+        with_context = f"{stated} {unit_context(unit)} {title_for(stated, doc.title)}"
         cov = max(cover(stated), 0.85 * cover(with_context))
-        years_ok = years_present(analysis.years, with_context)
+        years_ok = years_present(analysis.years, with_context) and periods_agree(analysis.question, stated)
         # A figure the question asks for (years and ordinals are not figures).
         if asks_figure and stated not in figured:
             figured[stated] = bool(_NUMBER.search(stated)) and bool(parse_figures(stated))
@@ -130,7 +130,7 @@ def score_candidates(
         score = 0.55 * cov + 0.35 * float(sim) + 0.10 * (retrieval / top)
         if has_number:
             score += 0.05
-        if analysis.years and not years_ok:
+        if not years_ok:
             score -= 0.15
         for number in analysis.numbers:
             if number in stated:

@@ -21,3 +21,31 @@ def years_present(years: Collection[int], text: str) -> bool:
     periods = [(PERIODS[p], PERIODS[p] + 4) for p in spanned(years) if p in text]
     ends = {first + 4 for p, first in PERIODS.items() if re.search(f"{p}[”\"']?末", text)}
     return all(str(y) in text or y in ends or any(a <= y <= b for a, b in periods) for y in years)
+
+
+def title_for(stated: str, title: str) -> str:
+    """A document's title as context for one of its sentences: a sentence naming a plan
+    period itself (“十三五”期间，共引进…) is about that period, not the one in the title
+    (…“十四五”规划), so the title's periods do not count for it."""
+    if not any(p in stated for p in PERIODS):
+        return title
+    for period in PERIODS:
+        title = title.replace(period, " ")
+    return title
+
+
+# A period named as the plan's name ("松江十四五规划里…"), not as the time asked about.
+_AS_PLAN_NAME = "[”\"'」]?(?:卫生健康|卫生|健康|发展)?(?:事业)?(?:发展)?规划"
+
+
+def periods_asked(question: str) -> set[str]:
+    """The plan periods a question asks about as a time (“十四五”期间), not as a plan's name."""
+    return {p for p in PERIODS if re.search(f"{p}(?!{_AS_PLAN_NAME})", question)}
+
+
+def periods_agree(question: str, stated: str) -> bool:
+    """False when the sentence is about another period than the one asked about: "“十四五”
+    期间计划再引进多少" is not answered by "“十三五”期间，共引进…41人"."""
+    asked = periods_asked(question)
+    named = {p for p in PERIODS if p in stated}
+    return not (asked and named and not asked & named)

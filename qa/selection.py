@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from qa.evidence import Evidence, stated_text
+from qa.periods import title_for
 from qa.terms import Term, coverage, term_match
 
 
@@ -22,7 +23,11 @@ class SelectionConfig:
 
 
 def evidence_text(chosen: Sequence[Evidence]) -> str:
-    return " ".join(f"{stated_text(e.unit)} {e.unit.context} {' '.join(e.unit.section)} {e.title}" for e in chosen)
+    return " ".join(
+        f"{stated} {e.unit.context} {' '.join(e.unit.section)} {title_for(stated, e.title)}"
+        for e in chosen
+        for stated in (stated_text(e.unit),)
+    )
 
 
 def uncovered_terms(terms: Sequence[Term], chosen: Sequence[Evidence], enough: float = 0.8) -> list[Term]:

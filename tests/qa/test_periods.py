@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qa.periods import spanned, years_present
 from qa.terms import key_terms
 
@@ -36,3 +38,23 @@ def test_year_terms_take_the_period_and_a_named_period_makes_them_redundant() ->
     assert "十三五" in spans["2016"] and "十三五" in spans["2020"]
     named = [t.text for t in key_terms("宝山在“十五五”期间（2026—2030年）的目标是多少？", "zh")]
     assert "2026" not in named and "2030" not in named
+
+
+def test_a_period_asked_as_a_time_must_be_the_sentence_s_period() -> None:
+    from qa.periods import periods_agree, periods_asked, title_for
+
+    stated = _sentence("“十三五”期间，共引进高层次人才41人")
+    assert periods_asked("“十四五”期间计划再引进多少名高层次人才？") == {"十四五"}
+    assert periods_asked("松江“十四五”规划里婴儿死亡率降到多少？") == set(), "the plan's name, not a time"
+    assert not periods_agree("“十四五”期间计划再引进多少名高层次人才？", stated)
+    assert periods_agree("“十三五”期间引进了多少名高层次人才？", stated)
+    assert periods_agree("松江“十四五”规划里说引进了多少名高层次人才？", stated)
+    assert "十四五" not in title_for(stated, "松江区卫生健康发展“十四五”规划")
+    assert "十四五" in title_for("到2025年，形成15分钟基本医疗卫生服务圈", "松江区卫生健康发展“十四五”规划")
+
+
+@pytest.mark.slow
+def test_a_later_part_asking_another_period_is_named_open(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("松江十三五期间引进了多少名高层次人才？十四五期间计划再引进多少名？")
+    assert not answer.refused and "41人" in answer.answer
+    assert any(n.startswith("unanswered part") and "十四五" in n for n in answer.notes), answer.notes
