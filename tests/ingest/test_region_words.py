@@ -63,13 +63,14 @@ def test_cities_and_full_names_are_never_dropped(uses: Callable[[str], bool]) ->
 def test_the_benchmark_questions_name_the_same_districts(uses: Callable[[str], bool]) -> None:
     """Over the five plans, every dev and blind question (and earlier turn) names the same
     districts with the rule as without it: nothing here uses a short name inside a word."""
-    files = [DATA_DIR / "bench" / "dev.jsonl", *sorted((DATA_DIR / "bench").glob("blind-r*/*.jsonl"))]
+    rounds = [f"blind-r{n}" for n in range(1, 9)]  # not a round kept unseen until it is run
+    files = [DATA_DIR / "bench" / "dev.jsonl", *(p for r in rounds for p in sorted((DATA_DIR / "bench" / r).glob("*.jsonl")))]
     texts = []
     for path in files:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 item = json.loads(line)
                 texts += [item["question"], *(t["content"] for t in item.get("history") or [] if t["role"] == "user")]
-    assert len(texts) > 1500
+    assert len(texts) > 1400
     changed = [t for t in texts if _names(t, SHANGHAI, uses) != _names(t, SHANGHAI, None)]
     assert changed == []
