@@ -280,8 +280,9 @@ class HybridIndex:
         as a search within that district would fuse them. While the global lists reach every
         unit (``FULL_RANK_ROWS``) that is exactly the per-district search; beyond, districts
         whose units rank nowhere near the top get no candidates, and the answerer's checks
-        say they do not answer. A search per district (hundreds of regions) does not scale,
-        except in a store that fuses its own rankings and filters natively (Milvus).
+        say they do not answer. A search per district (hundreds of regions) does not scale.
+        A store that fuses its own rankings (Milvus) runs one search per route grouped by
+        district (``rank_grouped``) and fuses each district's routes as its own search would.
         """
         query = _check_query(query)
         _check_top_k(per_district, name="per_district")
@@ -294,13 +295,6 @@ class HybridIndex:
         districts = [d for d in self.districts if d in present and (scope.districts is None or d in scope.districts)]
         if not districts:
             return {}
-        if any(self._kinds[kind].fused for kind in kinds):
-            # A store that fuses its own rankings (Milvus) fuses across every district in one
-            # search, which grouping cannot undo; it filters by district natively instead.
-            return {
-                d: self._rank(q, kinds, Scope(doc_ids=scope.doc_ids, districts=frozenset({d})), per_district, self.config.fusion)
-                for d in districts
-            }
         within_all = Scope(doc_ids=scope.doc_ids, districts=frozenset(districts))
         if all(within_all.allows(doc) for doc in self.documents.values()):
             within_all = Scope()  # every document: the search needs no filter
@@ -345,14 +339,21 @@ class HybridIndex:
         A kind of up to ``FULL_RANK_ROWS`` units is ranked whole, then split. A larger one, in
         a store that can (``rank_per_group``: FAISS), has every row scored once and each
         district's best ``depth`` taken from the scores: still exactly a search within each
-        district, without ranking the whole kind. Otherwise a global ranking as deep as the
-        districts' shares need is split (districts ranked nowhere near the top get nothing).
+        district, without ranking the whole kind. A store that fuses its routes itself
+        (``rank_grouped``: Milvus) returns each district's best ``depth`` from one search per
+        route grouped by district, fused per district as its hybrid search within the
+        district would fuse them. Otherwise a global ranking as deep as the districts' shares need
+        is split (districts ranked nowhere near the top get nothing).
         """
         n = len(retriever.units)
         by_group = getattr(retriever, "rank_per_group", None) if n > FULL_RANK_ROWS else None
+        # a store that fuses its own rankings (Milvus) groups one fused search by district
+        fused_groups = getattr(retriever, "rank_grouped", None) if retriever.fused else None
+        if fused_groups is not None:
+            by_group = None
         global_depth = n if n <= FULL_RANK_ROWS else min(n, max(depth * n_districts, FULL_RANK_ROWS), MAX_GLOBAL_DEPTH)
         key = (
-            retriever.kind, query.text, query.tokens, scope, depth if by_group else global_depth,
+            retriever.kind, query.text, query.tokens, scope, depth if by_group or fused_groups else global_depth,
             tuple(sorted(routes.items())) if retriever.fused else None,
         )
         with self._rankings_lock:
@@ -362,7 +363,11 @@ class HybridIndex:
                 return found
         district_of = self._district_of[retriever.kind]
         split: dict[str | None, dict[str, RankedRows]] = {}
-        if by_group is not None:
+        if fused_groups is not None:
+            # +1: documents with no district (city-level, national) form a group of their own
+            split = fused_groups(query, depth, scope, self.config.fusion, routes, n_districts + 1)
+            methods = ["hybrid"]
+        elif by_group is not None:
             codes, names = self._district_codes[retriever.kind]
             grouped = by_group(query, depth, scope, codes, len(names))
             methods = list(grouped)
