@@ -127,7 +127,7 @@ def test_across_districts_is_one_grouped_search_per_route(milvus_index, question
     for r in retrievers:
         r._client = counting
     try:
-        milvus_index._rankings.clear()
+        milvus_index._by_district.clear()
         grouped = milvus_index.retrieve_per_district(question, per_district=k, kinds=kinds)
         searched = counting.searches
         for district in milvus_index.districts:
