@@ -7,12 +7,14 @@ kept as an option for experiments.
 
 A list a store has already fused itself (Milvus's hybrid search) is *scored*: its scores are
 fusion scores already, so they are added as they are (times the list's weight) instead of
-being turned into ranks a second time.
+being turned into ranks a second time. The fused list is then damped per document
+(``damp_per_document``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Mapping, Sequence
+import heapq
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -103,3 +105,31 @@ def fuse(
         fused = weighted_score_fusion(lists, weights=config.weights, scored=scored)
     # a stable sort: equal scores keep the dict's order, which is first-seen order
     return sorted(fused.items(), key=lambda kv: -kv[1])
+
+
+def damp_per_document(
+    fused: Sequence[tuple[Hashable, float]], top_k: int, diversity: float, doc_of: Callable[[Hashable], str]
+) -> list[tuple[Hashable, float]]:
+    """The fused list (best first) with each document's n-th item damped by ``diversity ** n``
+    (``doc_of``: an item's document), re-sorted, so one long plan cannot fill the top k.
+
+    Exact for its first ``top_k``: damping only lowers a score that is not negative, so once
+    ``top_k`` damped scores reach the next item's undamped one, nothing after it can enter
+    (an equal score would sort after them).
+    """
+    seen: dict[str, int] = {}
+    out = []
+    best: list[float] = []  # the top_k damped scores so far, a min-heap
+    for item, score in fused:
+        if len(best) == top_k and best[0] >= score >= 0:
+            break
+        doc_id = doc_of(item)
+        n = seen.get(doc_id, 0)
+        seen[doc_id] = n + 1
+        damped = score * diversity**n
+        out.append((item, damped))
+        if len(best) < top_k:
+            heapq.heappush(best, damped)
+        elif damped > best[0]:
+            heapq.heapreplace(best, damped)
+    return sorted(out, key=lambda kv: -kv[1])

@@ -12,6 +12,10 @@ FAISS folder by default, or Milvus. Each store gives a retriever per kind; this 
 same plan over either. A store that fuses BM25 and dense itself (Milvus's hybrid search)
 returns one list per kind whose scores are added as fusion scores.
 
+Questions across districts rank each kind once and split it by district
+(``index.district_rankings``); the settings and argument checks are in
+``index.retriever_config``, the per-document damping in ``index.fusion``.
+
 A ``HybridIndex`` never changes after construction, so any number of threads may call
 ``retrieve`` at once; only the query embedder (which may wrap a non-thread-safe engine)
 sits behind a lock.
@@ -19,62 +23,32 @@ sits behind a lock.
 
 from __future__ import annotations
 
-import heapq
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from index.district_rankings import DistrictRankings
 from index.embedders.base import Embedder
 from index.families import Families, find_families
 from index.filters import Filters, check_filters
-from index.fusion import FusionConfig, fuse
+from index.fusion import FusionConfig, damp_per_document, fuse
 from index.lifting import lift_map, lift_ranking
+from index.retriever_config import RetrieverConfig, check_query, check_top_k
 from index.store import INDEXED_KINDS, StoredIndex
-from index.store_protocol import OpenIndex, Query, RankedRows, Scope, UnitRetriever
+from index.store_protocol import OpenIndex, Query, Scope, UnitRetriever
 from index.tokenize import TOKENIZER_VERSION, load_dictionary, tokenize
 from kernel.errors import CorruptIndexError
 from kernel.types import Document, ScoredChunk, Unit
 
-MAX_TOP_K = 1000
-# Per-district retrieval ranks every unit of a kind up to this many (exactly a search within
-# each district); beyond, as deep as the districts' shares need, up to Milvus's top-k limit.
-FULL_RANK_ROWS = 5000
-MAX_GLOBAL_DEPTH = 16384
 LIFT_SOURCES: tuple[str, ...] = ("sentence", "table_row")
-
-
-@dataclass(frozen=True)
-class RetrieverConfig:
-    """Retrieval defaults; ``retrieve`` can override fusion per call."""
-
-    # RRF with k=20 rather than the textbook 60: each list here holds at most a few hundred
-    # units, and a smaller k lets a unit ranked first by one retriever count for more.
-    fusion: FusionConfig = field(default_factory=lambda: FusionConfig(k=20))
-    depth: int = 100  # candidates taken from each ranked list before fusion
-    lift: bool = True  # let sentence and table-row hits rank their chunks
-    # A question that names districts ("宝山今年…", "Songjiang's targets") is about their
-    # documents: their units get this much extra fused score (in RRF rank-1 units).
-    district_boost: float = 1.0
-    # Per-document damping of the fused list: the n-th unit from one document keeps
-    # ``diversity ** n`` of its score, so one long plan cannot fill the whole top k.
-    diversity: float = 0.95
-
-    def __post_init__(self) -> None:
-        if self.depth <= 0:
-            raise ValueError(f"depth must be positive, got {self.depth!r}")
-        if not 0 < self.diversity <= 1:
-            raise ValueError(f"diversity must be in (0, 1], got {self.diversity!r}")
-        if self.district_boost < 0:
-            raise ValueError(f"district_boost must be >= 0, got {self.district_boost!r}")
+__all__ = ["LIFT_SOURCES", "HybridIndex", "RetrieverConfig"]
 
 
 QUERY_CACHE_SIZE = 512
-RANKING_CACHE_SIZE = 8  # rankings of recent questions across districts (a few MB each at 100×)
 
 
 class HybridIndex:
@@ -138,14 +112,7 @@ class HybridIndex:
         self._embedder = embedder
         self._embed_lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._district_of: dict[str, list[str | None]] = {  # kind -> each row's district
-            k: [self.documents[u.doc_id].district for u in r.units] for k, r in self._kinds.items()
-        }
-        self._district_codes: dict[str, tuple[np.ndarray, list[str | None]]] = {}  # kind -> (row codes, names)
-        for k, rows in self._district_of.items():
-            names = list(dict.fromkeys(rows))
-            code = {d: i for i, d in enumerate(names)}
-            self._district_codes[k] = (np.asarray([code[d] for d in rows], dtype=np.int64), names)
+        self._by_district = DistrictRankings(self._kinds, {d.doc_id: d.district for d in index.documents})
         self._docs_in: dict[str, list[str]] = {}  # district -> its documents
         self._docs_above: dict[str, list[str]] = {}  # city or province -> its documents with no district
         for d in index.documents:
@@ -154,8 +121,6 @@ class HybridIndex:
             else:
                 for place in dict.fromkeys(p for p in (d.city, d.province) if p):
                     self._docs_above.setdefault(place, []).append(d.doc_id)
-        self._rankings: OrderedDict[Hashable, dict[str | None, dict[str, RankedRows]]] = OrderedDict()
-        self._rankings_lock = threading.Lock()
         self._families: Families | None = index.families
         self._families_lock = threading.Lock()
         self.build_report: Any = None  # set by build_index; informational only
@@ -186,7 +151,7 @@ class HybridIndex:
         Recent queries are remembered: one question is searched several times (sentences,
         chunks, per district), and embedding is the slowest step of a search.
         """
-        query = _check_query(query)
+        query = check_query(query)
         embedder = self.embedder
         with self._embed_lock:
             cached = self._query_cache.get(query)
@@ -243,8 +208,8 @@ class HybridIndex:
         fusion: FusionConfig | None = None,
     ) -> list[ScoredChunk]:
         """The ``top_k`` best units of the given kinds for ``query``, best first."""
-        query = _check_query(query)
-        _check_top_k(top_k)
+        query = check_query(query)
+        check_top_k(top_k)
         kinds = self._check_kinds(kinds)
         scope = check_filters(filters, self.documents, self.districts)
         q = self._query(query)
@@ -275,16 +240,13 @@ class HybridIndex:
     ) -> dict[str, list[ScoredChunk]]:
         """The best ``per_district`` units within each district (for "which districts ..." questions).
 
-        One search across every district in scope, deep enough for each district's share,
-        then grouped: each district's ranked lists are the global lists restricted to it, fused
-        as a search within that district would fuse them. While the global lists reach every
-        unit (``FULL_RANK_ROWS``) that is exactly the per-district search; beyond, districts
-        whose units rank nowhere near the top get no candidates, and the answerer's checks
-        say they do not answer. A search per district (hundreds of regions) does not scale,
-        except in a store that fuses its own rankings and filters natively (Milvus).
+        One search per kind across every district in scope, split by district
+        (``index.district_rankings`` says how each store does it): each district's ranked
+        lists are then fused as a search within that district would fuse them. A search per
+        district (hundreds of regions) does not scale.
         """
-        query = _check_query(query)
-        _check_top_k(per_district, name="per_district")
+        query = check_query(query)
+        check_top_k(per_district, name="per_district")
         kinds = self._check_kinds(kinds)
         scope = check_filters(filters, self.documents, self.districts)
         q = self._query(query)
@@ -294,18 +256,12 @@ class HybridIndex:
         districts = [d for d in self.districts if d in present and (scope.districts is None or d in scope.districts)]
         if not districts:
             return {}
-        if any(self._kinds[kind].fused for kind in kinds):
-            # A store that fuses its own rankings (Milvus) fuses across every district in one
-            # search, which grouping cannot undo; it filters by district natively instead.
-            return {
-                d: self._rank(q, kinds, Scope(doc_ids=scope.doc_ids, districts=frozenset({d})), per_district, self.config.fusion)
-                for d in districts
-            }
         within_all = Scope(doc_ids=scope.doc_ids, districts=frozenset(districts))
         if all(within_all.allows(doc) for doc in self.documents.values()):
             within_all = Scope()  # every document: the search needs no filter
         depth = max(self.config.depth, per_district)
-        grouped = self._grouped_retrievers(q, kinds, within_all, depth, len(districts))
+        sources = [s for s in self._lift if self.config.lift and "chunk" in kinds]
+        grouped = self._by_district.retrievers(q, kinds, sources, within_all, depth, len(districts), self.config.fusion)
         out: dict[str, list[ScoredChunk]] = {}
         for district in districts:
             views = grouped.get(district)
@@ -315,73 +271,6 @@ class HybridIndex:
             else:
                 out[district] = []
         return out
-
-    def _grouped_retrievers(
-        self, query: Query, kinds: tuple[str, ...], scope: Scope, depth: int, n_districts: int
-    ) -> dict[str, dict[str, UnitRetriever]]:
-        """district -> kind -> a retriever answering from one search across districts,
-        restricted to the district (each list ``depth`` deep, as ``_rank`` reads it)."""
-        sources = [s for s in self._lift if self.config.lift and "chunk" in kinds]
-        per: dict[str, dict[str, UnitRetriever]] = {}
-        for kind in dict.fromkeys([*kinds, *sources]):
-            retriever = self._kinds[kind]
-            feeds = ([kind] if kind in kinds else []) + (["units>chunk"] if kind in sources else [])
-            routes = {m: max(self.config.fusion.weight(f"{m}:{f}") for f in feeds) for m in ("bm25", "dense")}
-            split = self._district_rankings(retriever, query, scope, depth, n_districts, routes)
-            for district, lists in split.items():
-                per.setdefault(district, {})[kind] = _Restricted(retriever, lists)
-        return {d: {k: v.get(k) or _Restricted(self._kinds[k], {}) for k in dict.fromkeys([*kinds, *sources])}
-                for d, v in per.items()}
-
-    def _district_rankings(
-        self, retriever: UnitRetriever, query: Query, scope: Scope, depth: int, n_districts: int,
-        routes: Mapping[str, float],
-    ) -> dict[str | None, dict[str, RankedRows]]:
-        """district -> method -> the kind's rows of that district, best first, from one search
-        across districts; remembered for the next few calls: a question across districts
-        searches sentences for its evidence, then chunks lifted from the same sentence
-        rankings, and one search of 150,000 sentences serves both.
-
-        A kind of up to ``FULL_RANK_ROWS`` units is ranked whole, then split. A larger one, in
-        a store that can (``rank_per_group``: FAISS), has every row scored once and each
-        district's best ``depth`` taken from the scores: still exactly a search within each
-        district, without ranking the whole kind. Otherwise a global ranking as deep as the
-        districts' shares need is split (districts ranked nowhere near the top get nothing).
-        """
-        n = len(retriever.units)
-        by_group = getattr(retriever, "rank_per_group", None) if n > FULL_RANK_ROWS else None
-        global_depth = n if n <= FULL_RANK_ROWS else min(n, max(depth * n_districts, FULL_RANK_ROWS), MAX_GLOBAL_DEPTH)
-        key = (
-            retriever.kind, query.text, query.tokens, scope, depth if by_group else global_depth,
-            tuple(sorted(routes.items())) if retriever.fused else None,
-        )
-        with self._rankings_lock:
-            found = self._rankings.get(key)
-            if found is not None:
-                self._rankings.move_to_end(key)
-                return found
-        district_of = self._district_of[retriever.kind]
-        split: dict[str | None, dict[str, RankedRows]] = {}
-        if by_group is not None:
-            codes, names = self._district_codes[retriever.kind]
-            grouped = by_group(query, depth, scope, codes, len(names))
-            methods = list(grouped)
-            for method, groups in grouped.items():
-                for code, rows in groups.items():
-                    split.setdefault(names[code], {})[method] = rows
-        else:
-            ranked = retriever.rank(query, global_depth, scope, self.config.fusion, routes)
-            methods = list(ranked)
-            for method, rows in ranked.items():
-                for row, score in rows:
-                    split.setdefault(district_of[row], {}).setdefault(method, []).append((row, score))
-        # every district's lists in the store's order of methods (fusion adds them in that order)
-        split = {d: {m: lists.get(m, []) for m in methods} for d, lists in split.items()}
-        with self._rankings_lock:
-            self._rankings[key] = split
-            while len(self._rankings) > RANKING_CACHE_SIZE:
-                self._rankings.popitem(last=False)
-        return split
 
     def _rank(
         self,
@@ -448,26 +337,10 @@ class HybridIndex:
         return results
 
     def _diversify(self, fused: list[tuple[Hashable, float]], top_k: int) -> list[tuple[Hashable, float]]:
-        """The fused list (best first) with each document's n-th unit damped by
-        ``diversity ** n``, re-sorted; exact for its first ``top_k``: damping only lowers a
-        score that is not negative, so once ``top_k`` damped scores reach the next unit's
-        undamped one, nothing after it can enter (an equal score would sort after them)."""
-        seen: dict[str, int] = {}
-        out = []
-        best: list[float] = []  # the top_k damped scores so far, a min-heap
-        for item, score in fused:
-            if len(best) == top_k and best[0] >= score >= 0:
-                break
-            doc_id = self._kinds[item[0]].units[item[1]].doc_id  # type: ignore[index]
-            n = seen.get(doc_id, 0)
-            seen[doc_id] = n + 1
-            damped = score * self.config.diversity**n
-            out.append((item, damped))
-            if len(best) < top_k:
-                heapq.heappush(best, damped)
-            elif damped > best[0]:
-                heapq.heapreplace(best, damped)
-        return sorted(out, key=lambda kv: -kv[1])
+        """The fused list damped per document (``index.fusion.damp_per_document``)."""
+        return damp_per_document(
+            fused, top_k, self.config.diversity, lambda item: self._kinds[item[0]].units[item[1]].doc_id  # type: ignore[index]
+        )
 
     def _check_kinds(self, kinds: Sequence[str]) -> tuple[str, ...]:
         if isinstance(kinds, str):
@@ -479,36 +352,3 @@ class HybridIndex:
                 f"kinds must be a non-empty subset of {sorted(self._kinds)}, got {list(kinds)!r}"
             )
         return chosen
-
-
-class _Restricted:
-    """A kind's retriever answering from lists already ranked (one global search, one
-    district's rows): the district's own search, without searching again."""
-
-    def __init__(self, base: UnitRetriever, lists: Mapping[str, RankedRows]) -> None:
-        self.kind = base.kind
-        self.units = base.units
-        self.fused = base.fused
-        self._base = base
-        self._lists = lists
-
-    def rank(
-        self, query: Query, depth: int, scope: Scope, fusion: FusionConfig, routes: Mapping[str, float]
-    ) -> dict[str, RankedRows]:
-        return {m: rows[:depth] for m, rows in self._lists.items()}
-
-    def vectors(self, rows: Sequence[int]) -> np.ndarray:
-        return self._base.vectors(rows)
-
-
-def _check_query(query: str) -> str:
-    if not isinstance(query, str):
-        raise ValueError(f"query must be a string, got {type(query).__name__}")
-    if not query.strip():
-        raise ValueError("query is empty: give a question or some search words")
-    return query.strip()
-
-
-def _check_top_k(top_k: int, name: str = "top_k") -> None:
-    if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
-        raise ValueError(f"{name} must be an integer from 1 to {MAX_TOP_K}, got {top_k!r}")

@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -330,12 +330,18 @@ def _scope_english(known: frozenset[str]) -> re.Pattern[str] | None:
     return _en_pattern(en)
 
 
-def find_mentions(text: str, known: Iterable[str] = ()) -> list[Mention]:
+def find_mentions(text: str, known: Iterable[str] = (), uses: Callable[[str], bool] | None = None) -> list[Mention]:
     """Every region named in ``text``, in order: full names of any region, short names of
-    provinces, cities and the corpus's cities' districts, and their English spellings."""
+    provinces, cities and the corpus's cities' districts, and their English spellings.
+
+    ``uses`` (whether the corpus's plans use a string, e.g. ``qa.lexicon.Lexicon``): a
+    district's short name inside a longer word the plans use is not a mention
+    (``inside_corpus_word``)."""
     key = frozenset(k for k in known if isinstance(k, str))
     names, lengths = _scope_names(key)
     found = _plausible(_scan(text, names, lengths), text, names)
+    if uses is not None:
+        found = [m for m in found if not inside_corpus_word(m, text, key, uses)]
     en = _scope_english(key) if re.search(r"[A-Za-z]", text) else None
     if en is not None:
         taken = [(m.start, m.end) for m in found]
@@ -344,6 +350,33 @@ def find_mentions(text: str, known: Iterable[str] = ()) -> list[Mention]:
                 found.append(Mention(m.start(), m.end(), m.group(), regions_named(m.group())))
     found.sort(key=lambda m: m.start)
     return [_ranked(m, found, key) for m in found]
+
+
+# How far a word may run on after a short name: 安宁 + 疗护 (the plans' 安宁疗护) needs two.
+CONTINUATION_CHARS = (2, 3, 4)
+
+
+def inside_corpus_word(m: Mention, text: str, known: Collection[str], uses: Callable[[str], bool]) -> bool:
+    """Whether ``m`` is a district's short name that ``text`` continues into a longer word the
+    plans use, for a district no plan belongs to: 安宁 in 安宁疗护 is the plans' word for hospice
+    care, not 昆明市安宁市.
+
+    The plans are the dictionary here: no general one lists 安宁疗护 (jieba cuts 安宁 | 疗护, and
+    so it does 嘉定 | 今年), while a district whose plan is not in the corpus is not written
+    by its bare short name inside the plans' own words. Two Han characters at least must
+    follow (浦东的 stays 浦东); a full name (安宁市), a district the corpus holds (its plans
+    write 长宁区域, 松江分院 about it) and provinces and cities are never dropped (whether
+    their names are the plans' words is the answerer's call).
+    """
+    if not m.regions or any(r.level != "district" or r.name in known or m.text == r.name for r in m.regions):
+        return False
+    for k in CONTINUATION_CHARS:
+        tail = text[m.end : m.end + k]
+        if len(tail) < k or not _HAN_RUN.fullmatch(tail):
+            return False
+        if uses(text[m.start : m.end + k]):
+            return True
+    return False
 
 
 def _ranked(m: Mention, all_mentions: list[Mention], known: frozenset[str]) -> Mention:
@@ -360,10 +393,11 @@ def _ranked(m: Mention, all_mentions: list[Mention], known: frozenset[str]) -> M
     return Mention(m.start, m.end, m.text, tuple(sorted(m.regions, key=rank)))
 
 
-def find_districts(text: str, known: Iterable[str] = ()) -> list[Region]:
-    """Every district named in ``text``, in order of first mention, without repeats."""
+def find_districts(text: str, known: Iterable[str] = (), uses: Callable[[str], bool] | None = None) -> list[Region]:
+    """Every district named in ``text``, in order of first mention, without repeats
+    (``uses``: as ``find_mentions``)."""
     out: dict[str, Region] = {}
-    for m in find_mentions(text, known):
+    for m in find_mentions(text, known, uses):
         best = m.regions[0] if m.regions else None
         if best is not None and best.level == "district":
             out.setdefault(best.name, best)

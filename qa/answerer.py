@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index import Filters, HybridIndex
-from ingest.regions import names_a_district, regions_named
+from ingest.regions import find_districts, names_a_district, regions_named
 from kernel.types import Citation, Passage, ScoredChunk, Unit
 from qa.analysis import (
     QuestionAnalysis,
@@ -526,12 +526,19 @@ class ExtractiveAnswerer:
     def _outside(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
         """Places the corpus does not cover: districts no document belongs to always (their
         plans are not here), other places only when no document even mentions them (三明 and
-        福建 are named as the model the plans learn from, so a question about them is in scope)."""
+        福建 are named as the model the plans learn from, so a question about them is in scope).
+        A district's short name inside a word the plans use (安宁 in 安宁疗护) names no place."""
         texts = [doc.text for doc in self.index.documents.values()]
+        known = self.index.districts
+        words = {d.name for d in find_districts(analysis.question, known)} - {
+            d.name for d in find_districts(analysis.question, known, uses=self.lexicon)
+        }
         return tuple(
             p for p in analysis.outside_places
-            if names_a_district(p)
-            or not any(n in t for t in texts for n in (p, p.title(), *(x for r in regions_named(p) for x in (r.name, r.short))))
+            if p not in words
+            and (names_a_district(p) or not any(
+                n in t for t in texts for n in (p, p.title(), *(x for r in regions_named(p) for x in (r.name, r.short)))
+            ))
         )
 
     def _answer_per_district(

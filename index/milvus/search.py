@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from index.fusion import FusionConfig
+from index.fusion import FusionConfig, fuse
 from index.milvus import client_bm25
 from index.milvus.schema import BM25Mode, normalise, pk, row_of_pk, string_list
 from index.store_protocol import Query, RankedRows, Scope
@@ -52,6 +52,62 @@ class MilvusKindRetriever:
     def rank(
         self, query: Query, depth: int, scope: Scope, fusion: FusionConfig, routes: Mapping[str, float]
     ) -> dict[str, RankedRows]:
+        search = self._search(query, depth, scope, fusion, routes)
+        if search is None:
+            return {"hybrid": []}
+        requests, ranker = search
+        hits = self._client.hybrid_search(
+            self.collection, requests, ranker=ranker, limit=depth, output_fields=["pk"]
+        )[0]
+        return {"hybrid": [(row_of_pk(self.kind, h["pk"]), float(h["distance"])) for h in hits]}
+
+    def rank_grouped(
+        self, query: Query, depth: int, scope: Scope, fusion: FusionConfig, routes: Mapping[str, float], groups: int,
+    ) -> dict[str | None, dict[str, RankedRows]]:
+        """Each district's best ``depth`` rows, as a hybrid search filtered to that district
+        ranks them, from one search per route grouped by district (``group_by_field``)
+        instead of a hybrid search per district: district (None for city-level and national
+        documents) -> ``{"hybrid": rows}``, at most ``groups`` districts.
+
+        Each route comes back ranked within each district and the two are fused per district
+        the way Milvus's ranker fuses them (RRF: ``sum(weight / (k + rank))``, the same scores
+        as ``RRFRanker``; weighted: ``index.fusion``'s min-max sum). A grouped *hybrid* search
+        would fuse ranks taken across all districts instead, which on the dev set cost
+        evidence hit@5 (0.925 against 0.963). Scores equal those of the per-district search;
+        ties are broken by primary key, as Milvus Lite breaks them.
+        """
+        expr = scope_expression(self.kind, scope)
+        searches: list[tuple[str, Any, dict[str, Any]]] = []
+        if routes.get("bm25", 1.0) > 0:
+            data = self._bm25_query(query)
+            if data is not None:
+                searches.append(("bm25", data, {"anns_field": "sparse", "search_params": {}}))
+        if routes.get("dense", 1.0) > 0:
+            ef = {"params": {"ef": max(depth * groups, 64)}} if self._dense_type == "HNSW" else {}
+            searches.append(("dense", np.asarray(query.vector, dtype=np.float32).tolist(),
+                             {"anns_field": "dense", "search_params": ef}))
+        per: dict[str | None, dict[str, RankedRows]] = {}
+        for method, data, where in searches:
+            hits = self._client.search(
+                self.collection, data=[data], filter=expr, limit=groups, output_fields=["pk", "district"],
+                group_by_field="district", group_size=depth, **where,
+            )[0]
+            for h in hits:
+                per.setdefault(h["district"] or None, {}).setdefault(method, []).append(
+                    (row_of_pk(self.kind, h["pk"]), float(h["distance"]))
+                )
+        config = FusionConfig(fusion.method, fusion.k, {m: float(routes.get(m, 1.0)) for m in ("bm25", "dense")})
+        # equal scores in primary-key order (= row order within a kind), as Milvus's ranker sorts them
+        return {
+            d: {"hybrid": sorted(fuse(lists, config), key=lambda p: (-p[1], p[0]))[:depth]}  # type: ignore[misc]
+            for d, lists in per.items()
+        }
+
+    def _search(
+        self, query: Query, limit: int, scope: Scope, fusion: FusionConfig, routes: Mapping[str, float]
+    ) -> tuple[list[Any], Any] | None:
+        """The route requests (each ``limit`` deep) and the ranker that fuses them; None when
+        no route applies."""
         from pymilvus import AnnSearchRequest, RRFRanker, WeightedRanker
 
         expr = scope_expression(self.kind, scope)
@@ -59,30 +115,25 @@ class MilvusKindRetriever:
         if routes.get("bm25", 1.0) > 0:
             data = self._bm25_query(query)
             if data is not None:
-                requests.append(AnnSearchRequest(data=[data], anns_field="sparse", param={}, limit=depth, expr=expr))
+                requests.append(AnnSearchRequest(data=[data], anns_field="sparse", param={}, limit=limit, expr=expr))
                 weights.append(float(routes.get("bm25", 1.0)))
         if routes.get("dense", 1.0) > 0:
-            param = {"ef": max(depth, 64)} if self._dense_type == "HNSW" else {}
+            param = {"ef": max(limit, 64)} if self._dense_type == "HNSW" else {}
             requests.append(AnnSearchRequest(
                 data=[np.asarray(query.vector, dtype=np.float32).tolist()], anns_field="dense", param=param,
-                limit=depth, expr=expr,
+                limit=limit, expr=expr,
             ))
             weights.append(float(routes.get("dense", 1.0)))
         if not requests:
-            return {"hybrid": []}
+            return None
         if fusion.method == "rrf":
             if len(set(weights)) > 1:
                 raise ValueError(
                     f"Milvus's RRFRanker weighs its routes equally; got weights {weights} "
                     "(use fusion method 'weighted', or weights of 0 and 1)"
                 )
-            ranker = RRFRanker(fusion.k)
-        else:
-            ranker = WeightedRanker(*weights)
-        hits = self._client.hybrid_search(
-            self.collection, requests, ranker=ranker, limit=depth, output_fields=["pk"]
-        )[0]
-        return {"hybrid": [(row_of_pk(self.kind, h["pk"]), float(h["distance"])) for h in hits]}
+            return requests, RRFRanker(fusion.k)
+        return requests, WeightedRanker(*weights)
 
     def _bm25_query(self, query: Query) -> Any:
         if self.mode == "milvus":

@@ -102,6 +102,46 @@ def test_district_and_document_filters_are_scalar_filters(milvus_index):
     assert all(h.district == d for d, hits in per.items() for h in hits)
 
 
+class _CountingClient:
+    """The real Milvus client, counting the searches made through it."""
+
+    def __init__(self, client):
+        self._client, self.searches = client, 0
+
+    def __getattr__(self, name):
+        if name in ("search", "hybrid_search"):
+            self.searches += 1
+        return getattr(self._client, name)
+
+
+@pytest.mark.parametrize("question", ["安宁疗护 哪些区有提到", "哪些区提出了社区中医馆的建设目标?",
+                                      "Which districts plan to build chest pain centres?"])
+@pytest.mark.parametrize(("kinds", "k"), [(("sentence", "table_row"), 40), (("chunk",), 8)])
+def test_across_districts_is_one_grouped_search_per_route(milvus_index, question, kinds, k):
+    """Each district's list from the grouped searches is the hybrid search filtered to that
+    district, unit for unit and score for score; two searches per kind, not one per district."""
+    from index import Filters
+
+    retrievers = [milvus_index._kinds[kind] for kind in milvus_index._kinds]
+    counting = _CountingClient(retrievers[0]._client)
+    for r in retrievers:
+        r._client = counting
+    try:
+        milvus_index._by_district.clear()
+        grouped = milvus_index.retrieve_per_district(question, per_district=k, kinds=kinds)
+        searched = counting.searches
+        for district in milvus_index.districts:
+            alone = milvus_index.retrieve(question, top_k=k, filters=Filters(districts=frozenset({district})), kinds=kinds)
+            assert [h.unit.unit_id for h in grouped[district]] == [h.unit.unit_id for h in alone], district
+            # Milvus hands its scores over as float32
+            assert [h.score for h in grouped[district]] == pytest.approx([h.score for h in alone], rel=1e-6)
+    finally:
+        for r in retrievers:
+            r._client = counting._client
+    lifted = 2 if kinds == ("chunk",) else 0  # sentences and table rows lifted to their chunks
+    assert searched == 2 * (len(kinds) + lifted)
+
+
 def test_filter_expression_quotes_names():
     from index.milvus.search import scope_expression
     from index.store_protocol import Scope

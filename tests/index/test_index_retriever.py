@@ -130,7 +130,7 @@ def test_concurrent_retrieval_matches_sequential(real_index):
 @pytest.mark.parametrize("kinds", [("sentence", "table_row"), ("chunk",)])
 def test_per_district_is_a_search_within_each_district(real_index, kinds, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """One search across all districts, grouped, gives each district what a search within it gives."""
-    from index import retriever as retriever_module
+    from index import district_rankings
 
     for query in ("社区中医馆建设目标", "安宁疗护", "家庭医生签约率"):
         grouped = real_index.retrieve_per_district(query, per_district=20, kinds=kinds)
@@ -140,7 +140,7 @@ def test_per_district_is_a_search_within_each_district(real_index, kinds, monkey
             assert [(h.unit.unit_id, h.score) for h in hits] == [(h.unit.unit_id, h.score) for h in alone]
     # Past FULL_RANK_ROWS every row is scored once and each district's best are taken from the
     # scores (KindIndex.rank_per_group): still what a search within each district gives.
-    monkeypatch.setattr(retriever_module, "FULL_RANK_ROWS", 40)
+    monkeypatch.setattr(district_rankings, "FULL_RANK_ROWS", 40)
     for query in ("社区中医馆建设目标", "安宁疗护"):
         grouped = real_index.retrieve_per_district(query, per_district=5, kinds=kinds)
         assert list(grouped) == list(real_index.districts)
@@ -156,7 +156,7 @@ def test_rank_per_group_is_each_groups_own_search(real_index) -> None:  # type: 
     from index.store_protocol import Scope
 
     kind = real_index._kinds["sentence"]
-    codes, names = real_index._district_codes["sentence"]
+    codes, names = real_index._by_district.codes["sentence"]
     query = real_index._query("家庭医生签约率目标")
     for scope in (Scope(), Scope(districts=frozenset({"宝山区", "长宁区"}))):
         grouped = kind.rank_per_group(query, 30, scope, codes, len(names))

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "regions"
 XIHU = "xihu-2025-health-work-plan"
 HANGZHOU = "hangzhou-2025-health-plan"
+WUHUA = "wuhua-2025-health-work-plan"  # 昆明市: its district 安宁市 shares a word with 安宁疗护
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +29,7 @@ def qa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     with private_engine(tmp_path_factory.mktemp("regions")) as engine:
         engine.add_documents([FIXTURES / f"{XIHU}.txt"])
         engine.add_documents([FIXTURES / f"{HANGZHOU}.txt"], region=parse_region("浙江省杭州市"))
+        engine.add_documents([FIXTURES / f"{WUHUA}.txt"])
         yield engine
 
 
@@ -39,6 +41,7 @@ def test_the_plans_carry_their_regions(qa: object) -> None:
     docs = {d.doc_id: d for d in qa.documents()}  # type: ignore[attr-defined]
     assert docs[XIHU].region == {"province": "浙江省", "city": "杭州市", "district": "西湖区"}
     assert docs[HANGZHOU].region == {"province": "浙江省", "city": "杭州市", "district": None}
+    assert docs[WUHUA].region == {"province": "云南省", "city": "昆明市", "district": "五华区"}
     assert docs["baoshan-2025-health-work-plan"].region == {"province": "上海市", "city": "上海市", "district": "宝山区"}
     assert "西湖区" in qa.index.districts and None not in qa.index.districts  # type: ignore[attr-defined]
 
@@ -74,7 +77,9 @@ def test_aggregation_ranges_over_the_districts_the_corpus_holds(qa: object) -> N
 
 @pytest.mark.parametrize("question", ["北京市的家庭医生签约率目标是多少？", "东京的家庭医生签约率是多少？",
                                       "What is the family doctor contract rate target in Tokyo?",
-                                      "鼓楼区的家庭医生签约率目标是多少？"])
+                                      "鼓楼区的家庭医生签约率目标是多少？", "安宁市的家庭医生签约率目标是多少？",
+                                      "浦东那边家庭医生签约率定的目标是多少？", "那嘉定今年配多少台AED？",
+                                      "徐汇区计划到2025年建成多少家社区卫生服务中心？", "苏州市的家庭医生签约率目标是多少？"])
 def test_places_no_document_covers_are_refused(qa: object, question: str) -> None:
     a = qa.ask(question)  # type: ignore[attr-defined]
     assert a.refused, a.answer
@@ -90,3 +95,25 @@ def test_an_uploaders_region_survives_a_rebuild(qa: object) -> None:
     rebuilt = {d.doc_id: d for d in document_set(settings.corpus_dir(), uploads).documents}
     assert rebuilt[HANGZHOU].region == {"province": "浙江省", "city": "杭州市", "district": None}
     assert rebuilt[XIHU].district == "西湖区"
+
+
+@pytest.mark.parametrize("question", ["哪些区提到了安宁疗护？", "安宁疗护 哪些区有提到"])
+def test_hospice_care_is_asked_across_the_plans_not_about_anning(qa: object, question: str) -> None:
+    """安宁 is a district of 昆明市, whose 五华区 the corpus holds: in 安宁疗护 it names no place."""
+    a = qa.ask(question)  # type: ignore[attr-defined]
+    assert not a.refused and "五华" in a.answer and "长宁" in a.answer, a.answer
+    assert "安宁市" not in a.answer
+
+
+def test_hospice_care_in_one_district_is_answered(qa: object) -> None:
+    a = qa.ask("长宁的安宁疗护由哪家社区卫生服务中心牵头？")  # type: ignore[attr-defined]
+    assert not a.refused and "程家桥" in a.answer, a.answer
+    assert _cited_docs(a) == {"changning-2023-health-development-action-plan"}
+
+
+def test_a_kunming_district_is_answered_by_name(qa: object) -> None:
+    a = qa.ask("五华区到2025年底要建成几家社区医院？")  # type: ignore[attr-defined]
+    assert not a.refused and "7" in a.answer, a.answer
+    assert _cited_docs(a) == {WUHUA}
+    en = qa.ask("What is Wuhua District's family doctor contract coverage target?")  # type: ignore[attr-defined]
+    assert not en.refused and "52%" in en.answer, en.answer
