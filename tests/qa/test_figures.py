@@ -410,3 +410,16 @@ def test_the_change_a_sentence_states_is_computed_for_the_figure_asked_about() -
     life = change_clause(analyze("松江平均期望寿命提高了多少？", ["松江区"]), evidence, ["期望寿命"])
     assert life is not None and "相差1.51岁" in life(CitationList({SONGJIANG: type("Doc", (), {"text": sentence})()}))  # type: ignore[arg-type]
     assert change_clause(analyze("松江婴儿死亡率是多少？", ["松江区"]), evidence, ["婴儿死亡率"]) is None, "no change asked"
+
+
+def test_states_figure_is_parse_figures_remembered() -> None:
+    """Evidence scoring asks of each candidate sentence whether it states a figure in digits;
+    the answer is a property of the sentence, so it is remembered for the next question."""
+    from qa.evidence import states_figure
+
+    cases = {"到2025年完成达标中医馆10个": True, "覆盖率达到95%以上": True, "2025年": False,
+             "第三章 总体要求": False, "床位增加三百张": False}  # a year is no figure; digits only
+    for text, expected in cases.items():
+        assert states_figure(text) is expected
+        assert states_figure(text) is expected  # remembered, same answer
+    assert states_figure.cache_info().hits >= len(cases)
