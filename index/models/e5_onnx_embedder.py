@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,20 @@ from kernel.errors import EmbedderUnavailableError
 # Padded tokens per forward pass. Smaller batches than torch's 4096 keep each layer's
 # activations and attention scores in cache: 1024 embedded the plans' chunks 22% and their
 # sentences 23% faster here (medians of 3, 2 cores), with bit-identical vectors (each row's
-# arithmetic does not depend on the other rows of its batch).
-ONNX_TOKEN_BUDGET = 1024
+# arithmetic does not depend on the other rows of its batch). With two one-thread workers
+# (below), 512 took 9-11% less CPU than 1024 and 40 MB less memory (a third of the
+# plans' texts, 4 interleaved runs); 256 was no better.
+ONNX_TOKEN_BUDGET = 512
+
+# Many batches (a build) run on this many worker threads, each batch on one core, through a
+# session without an intra-op thread pool: two batches at once instead of one batch split
+# over two threads, whose threads spin-wait at every operator (40% more CPU for the same
+# work here) and lose their core whenever another process wants it. Same arithmetic per row,
+# so the same bits.
+BATCH_SESSION_THREADS = 1
+# Fewer batches than this (a question, an edited paragraph) run on the query session instead:
+# opening a second session (0.3-0.7 s) would cost more than it saves.
+MIN_PIECES_FOR_WORKERS = 8
 
 # (model file, threads) -> (session, tokenizer): one process opens each model once, however many
 # embedders (index snapshots, PolicyQA instances, tests) use it. Sessions and tokenizers are safe
@@ -45,17 +57,36 @@ _OPEN_LOCK = threading.Lock()
 # hold it (``open_session_early``).
 _SESSIONS: dict[tuple[str, int], Future[Any]] = {}
 _SESSIONS_LOCK = threading.Lock()
+# tokenizer.json -> its tokenizer, shared by the query session and the batch session
+_TOKENIZERS: dict[str, Any] = {}
+_TOKENIZERS_LOCK = threading.Lock()
 
 
 def clear_cache() -> None:
     """Forget every opened session and tokenizer (the memory is freed once no embedder holds them)."""
-    with _OPEN_LOCK, _SESSIONS_LOCK:
+    with _OPEN_LOCK, _SESSIONS_LOCK, _TOKENIZERS_LOCK:
         _OPEN.clear()
         _SESSIONS.clear()
+        _TOKENIZERS.clear()
 
 
 def _session_key(path: Path, threads: int) -> tuple[str, int]:
     return str(path.resolve()), threads
+
+
+def _new_session(path: Path, threads: int) -> Any:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # warnings about unused initializers are noise here
+    # Idle intra-op threads sleep instead of spinning: a spinning thread holds its core between
+    # operators, and on a machine shared with other work that core is taken away mid-query. A
+    # query (20 tokens, 2 threads) took 76 ms spinning and 50 ms not at load 5, 143 and 96 ms
+    # at load 8.6 (one thread: 59 and 128 ms); the same bits either way.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def _start_session(path: Path, threads: int) -> Future[Any]:
@@ -71,13 +102,7 @@ def _start_session(path: Path, threads: int) -> Future[Any]:
 
     def open_session() -> None:
         try:
-            import onnxruntime as ort
-
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-            options.log_severity_level = 3  # warnings about unused initializers are noise here
-            future.set_result(ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"]))
+            future.set_result(_new_session(path, threads))
         except BaseException as exc:  # onnxruntime raises its own Fail/InvalidGraph types
             with _SESSIONS_LOCK:
                 if _SESSIONS.get(key) is future:
@@ -126,7 +151,7 @@ class OnnxE5Embedder:
 
     # ------------------------------------------------------------------ loading
     def load(self) -> OnnxE5Embedder:
-        """Open the tokenizer and the session now (``embed`` does it on first use otherwise)."""
+        """Open the tokenizer and the query session now (``embed`` does it on first use otherwise)."""
         with self._lock:
             if self._session is None:
                 threads = self.threads or torch_threads()
@@ -135,11 +160,36 @@ class OnnxE5Embedder:
                     if key not in _OPEN:
                         _OPEN[key] = self._open(threads)
                     self._session, self._tokenizer = _OPEN[key]
-                pad = self._tokenizer.token_to_id("<pad>")
-                self._pad_id = 1 if pad is None else int(pad)
+                self._set_pad()
         return self
 
-    def _open(self, threads: int) -> tuple[Any, Any]:
+    def _load_tokenizer(self) -> None:
+        """The tokenizer without the query session: a build's batches run on their own session."""
+        with self._lock:
+            if self._tokenizer is None:
+                with _OPEN_LOCK:
+                    _, self._tokenizer = self._open(None)
+                self._set_pad()
+
+    def _set_pad(self) -> None:
+        pad = self._tokenizer.token_to_id("<pad>")
+        self._pad_id = 1 if pad is None else int(pad)
+
+    def _shared_tokenizer(self) -> Any:
+        """One tokenizer per folder in a process, whichever sessions use it."""
+        key = str((self.model_dir / "tokenizer.json").resolve())
+        with _TOKENIZERS_LOCK:
+            if key not in _TOKENIZERS:
+                try:
+                    tokenizer = SubsetTokenizer(self.model_dir / "tokenizer.json")
+                    tokenizer.token_to_id("<pad>")  # a source that cannot be read fails here, not on a question
+                except Exception as exc:  # tokenizers raises its own exception types
+                    raise EmbedderUnavailableError(f"could not open {self.model_dir / 'tokenizer.json'}: {exc}") from exc
+                _TOKENIZERS[key] = tokenizer
+            return _TOKENIZERS[key]
+
+    def _open(self, threads: int | None) -> tuple[Any, Any]:
+        """(session with ``threads`` intra-op threads, or None without ``threads``; tokenizer)."""
         try:
             import onnxruntime  # noqa: F401  (checked here; the session opens on another thread)
             import tokenizers  # noqa: F401  (the subset tokenizer's library)
@@ -159,12 +209,10 @@ class OnnxE5Embedder:
             )
         # the session opens on another thread (without the GIL) while the tokenizer, which
         # holds it, loads here; it may have been started earlier by ``open_session_early``
-        pending = _start_session(path, threads)
-        try:
-            tokenizer = SubsetTokenizer(self.model_dir / "tokenizer.json")
-            tokenizer.token_to_id("<pad>")  # a source that cannot be read fails here, not on a question
-        except Exception as exc:  # tokenizers raises its own exception types
-            raise EmbedderUnavailableError(f"could not open {self.model_dir / 'tokenizer.json'}: {exc}") from exc
+        pending = _start_session(path, threads) if threads else None
+        tokenizer = self._shared_tokenizer()
+        if pending is None:
+            return None, tokenizer
         try:
             session = pending.result()
         except Exception as exc:
@@ -179,27 +227,49 @@ class OnnxE5Embedder:
         out = np.empty((len(items), DIM), dtype=np.float32)
         if not items:
             return out
-        self.load()
+        self._load_tokenizer()
         with self._lock:
             ids = self._tokenizer.encode_ids([PROMPTS[role] + t for t in items])
             lengths = [len(x) for x in ids]
             short = [i for i, n in enumerate(lengths) if n <= MAX_TOKENS]
             long = [i for i, n in enumerate(lengths) if n > MAX_TOKENS]
+            batches = [[short[j] for j in b] for b in length_batches([lengths[i] for i in short], self.token_budget)]
+            pieces = len(batches) + len(long)
+            workers = min(self.threads or torch_threads(), pieces) if pieces >= MIN_PIECES_FOR_WORKERS else 1
+            session = self.load()._session if workers < 2 else self._batch_session()
             done, started, last = 0, time.monotonic(), 0.0
-            for batch in length_batches([lengths[i] for i in short], self.token_budget):
-                rows = [short[j] for j in batch]
-                out[rows] = _normalise(self._mean_pool([ids[i] for i in rows]))
-                done += len(rows)
-                if progress and time.monotonic() - last > 2:
-                    last = time.monotonic()
-                    print(f"  embedded {done}/{len(items)} texts ({last - started:.0f} s)", file=sys.stderr)
-            for i in long:
-                out[i] = self._embed_windows(ids[i])
+
+            def one_batch(rows: list[int]) -> list[int]:
+                out[rows] = _normalise(self._mean_pool([ids[i] for i in rows], session))
+                return rows
+
+            def one_long(i: int) -> list[int]:
+                out[i] = self._embed_windows(ids[i], session)
+                return [i]
+
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="e5-onnx-batch") if workers > 1 else _Inline() as pool:
+                # the longest work first (long texts, then batches from the longest down), so no
+                # worker is left alone with a big piece at the end
+                jobs = [pool.submit(one_long, i) for i in long] + [pool.submit(one_batch, b) for b in reversed(batches)]
+                for job in as_completed(jobs):
+                    done += len(job.result())
+                    if progress and time.monotonic() - last > 2:
+                        last = time.monotonic()
+                        print(f"  embedded {done}/{len(items)} texts ({last - started:.0f} s)", file=sys.stderr)
             if progress:
                 print(f"  embedded {len(items)} texts in {time.monotonic() - started:.1f} s", file=sys.stderr)
         return out
 
-    def _mean_pool(self, seqs: list[list[int]]) -> np.ndarray:
+    def _batch_session(self) -> Any:
+        """A session for one call's batches: one thread per run, runs side by side. Not kept:
+        a server that re-indexes an upload does not hold a second model afterwards."""
+        path = self.model_dir / ONNX_SUBDIR / self.onnx_file
+        try:
+            return _new_session(path, BATCH_SESSION_THREADS)
+        except Exception as exc:
+            raise EmbedderUnavailableError(f"could not open {path}: {type(exc).__name__}: {exc}") from exc
+
+    def _mean_pool(self, seqs: list[list[int]], session: Any = None) -> np.ndarray:
         """Raw token means (no normalisation) of each id sequence, padded to the longest."""
         width = max(len(s) for s in seqs)
         ids = np.full((len(seqs), width), self._pad_id, dtype=np.int64)
@@ -207,19 +277,34 @@ class OnnxE5Embedder:
         for row, s in enumerate(seqs):
             ids[row, : len(s)] = s
             mask[row, : len(s)] = 1
-        hidden = self._session.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask})[0]
+        hidden = (session or self._session).run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask})[0]
         weights = mask[..., None].astype(np.float32)
         return (hidden * weights).sum(1) / weights.sum(1)
 
-    def _embed_windows(self, ids: list[int]) -> np.ndarray:
+    def _embed_windows(self, ids: list[int], session: Any = None) -> np.ndarray:
         """An over-long text as the torch engine embeds it: 510-token windows, length-weighted mean."""
         bos, content, eos = ids[0], ids[1:-1], ids[-1]
         width = MAX_TOKENS - 2
         windows = [content[a : a + width] for a in range(0, len(content), width)]
-        pooled = self._mean_pool([[bos, *w, eos] for w in windows])
+        pooled = self._mean_pool([[bos, *w, eos] for w in windows], session)
         weights = np.array([len(w) for w in windows], dtype=np.float64)[:, None]
         vec = (pooled * weights).sum(0) / weights.sum()
         return (vec / max(np.linalg.norm(vec), 1e-6)).astype(np.float32)
+
+
+class _Inline:
+    """``submit`` runs the call now: one batch, or one worker, needs no thread."""
+
+    def __enter__(self) -> _Inline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, fn: Any, *args: Any) -> Future[Any]:
+        done: Future[Any] = Future()
+        done.set_result(fn(*args))
+        return done
 
 
 def _normalise(vecs: np.ndarray) -> np.ndarray:

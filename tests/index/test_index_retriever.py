@@ -220,3 +220,24 @@ def test_damping_stops_early_but_keeps_the_top_k(real_index) -> None:  # type: i
         full.sort(key=lambda kv: -kv[1])
         for k in (1, 3, 20):
             assert real_index._diversify(fused, k)[:k] == full[:k]
+
+
+def test_a_repeated_search_is_remembered_and_equals_a_fresh_one(real_index) -> None:  # type: ignore[no-untyped-def]
+    """An answer searches one kind with the same words more than once (sentences for evidence,
+    then lifted to chunks): the second search reads the lists the first made, and they are
+    what a fresh index (nothing remembered) ranks, in every scope."""
+    from index import load_index
+
+    fresh = load_index(real_index.location, real_index.embedder)
+    district = real_index.districts[0]
+    for kinds in (("chunk",), ("sentence", "table_row")):
+        for filters in (None, Filters(districts=frozenset({district}))):
+            first = real_index.retrieve("家庭医生签约率", top_k=10, kinds=kinds, filters=filters)
+            searched = dict(real_index._searches)
+            again = real_index.retrieve("家庭医生签约率", top_k=10, kinds=kinds, filters=filters)
+            assert real_index._searches.keys() == searched.keys()  # nothing searched anew
+            expected = fresh.retrieve("家庭医生签约率", top_k=10, kinds=kinds, filters=filters)
+            fresh._searches.clear()
+            for hits in (first, again):
+                assert [(h.unit.unit_id, h.score, h.ranks) for h in hits] == [(h.unit.unit_id, h.score, h.ranks) for h in expected]
+    assert any(k[:2] == ("chunk", "家庭医生签约率") for k in real_index._searches)

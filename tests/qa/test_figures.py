@@ -431,3 +431,16 @@ def test_without_a_named_indicator_the_unit_and_direction_asked_pick_the_change(
     assert fell is not None and "相差2.71个千分点" in fell(cites)
     rose = change_clause(analyze("松江那项指标提高了多少岁？", ["松江区"]), evidence, ["十三五"])
     assert rose is not None and "相差1.51岁" in rose(cites)
+
+
+def test_states_figure_is_parse_figures_remembered() -> None:
+    """Evidence scoring asks of each candidate sentence whether it states a figure in digits;
+    the answer is a property of the sentence, so it is remembered for the next question."""
+    from qa.evidence import states_figure
+
+    cases = {"到2025年完成达标中医馆10个": True, "覆盖率达到95%以上": True, "2025年": False,
+             "第三章 总体要求": False, "床位增加三百张": False}  # a year is no figure; digits only
+    for text, expected in cases.items():
+        assert states_figure(text) is expected
+        assert states_figure(text) is expected  # remembered, same answer
+    assert states_figure.cache_info().hits >= len(cases)

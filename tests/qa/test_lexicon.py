@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from qa.lexicon import RELATED_CREDIT, SPELLED_OUT_CREDIT, SYNONYM_CREDIT, Lexicon
+from qa.lexicon import RELATED_CREDIT, SPELLED_OUT_CREDIT, SYNONYM_CREDIT, Lexicon, gapped_matches
 from qa.terms import Term, term_match
 from qa.thesaurus import related, synonyms
 
@@ -103,3 +106,30 @@ def test_what_the_question_says_it_does_not_ask_about_is_no_term(lexicon: Lexico
     terms = [t.text for t in key_terms("哪些区提出建设互联网医院（而非泛泛的“互联网+医疗”服务）？", "zh", lexicon)]
     assert "互联网" in terms and not any("医疗" in t or "泛泛" in t for t in terms), terms
     assert "不是" not in " ".join(t.text for t in key_terms("长宁是不是要建互联网医院？", "zh", lexicon))
+
+
+def _regex_gapped(text: str, word: str, gap: int) -> list[str]:
+    """The pattern ``gapped_matches`` stands in for, compiled the slow way."""
+    return [m.group(0) for m in re.finditer(f"[\u4e00-\u9fff]{{0,{gap}}}".join(map(re.escape, word)), text)]
+
+
+def test_gapped_matches_find_what_the_regex_finds_in_the_plans(corpus: dict[str, str]) -> None:
+    text = "\n".join(corpus.values())
+    words = sorted({text[i : i + n] for i in range(0, len(text) - 5, 97) for n in (2, 3, 4, 5)
+                    if re.fullmatch(r"[\u4e00-\u9fff]+", text[i : i + n])})
+    words += ["签约率", "中医馆", "家庭医生", "医疗服务", "卫生服务中心"]
+    assert len(words) > 500
+    found = 0
+    for word in words:
+        expected = _regex_gapped(text, word, 2)
+        assert gapped_matches(text, word, 2) == expected, word
+        found += any(m != word for m in expected)
+    assert found > 50  # the gaps are exercised, not only exact hits
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="甲乙丙 a\n", max_size=16), st.text(alphabet="甲乙丙", min_size=2, max_size=4),
+       st.integers(min_value=0, max_value=3))
+def test_gapped_matches_backtrack_as_the_regex_engine_does(text: str, word: str, gap: int) -> None:
+    """Overlapping candidates, gaps of repeated word characters, non-CJK gaps that stop a match."""
+    assert gapped_matches(text, word, gap) == _regex_gapped(text, word, gap)

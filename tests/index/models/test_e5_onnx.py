@@ -151,3 +151,25 @@ def test_query_model_opens_early_for_an_e5_index_and_the_embedder_takes_it_over(
     clear_cache()
     assert not open_query_model_early(other) and not e5_onnx_embedder._SESSIONS
     assert not open_query_model_early(tmp_path / "no-index-here") and not e5_onnx_embedder._SESSIONS
+
+
+@pytest.mark.slow
+def test_many_batches_on_workers_give_the_bits_of_one_worker(e5_folder: Path) -> None:
+    """A build's batches run side by side on a one-thread session (``BATCH_SESSION_THREADS``);
+    each row's arithmetic is its own, so the vectors are bit for bit those of the query
+    session taking the batches one at a time (over-long texts' windows included), and the
+    batch session is not kept once the call returns."""
+    from index.models import e5_onnx_embedder
+    from index.models.e5_onnx_embedder import MIN_PIECES_FOR_WORKERS, OnnxE5Embedder
+
+    texts = [*corpus_sentences()[:120], "。".join(corpus_sentences()[:60])]  # the last is over 512 tokens
+    workers = OnnxE5Embedder(e5_folder, token_budget=256, threads=2)
+    alone = OnnxE5Embedder(e5_folder, token_budget=256, threads=1)
+    opened = dict(e5_onnx_embedder._SESSIONS)
+    side_by_side = workers.embed(texts, role="passage")
+    assert workers._session is None  # the build path never opened the two-thread query session
+    assert e5_onnx_embedder._SESSIONS == opened  # nor kept its batch session
+    one_at_a_time = np.vstack([alone.embed([t], role="passage") for t in texts])
+    assert len(texts) >= MIN_PIECES_FOR_WORKERS
+    assert np.array_equal(side_by_side, one_at_a_time)
+    assert np.array_equal(side_by_side, alone.embed(texts, role="passage"))
