@@ -410,7 +410,9 @@ class ExtractiveAnswerer:
         query = analysis.question
         if analysis.lang == "en":
             query = f"{query} {' '.join(t.text for t in terms)}"
-        variants = [v for t in terms for v in (*t.alternatives, *(x.form for x in t.variants[:3])) if v not in query]
+        variants = [
+            v for t in terms for v in (*t.alternatives, *(x.form for x in t.variants[:3] if t.hard)) if v not in query
+        ]
         if variants:
             query = f"{query} {' '.join(dict.fromkeys(variants))}"
         return query

@@ -179,3 +179,15 @@ def test_plans_that_mention_an_indicator_without_a_figure_qualify(policyqa) -> N
     answer = policyqa.ask("哪些区提到了婴儿死亡率？")
     assert not answer.refused
     assert {"宝山区", "长宁区", "松江区"} <= {c.district for c in answer.citations}
+
+
+def test_the_search_query_adds_the_plans_words_for_topics_not_for_generic_words(policyqa) -> None:  # type: ignore[no-untyped-def]
+    """签约率 is searched also as the plans' 签约覆盖率; the generic 目标 is not searched as its
+    thesaurus neighbour 对象 (another sense), which pulled BM25 towards unrelated sentences."""
+    from qa.analysis import analyze
+
+    answerer = policyqa._snapshot.answerer
+    analysis = analyze("长宁的家庭医生签约率目标是多少？", list(policyqa.index.districts))
+    query = answerer._search_query(analysis, answerer._terms_to_cover(analysis))
+    assert "签约覆盖率" in query
+    assert "对象" not in query
