@@ -35,7 +35,7 @@ from qa.comparison import (
     row_comparison,
 )
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
-from qa.coordination import coordinated_questions
+from qa.coordination import asks_each, coordinated_questions
 from qa.evidence import (
     Evidence,
     SentenceLookup,
@@ -278,8 +278,8 @@ class ExtractiveAnswerer:
     def _coordinated(self, analysis: QuestionAnalysis) -> list[QuestionAnalysis]:
         """A Chinese question asking the same of two or more things ("中医医院和中西医结合医院
         分别搬到哪儿"), one question per thing (``qa.coordination``); [] for any other."""
-        if analysis.lang != "zh" or analysis.is_across or analysis.is_comparison:
-            return []
+        if analysis.lang != "zh" or analysis.is_across or analysis.is_comparison or not asks_each(analysis.question):
+            return []  # (cutting the question again is only worth it when it asks each)
         places = analysis.places
         questions = coordinated_questions(
             analysis.question,

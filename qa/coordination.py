@@ -27,6 +27,11 @@ _WH_DETERMINERS = frozenset({"哪家", "哪个", "哪所", "哪些", "哪几家"
 _LONGEST_COMPOUND = 5  # tokens of a corpus compound a conjunct may span (中西医|结合|医院)
 
 
+def asks_each(question: str) -> bool:
+    """Whether the question says it asks each of several things (分别, 各自, 都, 均)."""
+    return bool(_DISTRIBUTIVE.search(question))
+
+
 def coordinated_questions(
     question: str,
     tokens: Sequence[str],
@@ -41,7 +46,7 @@ def coordinated_questions(
     part of speech (None for words jieba's dictionary does not know, which count as nouns),
     ``attested`` whether the plans use a word, ``is_place`` whether a word names a region.
     """
-    if not _DISTRIBUTIVE.search(question) or "".join(tokens) != question:
+    if not asks_each(question) or "".join(tokens) != question:
         return []
     for i, token in enumerate(tokens):
         if token not in _CONJUNCTIONS or i == 0:
@@ -49,7 +54,7 @@ def coordinated_questions(
         chain = _chain(tokens, i, tag, attested)
         if chain is None:
             continue
-        spans = [(s, e) for s, e in chain]
+        spans = chain
         if any(all(is_place(t) for t in tokens[s:e]) for s, e in spans):
             return []  # districts: answered district by district elsewhere
         if not all(_named_in_plans(tokens[s:e], attested, is_place) for s, e in spans):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 
 # Each five-year plan by its first year.
 PERIODS: dict[str, int] = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
@@ -38,9 +39,10 @@ def title_for(stated: str, title: str) -> str:
 _AS_PLAN_NAME = "[”\"'」]?(?:卫生健康|卫生|健康|发展)?(?:事业)?(?:发展)?规划"
 
 
-def periods_asked(question: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def periods_asked(question: str) -> frozenset[str]:
     """The plan periods a question asks about as a time (“十四五”期间), not as a plan's name."""
-    return {p for p in PERIODS if re.search(f"{p}(?!{_AS_PLAN_NAME})", question)}
+    return frozenset(p for p in PERIODS if re.search(f"{p}(?!{_AS_PLAN_NAME})", question))
 
 
 def periods_agree(question: str, stated: str) -> bool:

@@ -332,10 +332,10 @@ def _years_as_periods(question: str, terms: list[Term]) -> list[Term]:
     """Years spanning a five-year plan ("2016-2020") are what a plan calls “十三五”期间: the
     period counts for them; when the question names the period itself ("“十五五”期间
     （2026—2030年）") the years only restate it and are no terms of their own."""
-    years = {int(t.text) for t in terms if _YEAR_TERM.fullmatch(t.text)}
+    spans = spanned({int(t.text) for t in terms if _YEAR_TERM.fullmatch(t.text)})
     out = []
     for term in terms:
-        periods = [p for p in spanned(years) if PERIODS[p] <= int(term.text) <= PERIODS[p] + 4] if _YEAR_TERM.fullmatch(term.text) else []
+        periods = [p for p in spans if PERIODS[p] <= int(term.text) <= PERIODS[p] + 4] if _YEAR_TERM.fullmatch(term.text) else []
         if any(p in question for p in periods):
             continue
         out.append(replace(term, alternatives=(*term.alternatives, *periods)) if periods else term)
@@ -484,7 +484,7 @@ def says_an_action(word: str) -> bool:
         return True
     if len(word) >= 2 and word[0] in _MODALS:
         rest = word[1:]
-        tag = _general_idf()[1].get(rest) or _single_tag(rest)
+        tag = part_of_speech(rest) or _single_tag(rest)
         return tag in _VERB_TAGS
     return False
 
@@ -515,7 +515,7 @@ def names_a_thing(word: str) -> bool:
     """Whether jieba's dictionary tags the word as a noun (unknown words count as nouns)."""
     if not _CJK_RUN.search(word):
         return True
-    tag = _general_idf()[1].get(word)
+    tag = part_of_speech(word)
     return tag is None or tag in _NOUN_TAGS
 
 
