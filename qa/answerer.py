@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,11 +27,13 @@ from qa.analysis import (
 )
 from qa.comparison import (
     Conclusion,
+    Side,
     change_clause,
     comparison_clause,
     figure_anchors,
     figure_pair,
     independent_parts,
+    names_anchor,
     row_comparison,
 )
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
@@ -115,6 +117,10 @@ def _with_districts(part: str, analysis: QuestionAnalysis) -> str:
     return f"{'、'.join(analysis.districts)}{part}"
 
 
+# The judge's decisions: (district or None for the whole question, verdict, evidence judged)
+Judged = tuple[tuple[str | None, Verdict, tuple[Evidence, ...]], ...]
+
+
 @dataclass(frozen=True)
 class Draft:
     """What the answerer produced, before the engine wraps it into an Answer."""
@@ -125,8 +131,7 @@ class Draft:
     passages: tuple[Passage, ...]
     notes: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = field(default=(), repr=False)
-    # The judge's decisions: (district or None for the whole question, verdict, evidence judged)
-    verdicts: tuple[tuple[str | None, Verdict, tuple[Evidence, ...]], ...] = field(default=(), repr=False)
+    verdicts: Judged = field(default=(), repr=False)
 
 
 class ExtractiveAnswerer:
@@ -556,10 +561,11 @@ class ExtractiveAnswerer:
         per = select_per_district(
             ranked, terms, weights, plan.districts, self.config, comparison=analysis.is_comparison
         )
-        pair = None
+        pair, anchors = None, []
         if analysis.is_comparison and len(plan.districts) >= 2:
             pools = by_district(ranked, plan.districts)
-            pair = figure_pair([(d, per[d], pools[d]) for d in plan.districts], figure_anchors(terms, weights))
+            anchors = figure_anchors(terms, weights)
+            pair = figure_pair([(d, per[d], pools[d]) for d in plan.districts], anchors)
             if pair is not None:
                 per = {**per, **{d: self._leading(e, per[d]) for d, e, _ in pair}}
         paired = {d for d, _, _ in pair} if pair is not None and comparable(pair[0][2], pair[1][2]) else set()
@@ -572,6 +578,8 @@ class ExtractiveAnswerer:
             )
             for d in plan.districts
         )
+        if len(paired) == 2 and names_anchor(pair, anchors):
+            judged = self._judge_pair(analysis, terms, weights, pair, per, pool, judged)
         answered = [d for d, verdict, _ in judged if verdict.answerable]
         silent = [d for d in plan.districts if d not in answered]
         if not answered:
@@ -593,6 +601,27 @@ class ExtractiveAnswerer:
             conclude = comparison_clause(analysis, pair)
         return self._compose(analysis, terms, groups, chosen, chunk_hits, k, lead, tail, tuple(notes), judged, conclude)
 
+    def _judge_pair(
+        self,
+        analysis: QuestionAnalysis,
+        terms: Sequence[Term],
+        weights: dict[str, float],
+        pair: tuple[Side, Side],
+        per: Mapping[str, Sequence[Evidence]],
+        pool: Sequence[Evidence],
+        judged: Judged,
+    ) -> Judged:
+        """A comparison whose two sides give figures of one kind, each beside the question's
+        words, is judged as one question on both sides' evidence: the plans word one topic
+        differently (服务半径 / 急救半径) and a qualifier of one side (长宁's 区域医疗中心) is
+        missing from the other, so neither side alone covers the question."""
+        both = [e for d, _, _ in pair for e in per[d]]
+        scope = tuple(d for d, _, _ in pair)
+        joint = self._judge(analysis, terms, weights, both, pool, per_district=False, paired=True, scope=scope)
+        if not joint.answerable:
+            return judged
+        return tuple((d, joint if d in scope else v, c) for d, v, c in judged)
+
     def _leading(self, lead: Evidence, chosen: Sequence[Evidence]) -> list[Evidence]:
         """A district's claims with ``lead`` among them, within the per-district cap."""
         if lead in chosen:
@@ -611,7 +640,7 @@ class ExtractiveAnswerer:
         lead: str = "",
         tail: str = "",
         notes: tuple[str, ...] = (),
-        verdicts: tuple[tuple[str | None, Verdict, tuple[Evidence, ...]], ...] = (),
+        verdicts: Judged = (),
         conclude: Conclusion | None = None,
     ) -> Draft:
         cites = CitationList(self.index.documents)
@@ -634,7 +663,7 @@ class ExtractiveAnswerer:
         chunk_hits: Sequence[ScoredChunk],
         k: int,
         verdict: Verdict,
-        verdicts: tuple[tuple[str | None, Verdict, tuple[Evidence, ...]], ...] = (),
+        verdicts: Judged = (),
     ) -> Draft:
         text = refusal_text(analysis, self.index.districts, verdict.reason)
         passages = self._passages([], chunk_hits, k)

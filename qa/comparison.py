@@ -91,6 +91,13 @@ def figure_pair(
     return a, b
 
 
+def names_anchor(pair: tuple[Side, Side], anchors: Sequence[str]) -> bool:
+    """Whether each side's figure sentence names one of the question's words (or a head):
+    a figure taken from a sentence naming none of them (``figure_near``'s last resort) says
+    nothing about the topic."""
+    return all(any(a in stated_text(e.unit) for a in anchors) for _, e, _ in pair)
+
+
 def comparison_clause(analysis: QuestionAnalysis, pair: tuple[Side, Side]) -> Conclusion:
     """The verdict of two districts' figures, to be written once citations are numbered."""
     (a_name, a_ev, a_fig), (b_name, b_ev, b_fig) = pair

@@ -109,6 +109,23 @@ def test_a_comparison_of_two_wordings_compares_the_same_measure(policyqa) -> Non
     assert {c.district for c in answer.citations} == {"松江区", "闵行区"}
 
 
+def test_a_qualifier_of_one_side_does_not_refuse_the_other(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # 区域医疗中心 qualifies 长宁's side only: 宝山's 专家号源 sentence lacks it, and is still
+    # the other side of the comparison because both state a percentage beside 专家号源
+    answer = policyqa.ask("长宁区域医疗中心和宝山，预留给社区的专家号源比例谁高？")
+    assert not answer.refused, answer.answer
+    verdict = answer.answer.splitlines()[-1].split("。")[-2]
+    assert "20%" in verdict and "30%" in verdict and "低于" in verdict, verdict
+    assert {c.district for c in answer.citations} == {"长宁区", "宝山区"}
+
+
+def test_a_side_whose_plan_gives_no_such_figure_stays_unstated(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # 宝山's plan states no emergency-station radius: no pair, no verdict, 宝山 named as silent
+    answer = policyqa.ask("闵行和宝山的急救平均服务半径谁更短？")
+    assert "宝山区的文件未提及" in answer.answer, answer.answer
+    assert {c.district for c in answer.citations} == {"闵行区"}
+
+
 def test_a_question_naming_no_district_stays_in_the_chats_district(policyqa) -> None:  # type: ignore[no-untyped-def]
     first = policyqa.ask("长宁到2025年要建成几个达标中医馆？")
     history = [{"role": "user", "content": "长宁到2025年要建成几个达标中医馆？"}, {"role": "assistant", "content": first.answer}]
