@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -620,7 +620,9 @@ class ExtractiveAnswerer:
         joint = self._judge(analysis, terms, weights, both, pool, per_district=False, paired=True, scope=scope)
         if not joint.answerable:
             return judged
-        return tuple((d, joint if d in scope else v, c) for d, v, c in judged)
+        # each side keeps its own features: the judge's model is fitted on sides judged alone
+        accepted = {d: replace(v, answerable=True, score=joint.score, reason="answered") for d, v, _ in judged}
+        return tuple((d, accepted[d] if d in scope else v, c) for d, v, c in judged)
 
     def _leading(self, lead: Evidence, chosen: Sequence[Evidence]) -> list[Evidence]:
         """A district's claims with ``lead`` among them, within the per-district cap."""
