@@ -175,10 +175,18 @@ _ZH_COMPARE = re.compile(
     r"(?:跟|和|与|同|较|比起|相较于?|对比).{0,14}?(?:相?比(?![例重率])|比较|对比|相较|区别|差别|差异|不同)|^比(?![例重率])"
     r"|比(?![例重率])[^，,。？?]{0,10}?(?:更|还)?(?:高|低|多|少|大|小|快|慢|长|短|好|差|强|弱|早|晚)"  # 长宁的目标比宝山高吗
 )
-_EN_COMPARE = re.compile(
+_EN_COMPARE_PHRASE = re.compile(
     r"\bcompar(?:e|ed|es|ing|ison)\b|\bversus\b|\bvs\b|\b(?:more|less|fewer|higher|lower|larger|smaller|bigger)\s+than\b",
     re.IGNORECASE,
 )
+# A comparative or a verb of outdoing, the other side left to the chat ("Is Baoshan's figure
+# higher?", "Has Songjiang already beaten that?", "Is that above what the city set?").
+_EN_COMPARATIVE = re.compile(
+    r"\b(?:higher|lower|larger|smaller|bigger|greater|faster|slower|shorter|longer|better|worse|above|below)\b"
+    r"|\b(?:beat|beats|beaten|exceed(?:s|ed)?|surpass(?:es|ed)?|outperform(?:s|ed)?|ahead of|behind)\b",
+    re.IGNORECASE,
+)
+_EN_COMPARE = re.compile(f"{_EN_COMPARE_PHRASE.pattern}|{_EN_COMPARATIVE.pattern}", re.IGNORECASE)
 _ZH_FILLER = re.compile(
     r"什么时候|为什么|怎么样|有没有|是不是|是否|多少|怎么|怎样|如何|哪些|哪个|哪家|哪里|什么|的话|请问|情况|相比|比较|对比|相较"
     r"|具体|详细|详情|进一步|另外|然后|还有|这个|这些|这家|这所|这项|这一|这座|这里|这儿|那个|那些|那家|那所|那项|那座|那里|那儿|它们|几个"
@@ -466,8 +474,8 @@ def _ask(rest: str, zh: bool, quantity: bool) -> str:
 def _asks_verdict(q: str) -> bool:
     """Whether a comparison follow-up asks for a verdict ("谁预留得多", "比这个小还是大",
     "is Songjiang already faster?"), not merely "跟长宁比呢？" or a new topic ("床位数呢")."""
-    rest = _ZH_COMPARE.sub("", _EN_COMPARE.sub("", _ALL.sub("", _OTHERS.sub("", _mention_re().sub("", q)))))
-    return bool(_ZH_VERDICT.search(rest) or _EN_VERDICT.search(rest))
+    rest = _ZH_COMPARE.sub("", _EN_COMPARE_PHRASE.sub("", _ALL.sub("", _OTHERS.sub("", _mention_re().sub("", q)))))
+    return bool(_ZH_VERDICT.search(rest) or _EN_VERDICT.search(rest) or _EN_COMPARATIVE.search(rest))
 
 
 def _new_topic(q: str, targets: Sequence[District], topic: str, compare: bool, known: Sequence[str]) -> str:

@@ -468,3 +468,25 @@ def test_a_district_with_only_the_topic_s_own_words_asks_the_topic_again(questio
 def test_a_district_with_words_of_its_own_is_not_the_topic_again() -> None:
     chat = [Turn("user", "长宁哪家社区卫生服务中心是市级试点？"), Turn("assistant", "程家桥社区卫生服务中心［1］。")]
     assert resolve("静安那边的互联网医院是哪家？", chat, CORPUS) != "静安哪家社区卫生服务中心是市级试点？"
+
+
+EN_BEDS_CHAT = [
+    Turn("user", "How many rehabilitation beds per 1,000 people does Changning plan for 2025?"),
+    Turn("assistant", "0.6 beds per 1,000 people [1]."),
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Is Songjiang's figure lower?", "Which is higher, that or Songjiang's?", "Has Songjiang already beaten that?"],
+)
+def test_an_english_comparative_without_than_compares_the_chat_topic(question: str) -> None:
+    # English leaves the other side of a comparative to the chat ("higher" with no "than")
+    resolved = resolve(question, EN_BEDS_CHAT, CORPUS)
+    assert resolved is not None and resolved.endswith(question)
+    assert "Changning" in resolved and "Songjiang" in resolved and "rehabilitation beds" in resolved
+
+
+def test_an_english_one_sided_comparison_takes_the_chats_topic_as_its_other_side() -> None:
+    resolved = resolve("Is that above what the city planned?", EN_BEDS_CHAT, CORPUS)
+    assert resolved == "How many rehabilitation beds per 1,000 people does Changning plan for 2025? Is that above what the city planned?"
