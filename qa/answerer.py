@@ -35,6 +35,7 @@ from qa.comparison import (
     independent_parts,
     names_anchor,
     row_comparison,
+    states_counterpart,
 )
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
 from qa.coordination import asks_each, coordinated_questions
@@ -235,7 +236,7 @@ class ExtractiveAnswerer:
         if veto is not None:
             return self._refuse(analysis, chunk_hits, k, veto)
         if plan.mode == "per_district":
-            return self._answer_per_district(analysis, plan, terms, ranked, chunk_hits, k)
+            return self._answer_per_district(analysis, plan, terms, ranked, chunk_hits, k, qvec)
         coordinated = self._coordinated(analysis)
         if coordinated:
             return self._answer_parts(analysis, coordinated, user_districts, chunk_hits, k)
@@ -556,6 +557,7 @@ class ExtractiveAnswerer:
         ranked: Sequence[Evidence],
         chunk_hits: Sequence[ScoredChunk],
         k: int,
+        qvec: np.ndarray,
     ) -> Draft:
         weights = self._weights(terms)
         per = select_per_district(
@@ -565,7 +567,12 @@ class ExtractiveAnswerer:
         if analysis.is_comparison and len(plan.districts) >= 2:
             pools = by_district(ranked, plan.districts)
             anchors = figure_anchors(terms, weights)
-            pair = figure_pair([(d, per[d], pools[d]) for d in plan.districts], anchors)
+            sides = [(d, per[d], pools[d]) for d in plan.districts]
+            pair = figure_pair(sides, anchors)
+            if pair is not None:
+                # each side searched again in the words the other side states its figure in
+                counterparts = self._counterparts(analysis, terms, weights, pair, qvec)
+                pair = figure_pair(sides, anchors, counterparts) or pair
             if pair is not None:
                 per = {**per, **{d: self._leading(e, per[d]) for d, e, _ in pair}}
         paired = {d for d, _, _ in pair} if pair is not None and comparable(pair[0][2], pair[1][2]) else set()
@@ -600,6 +607,34 @@ class ExtractiveAnswerer:
         if pair is not None and all(d in answered for d, _, _ in pair):
             conclude = comparison_clause(analysis, pair)
         return self._compose(analysis, terms, groups, chosen, chunk_hits, k, lead, tail, tuple(notes), judged, conclude)
+
+    def _counterparts(
+        self,
+        analysis: QuestionAnalysis,
+        terms: Sequence[Term],
+        weights: dict[str, float],
+        pair: tuple[Side, Side],
+        qvec: np.ndarray,
+    ) -> dict[str, list[Evidence]]:
+        """Each side's sentences that state a figure of the other side's kind beside the
+        question's words: two plans state one indicator in different words (签约率 /
+        签约覆盖率), and retrieval by the question's words may rank only one of them."""
+        anchors = figure_anchors(terms, weights, heads=False)
+        found: dict[str, list[Evidence]] = {}
+        for (_, _, figure), (district, _, _) in (pair, pair[::-1]):
+            units = [
+                u
+                for doc in self.index.documents.values()
+                if doc.district == district
+                for u in (*doc.sentences, *doc.table_rows)
+                if states_counterpart(u, figure, anchors)
+            ]
+            if units:
+                candidates = dict.fromkeys(units, 0.0)
+                found[district] = score_candidates(
+                    candidates, analysis, terms, weights, qvec, self.index.vectors_for(units), self.index.documents
+                )
+        return found
 
     def _judge_pair(
         self,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
+from kernel.types import Unit
 from qa.analysis import QuestionAnalysis, analyze, district_english, question_parts, refers_back
 from qa.compose import CitationList, indicator_cell
 from qa.evidence import Evidence, stated_text
@@ -30,10 +31,12 @@ from qa.terms import Term, sub_pieces
 Conclusion = Callable[[CitationList], str]
 
 
-def figure_anchors(terms: Sequence[Term], weights: Mapping[str, float]) -> list[str]:
+def figure_anchors(terms: Sequence[Term], weights: Mapping[str, float], heads: bool = True) -> list[str]:
     """The forms of the question's most specific terms, and their heads, most specific first."""
     ranked = sorted((t for t in terms if t.hard), key=lambda t: -weights.get(t.text, 0.0))
-    return [f for t in ranked[:3] for f in (*t.forms(), *(v.form for v in t.variants), *_head(t.text))]
+    return [
+        f for t in ranked[:3] for f in (*t.forms(), *(v.form for v in t.variants), *(_head(t.text) if heads else ()))
+    ]
 
 
 def _head(word: str) -> tuple[str, ...]:
@@ -56,8 +59,27 @@ _POOL = 8  # how deep into a district's ranked evidence a figure is looked for
 _KEEP_BONUS = 0.05  # the evidence selection already chose wins a tie
 
 
+_CLAUSE_END = re.compile(r"[，,；;。：:]")
+
+
+def figure_clause(text: str, figure: Figure) -> str:
+    """The clause of ``text`` that states ``figure`` (between the punctuation around it)."""
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, figure.start)]
+    end = _CLAUSE_END.search(text, figure.end)
+    return text[(starts[-1] if starts else 0) : (end.start() if end else len(text))]
+
+
+def _in_clause(text: str, figure: Figure, anchors: Sequence[str]) -> bool:
+    """Whether the figure's own clause names the topic: "签约覆盖率…达到48%", not "开设签约居民
+    转诊绿色通道,号源…预留20%", whose 20% belongs to another clause's topic."""
+    clause = figure_clause(text, figure)
+    return any(a in clause for a in anchors)
+
+
 def figure_pair(
-    sides: Sequence[tuple[str, Sequence[Evidence], Sequence[Evidence]]], anchors: Sequence[str]
+    sides: Sequence[tuple[str, Sequence[Evidence], Sequence[Evidence]]],
+    anchors: Sequence[str],
+    counterparts: Mapping[str, Sequence[Evidence]] | None = None,
 ) -> tuple[Side, Side] | None:
     """The two figures a comparison compares: one per district, of the same kind when the
     districts' evidence allows it.
@@ -65,30 +87,55 @@ def figure_pair(
     Each side is (district, the evidence selection chose, the district's ranked evidence).
     The most complete evidence of a district may talk about the topic without its figure
     (长宁's 签约服务 sentence, not its "签约覆盖率…48%" one), so the pair is chosen jointly:
-    comparable figures first, then the evidence that covers the question best.
+    comparable figures first, then figures whose own clause names the topic, then the
+    evidence that covers the question best. ``counterparts`` are a district's sentences
+    stating a figure of the other side's kind (``states_counterpart``): they need no
+    coverage of the question's words, only the topic in the figure's clause.
     """
-    options: list[list[tuple[float, Side]]] = []
+    options: list[list[tuple[float, bool, Side]]] = []
     for district, chosen, ranked in sides[:2]:
         pool = list(dict.fromkeys([*chosen, *ranked[:_POOL]]))
         top = max((e.coverage for e in pool), default=0.0)
+        extra = [e for e in (counterparts or {}).get(district, ()) if e not in pool]
         found = []
-        for e in pool:
-            if e.coverage < 0.5 * top:
+        for e in [*pool, *extra]:
+            if e in pool and e.coverage < 0.5 * top:
                 continue
-            figure = figure_near(stated_text(e.unit), anchors)
-            if figure is not None:
-                merit = e.coverage + (_KEEP_BONUS if e in chosen else 0.0)
-                found.append((merit, (district, e, _declared_unit(figure, e))))
+            text = stated_text(e.unit)
+            figure = figure_near(text, anchors)
+            if figure is None:
+                continue
+            local = _in_clause(text, figure, anchors)
+            if e in extra and not local:
+                continue
+            merit = e.coverage + (_KEEP_BONUS if e in chosen else 0.0)
+            found.append((merit, local, (district, e, _declared_unit(figure, e))))
         if not found:
             return None
         options.append(found)
     if len(options) < 2:
         return None
-    (_, a), (_, b) = max(
+    (_, _, a), (_, _, b) = max(
         ((x, y) for x in options[0] for y in options[1]),
-        key=lambda p: (comparable(p[0][1][2], p[1][1][2]), p[0][0] + p[1][0], p[0][1][1].score + p[1][1][1].score),
+        key=lambda p: (
+            comparable(p[0][2][2], p[1][2][2]),
+            p[0][1] + p[1][1],
+            p[0][0] + p[1][0],
+            p[0][2][1].score + p[1][2][1].score,
+        ),
     )
     return a, b
+
+
+def states_counterpart(unit: Unit, figure: Figure, anchors: Sequence[str]) -> bool:
+    """Whether ``unit`` states a figure of the same kind as ``figure`` in a clause naming one
+    of ``anchors``: the other side's figure, however its plan words the indicator around it
+    (宝山 "家庭医生签约率提至46%", 长宁 "全人群、重点人群签约覆盖率分别达到48%以上")."""
+    text = stated_text(unit)
+    if not any(a in text for a in anchors):
+        return False
+    found = figure_near(text, anchors)
+    return found is not None and comparable(found, figure) and _in_clause(text, found, anchors)
 
 
 def names_anchor(pair: tuple[Side, Side], anchors: Sequence[str]) -> bool:
@@ -160,8 +207,8 @@ def _row_values(e: Evidence) -> list[tuple[str, Figure]]:
     return values
 
 
-# "下降了多少个千分点", "提高了多少", "how much did it fall": the change between two figures
-_ASKS_AMOUNT = re.compile(r"(?:高出|低出|相差|差|多出|少|降|升|增|减|提高|下降|降低|减少|增加|增长|上升)了?多少|\bhow much (?:higher|lower|more|less)\b|\bby how much\b", re.I)
+# "下降了多少个千分点", "提高了多少", "比规划值高多少", "how much did it fall": the change between two figures
+_ASKS_AMOUNT = re.compile(r"(?:高出|低出|相差|差|多出|少|降|升|增|减|提高|下降|降低|减少|增加|增长|上升)了?多少|比.{0,16}?[高低大小长短快慢多]了?多少|\bhow much (?:higher|lower|more|less)\b|\bby how much\b", re.I)
 _CHANGE = re.compile(r"从(?P<a>[^，,；;。从]{1,24}?)(?P<verb>降低|下降|减少|降|缩短|提高|提升|增长|增加|上升|升|扩大|延长)(?:至|到|为)(?P<b>[^，,；;。]{1,16})")
 _DOWN = re.compile(r"降|减|缩短|\b(?:lower|less|fall|fell|drop|decreas|declin|reduc)", re.I)
 _UP = re.compile(r"升|增|提高|提升|扩大|延长|\b(?:higher|more|rise|rose|grow|grew|increas)", re.I)

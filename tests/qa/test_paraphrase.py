@@ -126,6 +126,15 @@ def test_a_side_whose_plan_gives_no_such_figure_stays_unstated(policyqa) -> None
     assert {c.district for c in answer.citations} == {"闵行区"}
 
 
+def test_the_other_sides_figure_is_found_however_its_plan_words_the_indicator(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # 宝山 says 家庭医生签约率 46%; 长宁 says 签约覆盖率 48% in a sentence without 家庭医生,
+    # while many of its 家庭医生 sentences state other percentages (预留20%的专家号源)
+    answer = policyqa.ask("宝山和长宁，家庭医生签约率的目标谁定得高？")
+    verdict = answer.answer.splitlines()[-1].split("。")[-2]
+    assert "46%" in verdict and "48%" in verdict and "低于" in verdict, answer.answer
+    assert any("签约覆盖率" in c.quote for c in answer.citations)
+
+
 def test_a_question_naming_no_district_stays_in_the_chats_district(policyqa) -> None:  # type: ignore[no-untyped-def]
     first = policyqa.ask("长宁到2025年要建成几个达标中医馆？")
     history = [{"role": "user", "content": "长宁到2025年要建成几个达标中医馆？"}, {"role": "assistant", "content": first.answer}]
