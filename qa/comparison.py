@@ -151,12 +151,16 @@ def comparison_clause(analysis: QuestionAnalysis, pair: tuple[Side, Side]) -> Co
     lang = "en" if analysis.lang == "en" else "zh"
     label = (lambda d: district_english(d)) if lang == "en" else (lambda d: d)
 
+    gap = difference_text(a_fig, b_fig, lang) if _ASKS_AMOUNT.search(analysis.question) else ""
+
     def conclude(cites: CitationList) -> str:
         na = cites.number(a_ev.unit, a_ev.district)
         nb = cites.number(b_ev.unit, b_ev.district)
-        text = verdict_text(label(a_name), a_fig, label(b_name), b_fig, lang)
+        text = verdict_text(label(a_name), a_fig, label(b_name), b_fig, lang).rstrip("。.")
+        if gap:
+            text += f"，{gap}" if lang == "zh" else f", {gap}"
         end = "。" if lang == "zh" else "."
-        return f"{text.rstrip('。.')}[{na}][{nb}]{end}"
+        return f"{text}[{na}][{nb}]{end}"
 
     return conclude
 

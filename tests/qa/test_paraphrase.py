@@ -135,6 +135,12 @@ def test_the_other_sides_figure_is_found_however_its_plan_words_the_indicator(po
     assert any("签约覆盖率" in c.quote for c in answer.citations)
 
 
+def test_how_much_one_district_exceeds_another_is_computed(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("宝山医疗机构预留的专家号源比例比长宁区域医疗中心高多少？")
+    verdict = answer.answer.splitlines()[-1].split("。")[-2]
+    assert "高于" in verdict and "相差10个百分点" in verdict, answer.answer
+
+
 def test_a_question_naming_no_district_stays_in_the_chats_district(policyqa) -> None:  # type: ignore[no-untyped-def]
     first = policyqa.ask("长宁到2025年要建成几个达标中医馆？")
     history = [{"role": "user", "content": "长宁到2025年要建成几个达标中医馆？"}, {"role": "assistant", "content": first.answer}]
