@@ -43,6 +43,7 @@ from qa.evidence import (
     Evidence,
     SentenceLookup,
     bridge_entities,
+    bridge_key,
     collect_candidates,
     score_candidates,
     stated_text,
@@ -85,12 +86,15 @@ _POINTER_NOUN = re.compile(r"(?:这家|这所|那家|那所|该|此|这个|那�
 def _referent(part: str, bridges: Sequence[str]) -> str:
     """The organisation a later part points back to: of the kind its pronoun names
     ("这家医院" → …医院), else the first the evidence names."""
+    return _referents(part, bridges)[0]
+
+
+def _referents(part: str, bridges: Sequence[str]) -> list[str]:
+    """The organisations a later part may point back to, likeliest first: those of the kind
+    its pronoun names ("这家医院" → …医院), then the rest in the evidence's order."""
     m = _POINTER_NOUN.search(part)
-    if m:
-        for name in bridges:
-            if name.endswith(m.group(1)):
-                return name
-    return bridges[0]
+    kind = [name for name in bridges if m and name.endswith(m.group(1))]
+    return [*kind, *(name for name in bridges if name not in kind)]
 
 
 def _resolved(part: str, bridges: Sequence[str]) -> str:
@@ -511,25 +515,36 @@ class ExtractiveAnswerer:
         for part in parts[1:]:
             if not refers_back(part) or len(claims) + len(found) >= self.config.max_claims + 1:
                 continue
-            bridge = _referent(part, bridges)
-            query = f"{bridge} {part}"
-            hits = self.index.retrieve(query, top_k=10, filters=filters, kinds=("sentence", "table_row"))
-            part_terms = [t for t in key_terms(part, analysis.lang, self.lexicon, analysis.places) if t.text not in bridge]
-            taken = {e.unit for e in (*claims, *found.values())}
             best = None
-            for hit in hits:
-                unit = hit.unit
-                if bridge not in unit.text or unit in taken:
-                    continue
-                gain = sum(term_match(t, unit.text) for t in part_terms)
-                if best is None or gain > best[0]:
-                    # no word of the part matched ("会迁到哪里": only the pronoun's noun): the
-                    # search for the entity and the part ranks first what answers it
-                    best = (gain, hit)
+            for bridge in _referents(part, bridges)[:2]:
+                best = self._about(bridge, part, analysis, filters, {e.unit for e in (*claims, *found.values())})
+                if best:
+                    break  # the likeliest organisation named in evidence that answers the part
             if best:
                 hit = best[1]
                 found[part] = Evidence(hit.unit, hit.district, 0.0, 0.0, hit.score, True, False, hit.score)
         return found
+
+    def _about(
+        self, bridge: str, part: str, analysis: QuestionAnalysis, filters: Filters | None, taken: set[Unit]
+    ) -> tuple[float, ScoredChunk] | None:
+        """The best hit of a search for a later part about ``bridge`` that names it (or the
+        part of its name that tells it apart, ``bridge_key``), with how many of the part's
+        words it matches."""
+        hits = self.index.retrieve(f"{bridge} {part}", top_k=10, filters=filters, kinds=("sentence", "table_row"))
+        part_terms = [t for t in key_terms(part, analysis.lang, self.lexicon, analysis.places) if t.text not in bridge]
+        key = bridge_key(bridge)
+        best = None
+        for hit in hits:
+            unit = hit.unit
+            if not (bridge in unit.text or key in unit.text) or unit in taken:
+                continue
+            gain = sum(term_match(t, unit.text) for t in part_terms)
+            if best is None or gain > best[0]:
+                # no word of the part matched ("会迁到哪里": only the pronoun's noun): the
+                # search for the entity and the part ranks first what answers it
+                best = (gain, hit)
+        return best
 
     def _outside(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
         """Places the corpus does not cover: districts no document belongs to always (their

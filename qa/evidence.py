@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import jieba.posseg
 import numpy as np
 
 from ingest.tables import INDEX_LABELS
@@ -157,24 +158,86 @@ _ORG_END = re.compile(r"医院|卫生服务中心|医学中心|中心(?!医院)|
 _CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 
+# Words that end a name when reading back from its suffix: prepositions, conjunctions,
+# adverbs, particles, pronouns ("强化|以|天山中医医院", "由|程家桥社区卫生服务中心").
+_NAME_STOP = re.compile(r"^(?:p|c|d|u\w*|r\w*|m|q|x|w)$")
+
+
+def _names_before(text: str, end: int, attested: Callable[[str], bool] | None) -> list[str]:
+    """The organisation name ending at ``end``: whole words read back from the suffix while
+    they can belong to a name (a verb only inside a name the plans use more than once:
+    中西医|结合|医院); then, when that is not a name the plans use more than once, its
+    longest ending that is ("指导区中西医结合医院" → 区中西医结合医院: jieba tags 指导 a noun
+    here). Both are returned, the longer first: a name used once (程家桥社区卫生服务中心)
+    is still the name."""
+    head = text[max(0, end - 16) : end]
+    head = head[max((m.end() for m in _NOT_CJK.finditer(head)), default=0) :]
+    tagged = [(p.word, p.flag) for p in jieba.posseg.cut(head)]
+    name = ""
+    for i in range(len(tagged) - 1, -1, -1):
+        word, tag = tagged[i]
+        longer = word + name
+        if _NAME_STOP.match(tag) and name:
+            break
+        if tag.startswith("v") and tag != "vn" and name:
+            before = tagged[i - 1] if i > 0 else None
+            if not (before and before[1][0] in "nj" and attested is not None and attested(before[0] + longer)):
+                break
+        name = longer
+    names = [name]
+    if attested is not None and not attested(name):
+        starts = [sum(len(w) for w, _ in tagged[:k]) for k in range(len(tagged))]
+        offset = len(head) - len(name)
+        shorter = next((name[s - offset :] for s in starts if s > offset and attested(name[s - offset :])), None)
+        if shorter:
+            names.append(shorter)
+    return names
+
+
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+
+
 def bridge_entities(
     chosen: Sequence[Evidence], question: str, attested: Callable[[str], bool] | None = None
 ) -> list[str]:
     """Organisations the evidence names: what "这家医院" or "它" refers to when a question asks
-    a second thing about it. Each name is the longest ending of the match that the corpus
-    uses elsewhere too ("全面提升闵行区中西医结合医院" -> "闵行区中西医结合医院"). Names the
-    question does not mention come first: those are what the first part asked for."""
+    a second thing about it ("…强化以天山中医医院为中心…" -> "天山中医医院"). Names the
+    question does not mention come first: those are what the first part asked for; of
+    those, first the ones of the kind it asked for ("哪家社区中心" -> …社区卫生服务中心)."""
     new: list[str] = []
     known: list[str] = []
     for e in chosen:
         text = e.unit.text
         for m in _ORG_END.finditer(text):
-            match = text[max(0, m.start() - 12) : m.end()]
-            endings = [match[i:] for i in range(len(match) - 3) if _CJK_ONLY.fullmatch(match[i:])]
-            name = next((x for x in endings if attested is None or attested(x)), None)
-            if not name:
-                continue
-            bucket = known if name in question else new
-            if name not in bucket:
-                bucket.append(name)
-    return [*new, *known][:3]
+            for name in _names_before(text, m.end(), attested):
+                if len(name) <= len(m.group()):
+                    continue
+                bucket = known if name in question else new
+                if name not in bucket:
+                    bucket.append(name)
+    asked = _asked_kind(question)
+    new.sort(key=lambda name: -sum(ch in name for ch in asked))
+    return [*new, *known][:4]
+
+
+_KIND_WORDS = re.compile(r"(?:社区卫生服务中心|卫生服务中心|社区|中医医院|医院|医学中心|中心|学院|大学)$")
+
+
+def bridge_key(name: str) -> str:
+    """The part of an organisation's name that tells it apart, for finding it named another
+    way ("程家桥社区卫生服务中心" is also "程家桥市级高质量社区卫生服务中心"): the name
+    without the words saying what kind of organisation it is; the whole name when that
+    leaves fewer than two characters."""
+    key = name
+    while (m := _KIND_WORDS.search(key)) and m.start() > 0:
+        key = key[: m.start()]
+    return key if len(key) >= 2 else name
+
+
+_WHICH = re.compile(r"(?:哪家|哪个|哪所|哪一家|哪些)([\u4e00-\u9fff]{1,8}?)(?:[为是在来做负牵，,？?]|$)")
+
+
+def _asked_kind(question: str) -> str:
+    """The kind of organisation a question asks for ("牵头的是哪家社区中心" -> 社区中心)."""
+    m = _WHICH.search(question)
+    return m.group(1) if m else ""

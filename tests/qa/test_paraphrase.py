@@ -141,6 +141,20 @@ def test_how_much_one_district_exceeds_another_is_computed(policyqa) -> None:  #
     assert "高于" in verdict and "相差10个百分点" in verdict, answer.answer
 
 
+def test_a_later_part_about_the_organisation_found_follows_its_name_not_the_words_before_it(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # "强化以天山中医医院为中心": the hospital is 天山中医医院, not 强化以天山中医医院
+    answer = policyqa.ask("长宁的中医医联体围绕哪家医院建设？这家医院要成为哪所大学的附属医院建设单位？")
+    assert not answer.refused, answer.answer
+    assert any("上海中医药大学附属医院建设单位" in c.quote for c in answer.citations), answer.answer
+
+
+def test_an_organisation_named_another_way_later_is_still_followed(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # the lead centre "程家桥社区卫生服务中心" reappears as "程家桥高质量社区卫生服务中心"
+    answer = policyqa.ask("长宁的安宁疗护由哪家社区卫生服务中心牵头？这家中心还承担什么市级试点？")
+    assert not answer.refused, answer.answer
+    assert any("程家桥" in c.quote and "试点" in c.quote for c in answer.citations), answer.answer
+
+
 def test_a_question_naming_no_district_stays_in_the_chats_district(policyqa) -> None:  # type: ignore[no-untyped-def]
     first = policyqa.ask("长宁到2025年要建成几个达标中医馆？")
     history = [{"role": "user", "content": "长宁到2025年要建成几个达标中医馆？"}, {"role": "assistant", "content": first.answer}]
