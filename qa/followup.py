@@ -167,12 +167,14 @@ _EN_VERDICT = re.compile(r"\b(?:which|who|whose|already)\b|\b(?:more|less|fewer)
 # A comparison with one side only ("比市里的规划值高吗？", "跟全市比呢？", "Is that higher than…"):
 # its other side is the chat's topic.
 _SIDELESS = re.compile(r"^\s*(?:那|那么|这)?\s*(?:比|跟|和|与|同|较)|^\s*(?:is|was|are)\s+(?:that|this|it)\b", re.I)
-_QUOTED = re.compile(r"“[^”]{2,20}”|\"[^\"]{2,20}\"")
+# A term the user quoted; English writers also quote a Chinese term in single quotes
+# ('五床联动'), which an apostrophe (Baoshan's) never starts with Chinese after it.
+_QUOTED = re.compile(r"“[^”]{2,20}”|\"[^\"]{2,20}\"|'[\u4e00-\u9fff][^']{1,19}'")
 _ZH_MID_TAIL = re.compile(r"(?:的)?呢[\s？?]+(?=\S)")
 _EN_LEAD = re.compile(r"^(?:(?:and|but|so|ok(?:ay)?|then)[\s,]+)?(?:what|how)\s+about\b\s*|^and\b[\s,]*", re.IGNORECASE)
 _EN_TAIL = re.compile(r",?\s*\b(?:as well|too|instead)\s*[?.!]*$|\bthe same\b", re.IGNORECASE)
 _ZH_COMPARE = re.compile(
-    r"(?:跟|和|与|同|较|比起|相较于?|对比).{0,14}?(?:相?比(?![例重率])|比较|对比|相较|区别|差别|差异|不同)|^比(?![例重率])"
+    r"(?:跟|和|与|同|较|比起|相较于?|对比).{0,14}?(?:相?比(?![例重率])|比较|对比|相较|区别|差别|差异|不同|一样|相同)|^比(?![例重率])"
     r"|比(?![例重率])[^，,。？?]{0,10}?(?:更|还)?(?:高|低|多|少|大|小|快|慢|长|短|好|差|强|弱|早|晚)"  # 长宁的目标比宝山高吗
 )
 _EN_COMPARE_PHRASE = re.compile(
@@ -541,6 +543,15 @@ def _resolve_one(
     if compare and not own and _SIDELESS.match(q):
         # "比市里的规划值高吗？": the side left out is what the chat was about
         return _followed_by(topic, q)
+    if (
+        compare and own and anaphora and topic_districts and not set(own) & set(topic_districts)
+        and _is_zh(q) and _has_topic(_ZH_GENERIC_ASK.sub("", q), True)
+    ):
+        # "松江“十三五”新增的急救分站数跟这个一样吗？": a topic of its own, compared with the
+        # chat's figure ("这个") of another district: both are asked, then the comparison.
+        # (English "Is that higher than Songjiang's target?" names no topic of its own, but
+        # "target" is not among the Chinese generic ask words: it takes the verdict path.)
+        return _followed_by(topic, q)
     if detect_language(q) == "other" or (
         scoped and not compare and _has_topic(q, named=False) and not nothing_new and not (anaphora and not own)
     ):
@@ -578,7 +589,7 @@ def _resolve_one(
                 sub = _join(topic_districts, "full" if zh else "en")
             elif kind == "plan" and topic_districts:
                 sub = _join(topic_districts, "full") if zh else "the " + _join(topic_districts, "en")
-            elif kind == "topic" and _QUOTED.search(topic):
+            elif kind in ("topic", "entity") and word.lower() in ("这个", "这", "it", "this", "that") and _QUOTED.search(topic):
                 sub = _QUOTED.search(topic).group()  # "这个" → the term the topic quoted: “五床联动”
             else:
                 return _followed_by(topic, q)

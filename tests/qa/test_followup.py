@@ -490,3 +490,20 @@ def test_an_english_comparative_without_than_compares_the_chat_topic(question: s
 def test_an_english_one_sided_comparison_takes_the_chats_topic_as_its_other_side() -> None:
     resolved = resolve("Is that above what the city planned?", EN_BEDS_CHAT, CORPUS)
     assert resolved == "How many rehabilitation beds per 1,000 people does Changning plan for 2025? Is that above what the city planned?"
+
+
+def test_it_across_districts_is_the_term_an_english_turn_quoted_in_single_quotes() -> None:
+    chat = [Turn("user", "Does Baoshan's plan mention a '五床联动' mechanism?"), Turn("assistant", "Yes [1].")]
+    assert resolve("Which districts mention it?", chat, CORPUS) == "Which districts mention '五床联动'?"
+
+
+def test_an_apostrophe_is_no_quote() -> None:
+    chat = [Turn("user", "What is Baoshan's target and Jing'an's plan for TCM clinics?"), Turn("assistant", "…")]
+    # "'s target and Jing'" is not a quoted term: "it" is the whole topic question
+    assert resolve("Which districts mention it?", chat, CORPUS) == f"{chat[0].content} Which districts mention it?"
+
+
+def test_a_topic_of_its_own_compared_with_this_of_another_district_asks_both() -> None:
+    chat = [Turn("user", "闵行这三年要新建、改建几个急救分站？"), Turn("assistant", "5个急救分站。")]
+    question = "松江“十三五”新增的急救分站数跟这个一样吗？"
+    assert resolve(question, chat, CORPUS) == "闵行这三年要新建、改建几个急救分站？" + question
