@@ -352,14 +352,24 @@ _NOT_ASKING = re.compile(r"想问|请问|问一?下|[这那好]几")  # ask-like
 _CLAUSE = re.compile(r"[^，,；;。！!？?：:]+[，,；;。！!？?：:]*")
 
 
+# A clause saying why the asker asks ("为比较各区母婴健康指标，"), and an aside widening what
+# counts ("（无论是现状数据还是目标要求）"): neither is what the evidence must state.
+_PURPOSE = re.compile(r"^(?:为了?|为便于|以便)")
+_WIDENING = re.compile(r"[（(](?:无论|不论|不管|不限于)[^）)]*[）)]")
+
+
 def split_framing(question: str) -> tuple[str, str]:
     """(framing, focus): clauses that speak about the asker and ask nothing themselves
-    ("我家老人身体不太好，想问下这几个区的规划里，") versus the rest, which says what is asked.
-    People set the scene before they ask; the scene is not what the evidence must state."""
-    frame, focus = [], []
-    for clause in _CLAUSE.findall(question):
+    ("我家老人身体不太好，想问下这几个区的规划里，"), that say why they ask (为比较…，), and
+    asides widening what counts ("（无论是…还是…）"), versus the rest, which says what is
+    asked. People set the scene before they ask; the scene is not what the evidence must state."""
+    frame = _WIDENING.findall(question)
+    focus = []
+    clauses = _CLAUSE.findall(_WIDENING.sub("", question))
+    for i, clause in enumerate(clauses):
         asks = _ASKS.search(_NOT_ASKING.sub("", clause))
-        (frame if _ASKER.search(clause) and not asks else focus).append(clause)
+        purpose = i == 0 and len(clauses) > 1 and bool(_PURPOSE.match(clause))
+        (frame if (_ASKER.search(clause) or purpose) and not asks else focus).append(clause)
     return "".join(frame), "".join(focus)
 
 

@@ -214,3 +214,18 @@ def test_asking_which_plans_mention_an_indicator_asks_no_figure() -> None:
     assert analyze("哪几个区给家庭医生签约率定了具体数字目标？", CORPUS).asks_quantity
     assert analyze("哪些区提到了婴儿死亡率目标值是多少？", CORPUS).asks_quantity
     assert analyze("长宁的婴儿死亡率目标是多少？", CORPUS).asks_quantity
+
+
+@pytest.mark.parametrize(
+    ("question", "frame", "focus"),
+    [
+        ("为比较各区母婴健康指标，哪些区提到了婴儿死亡率？", "为比较各区母婴健康指标，", "哪些区提到了婴儿死亡率？"),
+        ("哪些区提到了婴儿死亡率（无论是现状数据还是目标要求）？", "（无论是现状数据还是目标要求）", "哪些区提到了婴儿死亡率？"),
+        ("为老年人提供哪些服务？", "", "为老年人提供哪些服务？"),  # asks: the question itself
+        ("哪些区设立疾控专员（例如医疗机构里的）？", "", "哪些区设立疾控专员（例如医疗机构里的）？"),  # an example narrows
+    ],
+)
+def test_a_purpose_clause_and_a_widening_aside_are_framing(question: str, frame: str, focus: str) -> None:
+    from qa.terms import split_framing
+
+    assert split_framing(question) == (frame, focus)
