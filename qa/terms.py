@@ -181,7 +181,15 @@ def _chinese_terms(
     place_words = _place_words(places)
     text = _ACROSS_PHRASE.sub(" ", _EXCLUDED.sub(" ", text))
     terms: list[Term] = []
-    for token in merge_attested(_split_classifiers([t.strip() for t in jieba.lcut(text) if t.strip()]), attested):
+    tokens = _disjunctions(
+        _split_classifiers([t.strip() for t in jieba.lcut(text) if t.strip()]), attested, place_words
+    )
+    for token in merge_attested(tokens, attested):
+        if _OR in token:
+            # "学习或推广", "迁建、迁址或异地新建": either word states it
+            words = [w for w in token.split(_OR) if w]
+            terms.append(Term(words[0], tuple(words[1:]), variants=_variants_of(words[0], attested)))
+            continue
         token = token.strip().strip(_PUNCTUATION)
         if len(token) == 2 and _CJK_RUN.match(token) and (token[0] in _GLUE or token[1] in _GLUE):
             token = token.strip(_GLUE)
@@ -200,6 +208,48 @@ def _chinese_terms(
         asker = register and token in question_register()  # the asker's word: counts little, names no topic
         terms.append(Term(token, soft=token in SOFT_WORDS or asker, variants=variants, phrasing=phrasing))
     return terms
+
+
+_OR = "\x1f"  # joins the words of one disjunction in the token stream (no text has it)
+_OR_WORDS = frozenset({"或", "或者", "或是"})
+
+
+def _disjunctions(
+    tokens: list[str], attested: Callable[[str], bool] | None, places: frozenset[str] | set[str]
+) -> list[str]:
+    """Words joined by 或 ("学习或推广", "迁建、迁址或异地新建") as one token of alternatives,
+    so that neither is required and neither is glued to the next word ("推广|福建"). The
+    word after 或 is the longest the plans use (异地|新建 → 异地新建); places are no topic."""
+
+    def word(t: str) -> bool:
+        return bool(_WORD.fullmatch(t)) and t not in places
+
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok in _OR_WORDS and out and i + 1 < len(tokens) and word(out[-1]) and word(tokens[i + 1]):
+            group = [out.pop()]
+            while len(out) >= 2 and out[-1] == "、" and word(out[-2]):
+                out.pop()
+                group.insert(0, out.pop())
+            j = i + 2
+            right = tokens[i + 1]
+            while j < len(tokens) and attested is not None and len(right + tokens[j]) <= 4 and attested(right + tokens[j]):
+                right, j = right + tokens[j], j + 1
+            out.append(_OR.join([*group, right]))
+            i = j
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def _variants_of(word: str, attested: Callable[[str], bool] | None) -> tuple[Variant, ...]:
+    return attested.variants(word) if isinstance(attested, Lexicon) else ()
 
 
 # What the question says it does not ask about: "（而非泛泛的“互联网+医疗”服务）".

@@ -230,3 +230,12 @@ def test_a_purpose_clause_where_to_look_and_a_widening_aside_are_framing(questio
     from qa.terms import split_framing
 
     assert split_framing(question) == (frame, focus)
+
+
+def test_words_joined_by_or_are_alternatives_and_places_are_not_terms(policyqa) -> None:  # type: ignore[no-untyped-def]
+    lexicon = policyqa._snapshot.answerer.lexicon
+    terms = {t.text: t for t in key_terms("哪些区提出要学习或推广三明的医改经验？", "zh", lexicon)}
+    assert "推广" in terms["学习"].alternatives and "推广" not in terms
+    listed = {t.text: t for t in key_terms("哪些区提出疾控中心迁建、迁址或重建？", "zh", lexicon)}
+    assert set(listed["迁建"].alternatives) >= {"迁址", "重建"}
+    assert [t.text for t in key_terms("宝山或长宁的签约率是多少？", "zh", lexicon)] == ["签约率"]
