@@ -43,6 +43,9 @@ _TABLE_EN = re.compile(r"\b(indicator|per 1,?000|per thousand|per 10,?000|planni
 _MONEY_ZH = re.compile(r"多少钱|花多少|多少(?:万|亿)?元|几(?:万|亿)元|多少块|费(?:是|为|大概|大约|一共|要)?多少|投(?:入|资)?多少|多少(?:经费|资金|预算|投资|费用)|(?:经费|资金|预算|投资|费用|补助|补贴|拨款)(?:是|有|为|大概|大约|一共|总共|共)?多少|总投资|预算")
 # "哪一年能开门" / "by when": only a time (a year, a date, a plan period) answers it
 _TIME_ZH = re.compile(r"哪一?年|什么时候|何时|哪个时间|几月|几时|啥时候")
+# "百分之多少" / "what percentage": a share, which "应签尽签" or a count does not state
+_SHARE_ZH = re.compile(r"百分之多少|百分之几|百分比|(?:占比|比例|比重)(?:是|为|达到|要达到|定为)?多少")
+_SHARE_EN = re.compile(r"\bwhat (?:percentage|share|proportion|per ?cent)\b|\bhow many per ?cent\b", re.I)
 _TIME_EN = re.compile(r"\bwhen\b|\b(?:what|which) year\b|\bby what date\b", re.I)
 _MONEY_EN = re.compile(r"\b(?:budget\w*|cost|costs|invest\w*|funding|spend\w*|money|price|fee|fees)\b|\bhow much\b.*\b(?:yuan|rmb)\b", re.I)
 _ENTITY = re.compile(r"哪家|哪几家|哪所|哪个医院|哪些医院|哪个中心|\bwhich (hospital|centre|center|institution)s?\b", re.I)
@@ -71,6 +74,7 @@ class QuestionAnalysis:
     asks_entity: bool = False  # "哪家医院" / "which hospital": the answer names an organisation
     asks_money: bool = False  # "多少钱" / "what budget": only a sum of money answers it
     asks_time: bool = False  # "哪一年" / "when": only a time answers it
+    asks_share: bool = False  # "百分之多少" / "what percentage": only a share answers it
     places: Scope | None = None  # the corpus's scope it was analysed against (its district names)
 
     @property
@@ -205,6 +209,7 @@ def analyze(question: str, known_districts: Sequence[str], covered: Collection[s
         asks_entity=bool(_ENTITY.search(text)),
         asks_money=bool(_MONEY_ZH.search(text) or _MONEY_EN.search(text)),
         asks_time=bool(_TIME_ZH.search(text) or _TIME_EN.search(text)),
+        asks_share=bool(_SHARE_ZH.search(text) or _SHARE_EN.search(text)),
         places=scope_of(known_districts),
     )
 

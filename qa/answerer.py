@@ -456,6 +456,7 @@ class ExtractiveAnswerer:
             asks_money=analysis.asks_money,
             plans_text=self._plans_text(scope),
             asks_time=analysis.asks_time,
+            asks_share=analysis.asks_share,
         )
         return self.judge.judge(features)
 

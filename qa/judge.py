@@ -97,6 +97,7 @@ def evidence_features(
     asks_money: bool = False,
     plans_text: str = "",
     asks_time: bool = False,
+    asks_share: bool = False,
 ) -> dict[str, float]:
     """What the judge looks at, for one set of chosen evidence: coverage with headings and
     title (``coverage``) and of the sentences alone (``sentence_coverage``), whether a
@@ -127,6 +128,7 @@ def evidence_features(
         "number_missing": 1.0
         if (asks_number and not (parse_figures(sentences) or _WHOLE.search(sentences) or _SPAN.search(sentences)))
         or (asks_time and not _TIME.search(sentences))
+        or (asks_share and not _SHARE.search(sentences))
         else 0.0,
         "english": 1.0 if english else 0.0,
         "per_district": 1.0 if per_district else 0.0,
@@ -138,6 +140,9 @@ def evidence_features(
 
 # A time, for a question asking when: a year, a month, a plan period or its end.
 _TIME = re.compile(r"(?:19|20)\d{2}|[一二三四五六七八九十\d]+月|十[一二三四五六]五|年底|年内|年前|期间|届时")
+# A share, for a question asking what percentage: a per cent or per mille figure, a row or
+# clause naming a share (比例: the ICU row states "10(平) /20(急)"), or all.
+_SHARE = re.compile(r"\d\s*[%‰％]|[(（]\s*[%‰％]\s*[)）]|百分之|比例|占比|比重|全覆盖|全部|所有")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元")
 # A span of time in Chinese numerals ("利用三年时间"), which answers "多长时间 / 多久".
 _SPAN = re.compile(r"[一二两三四五六七八九十半]+(?:年|个月|周|天|小时)(?:时间|内|左右)")

@@ -187,3 +187,16 @@ def test_a_span_of_time_in_chinese_numerals_answers_how_long(lexicon: Lexicon) -
     assert stated in jingan
     assert features_for(question, stated, lexicon)["number_missing"] == 0.0
     assert features_for(question, "建成特色显著精品中医院和上海中医大教学医院", lexicon)["number_missing"] == 1.0
+
+
+def test_a_share_asked_is_not_stated_by_words_that_state_no_share(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # "应签尽签" says everyone who should sign does: it answers "how many", not "what percentage"
+    from qa.analysis import analyze
+
+    assert analyze("静安要求居民家庭医生签约的比例是多少？", ["静安区"]).asks_share
+    assert analyze("What share of Jing'an residents should sign up?", ["静安区"]).asks_share
+    assert not analyze("静安的家庭医生签约服务怎么安排？", ["静安区"]).asks_share
+    answer = policyqa.ask("What percentage of Jing'an residents should be signed up with a family doctor?")
+    assert answer.refused, answer.answer
+    row = policyqa.ask("长宁定点医院ICU床位占床位总数的比例定为多少？")  # the row states 10(平) /20(急), its label 比例
+    assert not row.refused and any("ICU" in c.quote for c in row.citations), row.answer
