@@ -214,6 +214,12 @@ _ZH_ORG_NOUN = re.compile(r"社区卫生服务中心|卫生服务中心|医疗�
 _ZH_DISTRICT_NOUN = re.compile(r"(?:区|地区)(?!域)")
 _ZH_PLAN_NOUN = re.compile(r"规划|计划|方案|文件|政策")
 _EN_PRONOUN = re.compile(r"\b(?P<it>it|its|they|them|their)\b|\b(?P<det>this|that|these|those)\b(?:\s+(?P<next>[A-Za-z']+))?|\b(?P<place>there)\b", re.IGNORECASE)
+# "they" doing what a district government does: choosing, planning, setting, building
+_EN_ACTS = re.compile(
+    r"\s+(?:have\s+|has\s+|will\s+|would\s+|plan\s+to\s+|want\s+to\s+)?"
+    r"(?:pick|picked|chose|choose|chosen|select\w*|plan|planned|set|want|wanted|aim|aimed|intend\w*|propose\w*|build|built|name|named|designate\w*)\b",
+    re.IGNORECASE,
+)
 _EN_DUMMY_IT = re.compile(r"\s+(?:(?:is|was|'s)\s+)?(?:true|possible|necessary|likely|the case)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[？?，,;；。!！]|\b(?:and|while)\b", re.IGNORECASE)
 _EN_ORG_NOUNS = frozenset("hospital hospitals centre center centres centers clinic clinics station stations institution institutions facility facilities one place site building".split())
@@ -582,7 +588,10 @@ def _resolve_one(
         text = q
         for start, end, kind, word in reversed(pronouns):
             entity = _entity(answer, topic, q[start + len(word) : end])
-            if kind in ("entity", "place") and entity:
+            if word.lower() == "they" and topic_districts and _EN_ACTS.match(q, end):
+                # "the centre they picked": who picks and plans is the district, not a hospital
+                sub = _join(topic_districts, "en")
+            elif kind in ("entity", "place") and entity:
                 possessive = word in ("其", "its", "their")
                 sub = entity + ("的" if word == "其" else "'s" if possessive else "")
             elif kind in ("district", "place") and topic_districts:
@@ -594,6 +603,9 @@ def _resolve_one(
             else:
                 return _followed_by(topic, q)
             text = text[:start] + sub + text[end:]
+        if not zh:
+            text = re.sub(r"^and\b[\s,]*", "", text, flags=re.IGNORECASE)  # "And the centre Jing'an picked?"
+            text = text[:1].upper() + text[1:]
         return text if _mentions(text) or scoped else _prefix(text, topic_districts, zh, de=True)
     if _is_new_topic(q, topic):
         return _new_topic(q, topic_districts, topic, False, names)

@@ -507,3 +507,13 @@ def test_a_topic_of_its_own_compared_with_this_of_another_district_asks_both() -
     chat = [Turn("user", "闵行这三年要新建、改建几个急救分站？"), Turn("assistant", "5个急救分站。")]
     question = "松江“十三五”新增的急救分站数跟这个一样吗？"
     assert resolve(question, chat, CORPUS) == "闵行这三年要新建、改建几个急救分站？" + question
+
+
+def test_they_who_choose_or_plan_are_the_district_not_the_hospital_in_the_answer() -> None:
+    chat = [
+        Turn("user", "Which hospital is Jing'an using as its pilot for public hospital development?"),
+        Turn("assistant", "Zhabei Central Hospital (闸北中心医院) [1]."),
+    ]
+    assert resolve("And the community health centre they picked as a pilot?", chat, CORPUS) == (
+        "The community health centre Jing'an picked as a pilot?"
+    )
