@@ -54,6 +54,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.regions import District, district_by_name, district_mentions, regions_named, scope_of
 from qa.analysis import (
@@ -239,10 +240,22 @@ _ZH_CUT = re.compile(
     r"|为|拓展|做好|扩容|争创|建立|健全|培育|加快|推广|探索|构建|形成|强化|聚焦|围绕|对接|联合|带动|辐射|下沉|迁至|迁入|搬迁"
 )
 _ZH_COUNT = re.compile(r"^(?:[一二三四五六七八九十两几数多各每该本这那][家个所批座项名]|一批|各)+")
-_ZH_GENERIC = re.compile(
+_ZH_GENERIC_WORDS = (
     r"社区|区域性|区域|医疗|卫生|服务|综合|专科|公立|区级|市级|国家|区属|市属|特色|高质量|达标|定点|亚定点|后备|救治|康复|诊疗"
-    r"|急救|健康|护理|老年|中西医结合|中医|管理|质控|发热|智慧|基层|医学|紧密型|城市|重点|[一二三]级|新|分|上海市?|市"
+    r"|急救|健康|护理|老年|中西医结合|中医|管理|质控|发热|智慧|基层|医学|紧密型|城市|重点|[一二三]级|新|分|{places}市"
 )
+
+
+@lru_cache(maxsize=32)
+def _zh_generic(known: tuple[str, ...]) -> re.Pattern[str]:
+    """Words that make no organisation name specific, with the names of the corpus's own
+    cities and provinces (上海市, 上海: "上海市中医医院" in a chat about Shanghai's plans is
+    the district's hospital, named generically), taken from the gazetteer."""
+    scope = scope_of(known)
+    names = {n for n in scope.cities | scope.provinces}
+    names |= {r.short for n in names for r in regions_named(n) if r.name == n and len(r.short) >= 2}
+    places = "".join(f"{re.escape(n)}|" for n in sorted(names, key=lambda n: (-len(n), n)))
+    return re.compile(_ZH_GENERIC_WORDS.format(places=places))
 _EN_ORG = re.compile(r"\b(?:[A-Z][\w'’-]*\s+)+(?:Hospital|Centre|Center|Clinic|Station|Institute|University|College|Group)\b")
 _EN_GENERIC = frozenset(
     "the a an in at by and of its this that community health healthcare service services medical regional district public"
@@ -405,7 +418,7 @@ def _entities(text: str) -> list[str]:
             name = _ZH_COUNT.sub("", s[begin : m.end()])
             floor = m.end()
             stem = name[: len(name) - len(m.group())]
-            if 3 <= len(name) <= 20 and _ZH_GENERIC.sub("", stem):
+            if 3 <= len(name) <= 20 and _zh_generic(_KNOWN.get()).sub("", stem):
                 found.append((run.start() + m.end() - len(name), name))
     for m in _EN_ORG.finditer(text):
         words = m.group().split()

@@ -514,3 +514,26 @@ def test_the_analysis_names_no_place_for_the_plans_word() -> None:
     assert analyze("鼓楼区的安宁疗护有什么安排？", known, uses=lexicon).outside_places == ("鼓楼区",)
     assert analyze("鼓楼区的安宁疗护有什么安排？", known).outside_places == ("鼓楼区", "安宁市")
     assert analyze("安宁市的安宁疗护有什么安排？", known, uses=lexicon).outside_places == ("安宁市",)
+
+
+@pytest.mark.parametrize(
+    ("known", "text", "entities"),
+    [
+        (("西湖区",), "杭州市社区卫生服务中心牵头，杭州市第一人民医院配合。", ["杭州市第一人民医院"]),
+        (tuple(CORPUS), "上海市社区卫生服务中心牵头，上海市第六人民医院配合。", ["上海市第六人民医院"]),
+        # another city's name is no generic word in a chat about Shanghai's plans
+        (tuple(CORPUS), "杭州市社区卫生服务中心牵头。", ["杭州市社区卫生服务中心"]),
+    ],
+)
+def test_the_corpus_own_city_makes_no_organisation_name_specific(
+    known: tuple[str, ...], text: str, entities: list[str]
+) -> None:
+    """What a pronoun can point back to: the corpus's cities and provinces come from the
+    gazetteer (杭州市 for a 西湖区 plan), not from a hard-coded 上海市."""
+    from qa.followup import _entities
+
+    token = _KNOWN.set(known)
+    try:
+        assert _entities(text) == entities
+    finally:
+        _KNOWN.reset(token)
