@@ -197,10 +197,11 @@ def phase_serve(scale: int, backend: str, work: Path, root: Path) -> dict[str, A
     t = time.perf_counter()
     index = load_index(store, make_embedder())
     load_s = time.perf_counter() - t
+    _progress(f"serve x{scale} {backend}: index loaded in {load_s:.1f} s")
     qa = PolicyQA(index, index_dir=where, corpus_dir=settings.corpus_dir())
     qa.warm_up()
     ready_s = time.perf_counter() - t
-    _progress(f"serve x{scale} {backend}: loaded in {load_s:.1f} s, ready in {ready_s:.1f} s")
+    _progress(f"serve x{scale} {backend}: ready to answer in {ready_s:.1f} s")
     real_ids = {d.doc_id for d in _real_documents()}
     items = _dev_items()
     answers, took = [], []
