@@ -60,6 +60,11 @@ TARGETS = {
 }
 
 
+def _progress(message: str) -> None:
+    """A timestamped line on stderr: a long run cut short still shows what it measured."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -153,6 +158,7 @@ def phase_build(scale: int, backend: str, work: Path, root: Path) -> dict[str, A
     t = time.perf_counter()
     real, synthetic, source = _documents(scale, root)
     ingest_s = time.perf_counter() - t
+    _progress(f"build x{scale} {backend}: parsed {len(real) + len(synthetic)} documents in {ingest_s:.1f} s")
     embedder, shifted = _reusing_embedder(real, synthetic, source)
     store, where = _store(backend, scale, work)
     if where.exists():
@@ -161,6 +167,7 @@ def phase_build(scale: int, backend: str, work: Path, root: Path) -> dict[str, A
     t = time.perf_counter()
     index = build_index(documents, store, embedder, progress=False, rebuild=True)
     build_s = time.perf_counter() - t
+    _progress(f"build x{scale} {backend}: built in {build_s:.1f} s ({embedder.seconds:.1f} s embedding)")
     return {
         "documents": len(documents),
         "regions": len(index.districts),
@@ -190,9 +197,11 @@ def phase_serve(scale: int, backend: str, work: Path, root: Path) -> dict[str, A
     t = time.perf_counter()
     index = load_index(store, make_embedder())
     load_s = time.perf_counter() - t
+    _progress(f"serve x{scale} {backend}: index loaded in {load_s:.1f} s")
     qa = PolicyQA(index, index_dir=where, corpus_dir=settings.corpus_dir())
     qa.warm_up()
     ready_s = time.perf_counter() - t
+    _progress(f"serve x{scale} {backend}: ready to answer in {ready_s:.1f} s")
     real_ids = {d.doc_id for d in _real_documents()}
     items = _dev_items()
     answers, took = [], []
@@ -200,6 +209,7 @@ def phase_serve(scale: int, backend: str, work: Path, root: Path) -> dict[str, A
         t = time.perf_counter()
         answers.append(qa.ask(item["question"], id=item["id"], history=item.get("history")).to_dict())
         took.append(time.perf_counter() - t)
+        _progress(f"serve x{scale} {backend}: {item['id']} ({item['type']}) {took[-1] * 1000:.0f} ms")
     scores = evaluate_run(items, answers)
     correct, stolen = [], []
     for item, row, answer in zip(items, scores["items"], answers, strict=True):
@@ -213,6 +223,7 @@ def phase_serve(scale: int, backend: str, work: Path, root: Path) -> dict[str, A
         t = time.perf_counter()
         answer = qa.ask(question)
         agg.append(time.perf_counter() - t)
+        _progress(f"serve x{scale} {backend}: {question} (aggregation) {agg[-1] * 1000:.0f} ms")
         named.append(len({c.district for c in answer.citations}))
     named += [len({c["district"] for c in a["citations"]}) for i, a in zip(items, answers, strict=True)
               if i["type"] == "aggregation"]
@@ -244,6 +255,7 @@ def phase_add(scale: int, backend: str, work: Path, root: Path) -> dict[str, Any
     t = time.perf_counter()
     build_index([*real, *synthetic, added], store, embedder, progress=False)
     took = time.perf_counter() - t
+    _progress(f"add x{scale} {backend}: {took:.1f} s ({embedder.seconds:.1f} s embedding)")
     units = len(added.sentences) + len(added.table_rows) + len(added.chunks)
     return {"add_nonembed_s": took - embedder.seconds, "add_texts_to_embed": embedder.asked, "add_units": units}
 
@@ -255,9 +267,10 @@ def run_phase(phase: str, scale: int, backend: str, work: Path, root: Path) -> d
     """One phase in a fresh process, so its time and peak RSS are its own."""
     cmd = [sys.executable, __file__, "--phase", phase, "--scales", str(scale), "--backends", backend,
            "--work", str(work), "--root", str(root)]
-    done = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
+    # stderr is passed through: the phase's progress lines (and a failure's traceback) show as they come
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
     if done.returncode != 0:
-        raise RuntimeError(f"{phase} x{scale} {backend} failed:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"{phase} x{scale} {backend} failed (its traceback is above)")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

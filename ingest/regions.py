@@ -393,14 +393,38 @@ def _ranked(m: Mention, all_mentions: list[Mention], known: frozenset[str]) -> M
     return Mention(m.start, m.end, m.text, tuple(sorted(m.regions, key=rank)))
 
 
+@dataclass(frozen=True)
+class DistrictMention:
+    """Where ``text`` names a district, and which district it means."""
+
+    start: int
+    end: int
+    text: str
+    district: Region
+
+
+def district_mentions(
+    text: str, known: Iterable[str] = (), uses: Callable[[str], bool] | None = None
+) -> list[DistrictMention]:
+    """Every mention of a district in ``text``, in order, with the district it means (a
+    name several regions share: the one the corpus holds, then one whose city the text
+    names; a name meaning a city first, 保山 / Baoshan with no 宝山区 plan, is a place, not a
+    district). The one way a question's districts are found: the analysis, the follow-up
+    resolver's substitutions and the citation check all read them here (``uses``: as
+    ``find_mentions``)."""
+    return [
+        DistrictMention(m.start, m.end, m.text, m.regions[0])
+        for m in find_mentions(text, known, uses)
+        if m.regions and m.regions[0].level == "district"
+    ]
+
+
 def find_districts(text: str, known: Iterable[str] = (), uses: Callable[[str], bool] | None = None) -> list[Region]:
     """Every district named in ``text``, in order of first mention, without repeats
     (``uses``: as ``find_mentions``)."""
     out: dict[str, Region] = {}
-    for m in find_mentions(text, known, uses):
-        best = m.regions[0] if m.regions else None
-        if best is not None and best.level == "district":
-            out.setdefault(best.name, best)
+    for m in district_mentions(text, known, uses):
+        out.setdefault(m.district.name, m.district)
     return list(out.values())
 
 

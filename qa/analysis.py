@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -177,13 +177,20 @@ def strip_instructions(text: str) -> str:
     return cleaned or text
 
 
-def analyze(question: str, known_districts: Sequence[str], covered: Collection[str] = ()) -> QuestionAnalysis:
+def analyze(
+    question: str,
+    known_districts: Sequence[str],
+    covered: Collection[str] = (),
+    uses: Callable[[str], bool] | None = None,
+) -> QuestionAnalysis:
     """Analyse ``question`` against the districts an index covers (full Chinese names) and
     the other regions its documents belong to (``covered``: provinces and cities, e.g. of
-    city-level plans)."""
+    city-level plans). ``uses``: whether the plans use a string (``qa.lexicon.Lexicon``), so
+    that a district's short name inside the plans' word (安宁 in 安宁疗护) is neither a
+    district nor a place outside the corpus (``ingest.regions.inside_corpus_word``)."""
     text = strip_instructions(normalize_question(question))
     lang = detect_language(text)
-    named = find_districts(text, known_districts)
+    named = find_districts(text, known_districts, uses)
     known = set(known_districts)
     districts = tuple(d.name for d in named if d.name in known)
     outside = [d.name for d in named if d.name not in known]

@@ -118,10 +118,11 @@ class PolicyQA:
         from qa.verify import ensure_verified  # noqa: F401  (imported by every ask)
 
         known = list(snapshot.index.districts)  # type: ignore[attr-defined]
+        uses = snapshot.answerer.lexicon
         history = turns_from([{"role": "user", "content": _WARM_UP_ENGLISH}])
-        standalone, _ = resolve_detail(_WARM_UP_FOLLOW_UP, history, known)
+        standalone, _ = resolve_detail(_WARM_UP_FOLLOW_UP, history, known, uses)
         for text in (_WARM_UP_ENGLISH, standalone or _WARM_UP_FOLLOW_UP):
-            snapshot.answerer.answer(analyze(text, known, snapshot.index.regions_held))  # type: ignore[attr-defined]
+            snapshot.answerer.answer(analyze(text, known, snapshot.index.regions_held, uses))  # type: ignore[attr-defined]
 
     @property
     def index(self):  # type: ignore[no-untyped-def]
@@ -144,19 +145,22 @@ class PolicyQA:
         """
         started = time.perf_counter()
         text = asked = validate_question(question)
+        snapshot = self._snapshot
+        known = list(snapshot.index.districts)  # type: ignore[attr-defined]
+        # the plans' words: a district's short name inside one (安宁 in 安宁疗护) names no place,
+        # for the follow-up resolver as for the analysis
+        uses = snapshot.answerer.lexicon
         standalone, only_scoped = None, False
         if history:
             from qa.followup import resolve_detail, turns_from
 
-            standalone, only_scoped = resolve_detail(text, turns_from(history), list(self._snapshot.index.districts))  # type: ignore[attr-defined]
+            standalone, only_scoped = resolve_detail(text, turns_from(history), known, uses)
             if standalone:
                 text = standalone
         if top_k is not None:
             validate_top_k(top_k)
-        snapshot = self._snapshot
-        known = list(snapshot.index.districts)  # type: ignore[attr-defined]
         wanted = self._resolve_districts(districts, known)
-        analysis = analyze(text, known, snapshot.index.regions_held)  # type: ignore[attr-defined]
+        analysis = analyze(text, known, snapshot.index.regions_held, uses)  # type: ignore[attr-defined]
         t_analyse = time.perf_counter()
         draft = snapshot.answerer.answer(analysis, wanted, passages_k=top_k)
         if only_scoped and draft.refused and any(d.district is None for d in snapshot.index.documents.values()):  # type: ignore[attr-defined]
@@ -164,7 +168,7 @@ class PolicyQA:
             # district (an upload, a city-wide plan) may be what the question is about (月光诊所
             # in an uploaded plan). Another district's plan is not: that the chat's district
             # does not say is the answer.
-            plain = analyze(asked, known, snapshot.index.regions_held)  # type: ignore[attr-defined]
+            plain = analyze(asked, known, snapshot.index.regions_held, uses)  # type: ignore[attr-defined]
             unscoped = snapshot.answerer.answer(plain, wanted, passages_k=top_k)
             if not unscoped.refused and all(c.district is None for c in unscoped.citations):
                 analysis, draft, standalone = plain, unscoped, None

@@ -51,12 +51,12 @@ a bare topic without a question mark ("床位数") is not a question and is left
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.regions import District, district_by_name, regions_named, scope_of
+from ingest.regions import District, district_by_name, district_mentions, regions_named, scope_of
 from qa.analysis import (
     QUESTION_START_EN,
     QUESTION_WORD_ZH,
@@ -108,31 +108,54 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 # The corpus's districts for the resolve() call in progress: district mentions are the
 # districts of the cities the corpus covers (ingest.regions.scope_of).
 _KNOWN: ContextVar[tuple[str, ...]] = ContextVar("followup_known", default=())
+# Whether the corpus's plans use a string (qa.lexicon.Lexicon), for the resolve() call in
+# progress: a district's short name inside the plans' word (安宁 in 安宁疗护) is no mention.
+_USES: ContextVar[Callable[[str], bool] | None] = ContextVar("followup_uses", default=None)
+_ZH_FULL_AFTER_SHORT = re.compile(r"新区|区(?!域)")  # 浦东新区, 长宁区 written after the short name
+_EN_DISTRICT_WORD = re.compile(r"\s+(?:New\s+)?(?:District|Area)(?![A-Za-z])", re.IGNORECASE)
+_EN_DISTRICT_END = re.compile(r"(?:district|area)$", re.IGNORECASE)
+# A district mention stands in for a pattern as one private-use character (_with_marks)
+_MARK_BASE = 0xE000
 
 
-@lru_cache(maxsize=32)
-def _patterns(known: tuple[str, ...]) -> tuple[re.Pattern[str], str]:
-    """The district-mention pattern for a corpus, and the same without named groups."""
-    districts = scope_of(known).districts
-    shorts = "|".join(re.escape(d.short) for d in sorted(districts, key=lambda d: -len(d.short))) or "(?!x)x"
-    spellings = "|".join(
-        re.escape(s).replace(r"\ ", r"\s*")
-        for s in sorted({s for d in districts for s in d.spellings}, key=len, reverse=True)
-    ) or "(?!x)x"
-    mention = re.compile(
-        rf"(?P<zh>{shorts})(?P<qu>新区|区(?!域))?"
-        rf"|(?<![A-Za-z])(?P<en>{spellings})(?P<dist>\s+(?:New\s+)?(?:District|Area))?(?![A-Za-z])",
-        re.IGNORECASE,
-    )
-    return mention, re.sub(r"\(\?P<\w+>", "(?:", mention.pattern)
+def _district_spans(text: str) -> list[_Mention]:
+    """The districts ``text`` names, as ``ingest.regions.district_mentions`` finds them (the
+    analysis's own finder), each span widened to the 区 / District that follows a short name
+    so that a substitution replaces it whole, and its style noted."""
+    out = []
+    for m in district_mentions(text, _KNOWN.get(), _USES.get()):
+        d, end = m.district, m.end
+        if m.text.isascii():
+            after = _EN_DISTRICT_WORD.match(text, end)
+            end = after.end() if after else end
+            style = "en_district" if after or _EN_DISTRICT_END.search(m.text) else "en"
+        elif m.text == d.short and (after := _ZH_FULL_AFTER_SHORT.match(text, end)):
+            end, style = after.end(), "full"
+        else:
+            style = "short" if m.text == d.short and m.text != d.name else "full"
+        out.append(_Mention(m.start, end, d, style))
+    return out
 
 
-def _mention_re() -> re.Pattern[str]:
-    return _patterns(_KNOWN.get())[0]
+def _without_districts(text: str, replacement: str = " ") -> str:
+    """``text`` with every district it names replaced."""
+    for m in reversed(_district_spans(text)):
+        text = text[: m.start] + replacement + text[m.end :]
+    return text
 
 
-def _any_district() -> str:
-    return _patterns(_KNOWN.get())[1]
+def _with_marks(text: str) -> tuple[str, str, Callable[[str], str]]:
+    """``text`` with each district mention as one private-use character the text does not
+    hold, for patterns around districts ("跟长宁和宝山比"), the pattern matching one mark, and
+    the function that puts the mentions left back."""
+    spans = _district_spans(text)
+    free = (chr(c) for c in range(_MARK_BASE, 0xF900) if chr(c) not in text)
+    originals: dict[str, str] = {}
+    for m, mark in zip(reversed(spans), free, strict=False):
+        originals[mark] = text[m.start : m.end]
+        text = text[: m.start] + mark + text[m.end :]
+    pattern = f"[{''.join(originals)}]" if originals else "(?!x)x"
+    return text, pattern, lambda marked: re.sub(pattern, lambda x: originals[x.group()], marked) if originals else marked
 
 
 def _places(text: str) -> list[tuple[int, int, str]]:
@@ -233,10 +256,22 @@ _ZH_CUT = re.compile(
     r"|为|拓展|做好|扩容|争创|建立|健全|培育|加快|推广|探索|构建|形成|强化|聚焦|围绕|对接|联合|带动|辐射|下沉|迁至|迁入|搬迁"
 )
 _ZH_COUNT = re.compile(r"^(?:[一二三四五六七八九十两几数多各每该本这那][家个所批座项名]|一批|各)+")
-_ZH_GENERIC = re.compile(
+_ZH_GENERIC_WORDS = (
     r"社区|区域性|区域|医疗|卫生|服务|综合|专科|公立|区级|市级|国家|区属|市属|特色|高质量|达标|定点|亚定点|后备|救治|康复|诊疗"
-    r"|急救|健康|护理|老年|中西医结合|中医|管理|质控|发热|智慧|基层|医学|紧密型|城市|重点|[一二三]级|新|分|上海市?|市"
+    r"|急救|健康|护理|老年|中西医结合|中医|管理|质控|发热|智慧|基层|医学|紧密型|城市|重点|[一二三]级|新|分|{places}市"
 )
+
+
+@lru_cache(maxsize=32)
+def _zh_generic(known: tuple[str, ...]) -> re.Pattern[str]:
+    """Words that make no organisation name specific, with the names of the corpus's own
+    cities and provinces (上海市, 上海: "上海市中医医院" in a chat about Shanghai's plans is
+    the district's hospital, named generically), taken from the gazetteer."""
+    scope = scope_of(known)
+    names = {n for n in scope.cities | scope.provinces}
+    names |= {r.short for n in names for r in regions_named(n) if r.name == n and len(r.short) >= 2}
+    places = "".join(f"{re.escape(n)}|" for n in sorted(names, key=lambda n: (-len(n), n)))
+    return re.compile(_ZH_GENERIC_WORDS.format(places=places))
 _EN_ORG = re.compile(r"\b(?:[A-Z][\w'’-]*\s+)+(?:Hospital|Centre|Center|Clinic|Station|Institute|University|College|Group)\b")
 _EN_GENERIC = frozenset(
     "the a an in at by and of its this that community health healthcare service services medical regional district public"
@@ -254,19 +289,14 @@ class _Mention:
 
 
 def _mentions(text: str) -> list[_Mention]:
-    """Every district named in ``text``, and every place outside Shanghai as a pseudo-district
-    (no spellings) so that it is substituted like one; the answerer then says the corpus does
-    not cover it."""
-    out = []
-    for m in _mention_re().finditer(text):
-        if m.group("zh"):
-            d, style = district_by_name(m.group("zh"), _KNOWN.get()), "full" if m.group("qu") else "short"
-        else:
-            d, style = (district_by_name(re.sub(r"\s+", " ", m.group("en")), _KNOWN.get()),
-                        "en_district" if m.group("dist") else "en")
-        if d is not None:
-            out.append(_Mention(m.start(), m.end(), d, style))
+    """Every district named in ``text``, and every place outside the corpus's cities as a
+    pseudo-district (no spellings) so that it is substituted like one; the answerer then says
+    the corpus does not cover it."""
+    out = _district_spans(text)
+    taken = [(m.start, m.end) for m in out]
     for start, end, name in _places(text):
+        if any(s < end and start < e for s, e in taken):
+            continue
         english = name if not name.isascii() or name[0].isupper() else name.title()
         out.append(_Mention(start, end, District(name, name, english, ()), "en" if name.isascii() else "full"))
     return sorted(out, key=lambda m: m.start)
@@ -298,14 +328,14 @@ def _is_zh(text: str) -> bool:
 def _content(text: str) -> tuple[str, list[str]]:
     """The words that say what is asked: Chinese characters and English words left after
     removing districts, other-district phrases, particles, pronouns and question words."""
-    rest = _BOTH.sub(" ", _ALL.sub(" ", _OTHERS.sub(" ", _strip_places(_mention_re().sub(" ", text)))))
+    rest = _BOTH.sub(" ", _ALL.sub(" ", _OTHERS.sub(" ", _strip_places(_without_districts(text, " ")))))
     words = [w for w in re.findall(r"[a-z]+", rest.lower()) if len(w) >= 2 and w not in _EN_FILLER]
     return "".join(re.findall(f"[{_CJK}]+", _ZH_FILLER.sub("", rest))), words
 
 
 def _has_topic(text: str, named: bool) -> bool:
     zh, words = _content(text)
-    numbers = len(re.findall(r"\d+", _mention_re().sub(" ", text)))
+    numbers = len(re.findall(r"\d+", _without_districts(text, " ")))
     return len(zh) + numbers >= (2 if named else 4) or len(words) + numbers >= (1 if named else 2)
 
 
@@ -404,7 +434,7 @@ def _entities(text: str) -> list[str]:
             name = _ZH_COUNT.sub("", s[begin : m.end()])
             floor = m.end()
             stem = name[: len(name) - len(m.group())]
-            if 3 <= len(name) <= 20 and _ZH_GENERIC.sub("", stem):
+            if 3 <= len(name) <= 20 and _zh_generic(_KNOWN.get()).sub("", stem):
                 found.append((run.start() + m.end() - len(name), name))
     for m in _EN_ORG.finditer(text):
         words = m.group().split()
@@ -482,7 +512,7 @@ def _ask(rest: str, zh: bool, quantity: bool) -> str:
 def _asks_verdict(q: str) -> bool:
     """Whether a comparison follow-up asks for a verdict ("谁预留得多", "比这个小还是大",
     "is Songjiang already faster?"), not merely "跟长宁比呢？" or a new topic ("床位数呢")."""
-    rest = _ZH_COMPARE.sub("", _EN_COMPARE_PHRASE.sub("", _ALL.sub("", _OTHERS.sub("", _mention_re().sub("", q)))))
+    rest = _ZH_COMPARE.sub("", _EN_COMPARE_PHRASE.sub("", _ALL.sub("", _OTHERS.sub("", _without_districts(q, "")))))
     return bool(_ZH_VERDICT.search(rest) or _EN_VERDICT.search(rest) or _EN_COMPARATIVE.search(rest))
 
 
@@ -493,14 +523,15 @@ def _new_topic(q: str, targets: Sequence[District], topic: str, compare: bool, k
     rest = _ZH_MID_TAIL.sub("，", rest)  # "中西医结合医院呢？要迁到哪里？": one question
     rest = _ALL.sub("", _OTHERS.sub("", rest))
     if compare:
-        rest = re.sub(
+        marked, district, unmark = _with_marks(rest)
+        rest = unmark(re.sub(
             r"(?:跟|和|与|同|比起|相较于?|对比|\b(?:compared?\s+(?:with|to)|versus|vs\.?|than|in|for|with)\s+)?"
-            rf"(?:{_any_district()})(?:\s*(?:和|与|及|、|,|and)\s*(?:{_any_district()}))*(?:相?比(?![例重率])较?|对比|相较)?",
+            rf"{district}(?:\s*(?:和|与|及|、|,|and)\s*{district})*(?:相?比(?![例重率])较?|对比|相较)?",
             "",
-            rest,
+            marked,
             flags=re.IGNORECASE,
-        )
-    quantity = analyze(topic, known).asks_quantity or analyze(rest, known).asks_quantity
+        ))
+    quantity = analyze(topic, known, uses=_USES.get()).asks_quantity or analyze(rest, known, uses=_USES.get()).asks_quantity
     question = _ask(rest, zh, quantity)
     if not question:
         return _substitute(topic, targets)
@@ -542,7 +573,7 @@ def _resolve_one(
     both = not own and len(recent) >= 2 and bool(_BOTH.search(q))
     nothing_new = _asks_nothing_new(q, topic)
     compare = bool(_ZH_COMPARE.search(q) or _EN_COMPARE.search(q)) or both
-    scoped = own or analyze(q, [d.name for d in known]).is_across
+    scoped = own or analyze(q, [d.name for d in known], uses=_USES.get()).is_across
     pronouns = _pronouns(q)
     # a pronoun pointing at what the chat was about ("哪几个区提了这个？"), not at the plans
     anaphora = [p for p in pronouns if p[2] in ("entity", "topic") and not _ZH_PLAN_NOUN.match(q[p[1] :])]
@@ -618,18 +649,26 @@ def _in_scope(topic: str, scope: list[District], known: Sequence[District]) -> t
     named = _districts_in(topic)
     if named:
         return topic, named
-    if scope and not analyze(topic, [d.name for d in known]).is_across:
+    if scope and not analyze(topic, [d.name for d in known], uses=_USES.get()).is_across:
         return _prefix(topic, scope, _is_zh(topic), de=True), scope
     return topic, scope
 
 
-def resolve(question: str, history: Sequence[Turn], known_districts: Sequence[str]) -> str | None:
+def resolve(
+    question: str, history: Sequence[Turn], known_districts: Sequence[str], uses: Callable[[str], bool] | None = None
+) -> str | None:
     """The standalone form of ``question`` asked after ``history``, or None when it already
-    stands alone (the caller then uses it unchanged). See the module docstring for the rules."""
-    return resolve_detail(question, history, known_districts)[0]
+    stands alone (the caller then uses it unchanged). See the module docstring for the rules.
+
+    ``uses``: whether the corpus's plans use a string (``qa.lexicon.Lexicon``); with it, a
+    district's short name inside the plans' word (安宁 in 安宁疗护) names no district, as in
+    the question's analysis (``ingest.regions.inside_corpus_word``)."""
+    return resolve_detail(question, history, known_districts, uses)[0]
 
 
-def resolve_detail(question: str, history: Sequence[Turn], known_districts: Sequence[str]) -> tuple[str | None, bool]:
+def resolve_detail(
+    question: str, history: Sequence[Turn], known_districts: Sequence[str], uses: Callable[[str], bool] | None = None
+) -> tuple[str | None, bool]:
     """``resolve``, and whether the only change was to keep the chat's district: a question
     with a topic of its own that names no district ("家庭医生签约率要到多少？") is read as
     about the district the chat is about, but the caller may fall back to the question as
@@ -644,10 +683,13 @@ def resolve_detail(question: str, history: Sequence[Turn], known_districts: Sequ
         if d is None:
             raise ValueError(f"known_districts: {name!r} is not a district (expected e.g. 闵行区 or Minhang)")
         known.append(d)
-    token = _KNOWN.set(tuple(d.name for d in known))
+    if uses is not None and not callable(uses):
+        raise TypeError(f"uses must be a callable taking a string, got {type(uses).__name__}")
+    token, uses_token = _KNOWN.set(tuple(d.name for d in known)), _USES.set(uses)
     try:
         return _resolve_turns(question, history, known)
     finally:
+        _USES.reset(uses_token)
         _KNOWN.reset(token)
 
 

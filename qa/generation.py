@@ -37,7 +37,7 @@ def generate_grounded(
         text = generator.generate(analysis.question, analysis.lang, sources)
     except GeneratorError as exc:
         return draft, "extractive-fallback", (*draft.notes, f"generator failed: {exc}")
-    grounded = ground_generated(text, sources, answerer.index.documents)
+    grounded = ground_generated(text, sources, answerer.index.documents, answerer.lexicon)
     if grounded.refused or not grounded.passes():
         note = f"generator: kept {grounded.kept}/{grounded.total} clauses; extractive answer returned"
         return draft, "extractive-fallback", (*draft.notes, note)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -114,12 +114,15 @@ def numbers_in(text: str) -> set[str]:
     return {n[:-2] if n.endswith(".0") else n for n in _NUMBER_RE.findall(t)}
 
 
-def _support_problem(clause: Clause, cited: list[SourceSentence], known: frozenset[str]) -> str | None:
+def _support_problem(
+    clause: Clause, cited: list[SourceSentence], known: frozenset[str], uses: Callable[[str], bool] | None = None
+) -> str | None:
     """Why the cited sentences do not support this clause, or None when they do (``known``:
-    the corpus's districts)."""
+    the corpus's districts; ``uses``: whether the plans use a string, so that 安宁 in 安宁疗护
+    names no district, as in the question's analysis)."""
     body = clause.body
     cited_districts = {s.district for s in cited if s.district}
-    named = {d.name for d in find_districts(body, known)}
+    named = {d.name for d in find_districts(body, known, uses)}
     if named and cited_districts and not named & cited_districts:
         return f"names {', '.join(sorted(named))} but cites {', '.join(sorted(cited_districts))}"
     missing = numbers_in(body) - set().union(*(numbers_in(s.text) for s in cited))
@@ -143,9 +146,14 @@ def _check_sources(sources: Sequence[SourceSentence], documents: Mapping[str, Do
 
 
 def ground_generated(
-    text: str, sources: Sequence[SourceSentence], documents: Mapping[str, Document]
+    text: str,
+    sources: Sequence[SourceSentence],
+    documents: Mapping[str, Document],
+    uses: Callable[[str], bool] | None = None,
 ) -> GroundedText:
-    """Drop unsupported clauses from a generated draft and cite the rest with real offsets."""
+    """Drop unsupported clauses from a generated draft and cite the rest with real offsets
+    (``uses``: the corpus's word table, ``qa.lexicon.Lexicon``: a district's short name
+    inside the plans' word is no district the clause names)."""
     _check_sources(sources, documents)
     known = frozenset(d.district for d in documents.values() if d.district)
     by_number = {s.number: s for s in sources}
@@ -168,7 +176,7 @@ def ground_generated(
             if unknown:
                 problem = f"cites [{']['.join(map(str, unknown))}] which is not a source"
             else:
-                problem = _support_problem(clause, [by_number[n] for n in dict.fromkeys(clause.markers)], known)
+                problem = _support_problem(clause, [by_number[n] for n in dict.fromkeys(clause.markers)], known, uses)
         total += 1
         if problem:
             dropped.append(clause.text.strip())

@@ -32,6 +32,16 @@ def test_rewrite_replaces_names_and_figures_and_keeps_years() -> None:
     assert sc.rewrite(text, "宝山区", region, seed="t") != out  # the seed decides the figures
 
 
+def test_the_regions_chosen_are_districts_the_engine_knows(corpus_documents) -> None:  # type: ignore[no-untyped-def]
+    """At 100× the raw gazetteer offered economic-development zones (吉林经济开发区), which
+    ingest's gazetteer drops: an index holding one failed the engine's warm-up."""
+    from ingest.regions import names_a_district
+
+    regions = sc.choose_regions(99, [d.text for d in corpus_documents])
+    assert len(regions) == 99
+    assert [r.name for r in regions if not names_a_district(r.name)] == []
+
+
 def test_generator_is_deterministic(tmp_path: Path, corpus_documents) -> None:  # type: ignore[no-untyped-def]
     a = sc.generate(3, corpus_documents, tmp_path / "a")
     b = sc.generate(3, corpus_documents, tmp_path / "b")

@@ -517,3 +517,72 @@ def test_they_who_choose_or_plan_are_the_district_not_the_hospital_in_the_answer
     assert resolve("And the community health centre they picked as a pilot?", chat, CORPUS) == (
         "The community health centre Jing'an picked as a pilot?"
     )
+
+
+# -- the plans' words are no places (the analysis's finder, ingest.regions.district_mentions) --
+def _kunming_corpus() -> tuple[list[str], object]:
+    """The five plans and a 昆明市五华区 plan, and their word table: 昆明's other districts are
+    recognised by short name, among them 安宁(市), which 安宁疗护 begins with."""
+    from pathlib import Path
+
+    from ingest import settings
+    from qa.lexicon import Lexicon
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "regions" / "wuhua-2025-health-work-plan.txt"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(settings.corpus_dir().glob("*.txt"))]
+    return [*CORPUS, "五华区"], Lexicon([*texts, fixture.read_text(encoding="utf-8")])
+
+
+@pytest.mark.parametrize(
+    ("question", "standalone"),
+    [("那安宁疗护呢？", "长宁区的安宁疗护有多少？"), ("安宁疗护有哪些安排？", "长宁区的安宁疗护有哪些安排？")],
+)
+def test_a_plans_word_beginning_with_a_district_name_is_a_topic(question: str, standalone: str) -> None:
+    known, lexicon = _kunming_corpus()
+    assert resolve(question, TCM_CHAT, known, lexicon) == standalone
+    # without the plans' words, 安宁 is 昆明市安宁市: the turn would be about a place
+    assert resolve(question, TCM_CHAT, known) != standalone
+
+
+def test_a_district_named_in_full_or_alone_is_still_a_district_with_the_plans_words() -> None:
+    known, lexicon = _kunming_corpus()
+    assert resolve("那安宁市呢？", TCM_CHAT, known, lexicon) == "安宁到2025年要建成几个达标中医馆？"
+    assert resolve("那五华呢？", TCM_CHAT, known, lexicon) == "五华到2025年要建成几个达标中医馆？"
+    assert resolve("跟安宁疗护比呢？", TCM_CHAT, known, lexicon) == "长宁到2025年要建成几个达标中医馆？跟安宁疗护比呢？"
+
+
+def test_uses_must_be_callable() -> None:
+    with pytest.raises(TypeError, match="uses must be a callable"):
+        resolve("那宝山呢？", TCM_CHAT, CORPUS, "安宁疗护")  # type: ignore[arg-type]
+
+
+def test_the_analysis_names_no_place_for_the_plans_word() -> None:
+    from qa.analysis import analyze
+
+    known, lexicon = _kunming_corpus()
+    assert analyze("鼓楼区的安宁疗护有什么安排？", known, uses=lexicon).outside_places == ("鼓楼区",)
+    assert analyze("鼓楼区的安宁疗护有什么安排？", known).outside_places == ("鼓楼区", "安宁市")
+    assert analyze("安宁市的安宁疗护有什么安排？", known, uses=lexicon).outside_places == ("安宁市",)
+
+
+@pytest.mark.parametrize(
+    ("known", "text", "entities"),
+    [
+        (("西湖区",), "杭州市社区卫生服务中心牵头，杭州市第一人民医院配合。", ["杭州市第一人民医院"]),
+        (tuple(CORPUS), "上海市社区卫生服务中心牵头，上海市第六人民医院配合。", ["上海市第六人民医院"]),
+        # another city's name is no generic word in a chat about Shanghai's plans
+        (tuple(CORPUS), "杭州市社区卫生服务中心牵头。", ["杭州市社区卫生服务中心"]),
+    ],
+)
+def test_the_corpus_own_city_makes_no_organisation_name_specific(
+    known: tuple[str, ...], text: str, entities: list[str]
+) -> None:
+    """What a pronoun can point back to: the corpus's cities and provinces come from the
+    gazetteer (杭州市 for a 西湖区 plan), not from a hard-coded 上海市."""
+    from qa.followup import _entities
+
+    token = _KNOWN.set(known)
+    try:
+        assert _entities(text) == entities
+    finally:
+        _KNOWN.reset(token)

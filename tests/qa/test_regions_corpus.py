@@ -117,3 +117,26 @@ def test_a_kunming_district_is_answered_by_name(qa: object) -> None:
     assert _cited_docs(a) == {WUHUA}
     en = qa.ask("What is Wuhua District's family doctor contract coverage target?")  # type: ignore[attr-defined]
     assert not en.refused and "52%" in en.answer, en.answer
+
+
+TCM_CHAT = [{"role": "user", "content": "长宁到2025年要建成几个达标中医馆？"},
+            {"role": "assistant", "content": "到2025年完成达标中医馆10个，完成达标中医阁6个［1］。"}]
+
+
+@pytest.mark.parametrize("question", ["那安宁疗护呢？", "安宁疗护有哪些安排？"])
+def test_a_follow_up_on_hospice_care_asks_the_topic_not_about_anning(qa: object, question: str) -> None:
+    """The follow-up resolver finds places as the analysis does: 安宁 in 安宁疗护 is the plans'
+    word, so the turn is about hospice care in the chat's district, not a turn about 安宁市."""
+    a = qa.ask(question, history=TCM_CHAT)  # type: ignore[attr-defined]
+    assert a.standalone_question is not None and "长宁区的安宁疗护" in a.standalone_question, a.standalone_question
+    assert "安宁市" not in a.answer and "refused: outside_place" not in a.notes, (a.answer, a.notes)
+    assert not a.refused and "安宁疗护" in a.answer, a.answer
+    assert _cited_docs(a) == {"changning-2023-health-development-action-plan"}
+
+
+def test_a_refusal_names_the_place_outside_the_corpus_but_not_anning(qa: object) -> None:
+    a = qa.ask("鼓楼区的安宁疗护有什么安排？")  # type: ignore[attr-defined]
+    assert a.refused and "鼓楼区" in a.answer, a.answer
+    assert "安宁" not in a.answer.replace("安宁疗护", ""), a.answer
+    en = qa.ask("What does Suzhou plan for 安宁疗护?")  # type: ignore[attr-defined]
+    assert en.refused and "Suzhou" in en.answer and "Anning" not in en.answer and "安宁市" not in en.answer, en.answer
