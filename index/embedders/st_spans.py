@@ -56,7 +56,7 @@ def embed_spans(
     items = [str(t) for t in texts]
     check_spans(items, spans)
     limit = max_tokens or int(model.max_seq_length)
-    dim = int(model.get_sentence_embedding_dimension())
+    dim = int((getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension)())
     out = np.empty((len(items), dim), dtype=np.float32)
     span_out = [np.full((len(s), dim), np.nan, dtype=np.float32) for s in spans]
     if not items:
