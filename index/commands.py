@@ -1,4 +1,4 @@
-"""``policyqa index [--rebuild] [--corpus DIR] [--index DIR] [--backend faiss|milvus] [--embedder SPEC] [--chunk-vectors MODE]``.
+"""``policyqa index [--rebuild] [--corpus DIR] [--index DIR] [--backend faiss|milvus] [--embedder SPEC] [--chunk-vectors MODE] [--sentence-vectors MODE]``.
 
 Reads the corpus folder, (re)builds the index, and says what was embedded and what was
 reused; progress bars go to stderr so stdout stays a short report.
@@ -39,6 +39,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="embed chunks (default) or derive their vectors from their sentences and table rows: "
         "about half the embedding time, slightly lower evidence hit@5 (see README)",
     )
+    parser.add_argument(
+        "--sentence-vectors",
+        choices=("embedded", "late"),
+        default=None,
+        help="embed every sentence on its own, or pool the vectors of the sentences inside each chunk "
+        "from the pass that embeds the chunk (late chunking: one pass instead of two over the same "
+        "text); default: $POLICYQA_SENTENCE_VECTORS or embedded (see README)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
@@ -73,13 +81,18 @@ def run(args: argparse.Namespace) -> int:
 
     seed = open_store("faiss") if chosen == "milvus" else None  # a FAISS index's vectors are reused
     index = build_index(documents, store, embedder, progress=not args.quiet, rebuild=args.rebuild,
-                        chunk_vectors=args.chunk_vectors or DEFAULT_CHUNK_VECTORS, seed=seed)
+                        chunk_vectors=args.chunk_vectors or DEFAULT_CHUNK_VECTORS, seed=seed,
+                        sentence_vectors=args.sentence_vectors)
     report = index.build_report
     print(f"index: {index.location}" + (" (Milvus)" if chosen == "milvus" else ""))
     if chosen == "milvus":
         print(f"BM25: {'Milvus (jieba analyzer)' if index.manifest['milvus']['bm25'] == 'milvus' else 'computed by PolicyQA'}; "
               f"dense index: {index.manifest['milvus']['dense_index']}")
     print(f"embedder: {embedder.id} ({index.dim}-d); previous index: {report.previous}")
+    if report.sentence_vectors == "late":
+        print(f"sentence vectors: late chunking, {report.pooled} pooled from their chunks' passes"
+              + (f" ({report.pooled_alone} of them embedded alone: chunk longer than one pass)"
+                 if report.pooled_alone else ""))
     for doc_id, n in report.embedded.items():
         print(f"  embedded  {doc_id} ({n} units)")
     for doc_id in report.reused:

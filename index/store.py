@@ -50,6 +50,11 @@ _FIELD = {"chunk": "chunks", "sentence": "sentences", "table_row": "table_rows"}
 ChunkVectors = Literal["embedded", "derived"]
 CHUNK_VECTOR_MODES: tuple[ChunkVectors, ...] = ("embedded", "derived")
 DEFAULT_CHUNK_VECTORS: ChunkVectors = "embedded"
+# How sentence vectors are made: by embedding each sentence, or pooled from the pass that
+# embeds its chunk (late chunking, ``index.late_sentences``). Older indexes embedded them.
+SentenceVectors = Literal["embedded", "late"]
+SENTENCE_VECTOR_MODES: tuple[SentenceVectors, ...] = ("embedded", "late")
+DEFAULT_SENTENCE_VECTORS: SentenceVectors = "embedded"
 
 
 def units_of(doc: Document, kind: str) -> tuple[Unit, ...]:
@@ -83,6 +88,7 @@ class StoredIndex:
 def make_manifest(
     documents: Sequence[Document], embedder_id: str, dim: int, bm25: BM25Config,
     chunk_vectors: ChunkVectors = DEFAULT_CHUNK_VECTORS,
+    sentence_vectors: SentenceVectors = DEFAULT_SENTENCE_VECTORS,
 ) -> dict[str, Any]:
     from ingest.regions import scope_of
 
@@ -90,6 +96,7 @@ def make_manifest(
         "format_version": FORMAT_VERSION,
         "embedder": {"id": embedder_id, "dim": int(dim)},
         "chunk_vectors": chunk_vectors,
+        "sentence_vectors": sentence_vectors,
         "bm25": {"k1": bm25.k1, "b": bm25.b, "method": bm25.method},
         "tokenizer": TOKENIZER_VERSION,
         # The words the tokenizer keeps whole: the district names of the documents' cities.

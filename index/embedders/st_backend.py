@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from index.embedders.base import Role
+from index.embedders.base import Role, SpanVectors
 from kernel.errors import EmbedderUnavailableError
 
 
@@ -89,6 +89,26 @@ class SentenceTransformerEmbedder:
         prompts = getattr(model, "prompts", None) or {}
         return prompts.get(role)
 
+    def pools_spans(self) -> bool:
+        """Whether this model's vector is a mean over its tokens (its ``Pooling`` module says so):
+        CLS-pooled models (e.g. BAAI/bge-m3) answer False, and their units are embedded alone."""
+        from index.embedders.st_spans import mean_pooled
+
+        return mean_pooled(self._get_model())
+
+    def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
+                    progress: bool = False) -> SpanVectors:
+        """Passage vectors and span vectors from one pass (``index.embedders.st_spans``); a
+        ValueError for a model that does not mean-pool (check ``pools_spans`` first)."""
+        from index.embedders.st_spans import embed_spans
+
+        model = self._get_model()
+        if not self.pools_spans():
+            raise ValueError(f"{self.model_name!r} does not mean-pool its tokens: span vectors cannot be pooled")
+        with self._lock:
+            return embed_spans(model, texts, spans, self._prompt_for(model, "passage") or "",
+                               lambda alone: self._encode(model, alone, "passage", False))
+
     def embed(self, texts: Sequence[str], role: Role = "passage", progress: bool = False) -> np.ndarray:
         if role not in ("query", "passage"):
             raise ValueError(f"role must be 'query' or 'passage', got {role!r}")
@@ -96,14 +116,16 @@ class SentenceTransformerEmbedder:
         model = self._get_model()
         if not items:
             return np.empty((0, self.dim), dtype=np.float32)
-        prompt = self._prompt_for(model, role)
         with self._lock:  # torch modules are fine to share, but keep calls ordered and predictable
-            vecs = model.encode(
-                items,
-                prompt=prompt,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=progress,
-            )
+            return self._encode(model, items, role, progress)
+
+    def _encode(self, model: Any, items: list[str], role: Role, progress: bool) -> np.ndarray:
+        vecs = model.encode(
+            items,
+            prompt=self._prompt_for(model, role),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
         return np.ascontiguousarray(vecs, dtype=np.float32)

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from index.embedders.base import Role
+from index.embedders.base import Role, SpanVectors
 from kernel.errors import EmbedderUnavailableError
 
 MODEL_NAME = "multilingual-e5-small"
@@ -133,6 +133,23 @@ class E5SentenceTransformerEmbedder:
             if progress:
                 print(f"  embedded {len(items)} texts in {time.monotonic() - started:.1f} s", file=sys.stderr)
         return np.ascontiguousarray(out, dtype=np.float32)
+
+    def pools_spans(self) -> bool:
+        """Whether the folder's modules mean-pool every token (they do, as written by ``e5_convert``)."""
+        from index.embedders.st_spans import mean_pooled
+
+        return mean_pooled(self._get_model())
+
+    def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
+                    progress: bool = False) -> SpanVectors:
+        """Passage vectors and, from the same pass, the vectors of spans of each passage (late
+        chunking, ``index.embedders.st_spans``); over-long texts and their spans as ``embed`` does."""
+        from index.embedders.st_spans import embed_spans
+
+        model = self._get_model()
+        with self._lock:
+            return embed_spans(model, texts, spans, model.prompts["passage"],
+                               lambda alone: self.embed(alone, role="passage"), MAX_TOKENS, self.token_budget)
 
     def _embed_windows(self, model: Any, ids: list[int]) -> np.ndarray:
         """The engine's treatment of an over-long text: windowed mean pooling, then L2."""

@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from index.embedders.base import Role
+from index.embedders.base import Role, SpanVectors
+from index.embedders.late_pooling import check_spans, pool_spans, span_tokens, unpooled
 from index.models.e5_convert import PROMPTS
 from index.models.e5_embedder import DIM, EMBEDDER_ID, MAX_TOKENS, length_batches, torch_threads
 from index.models.e5_onnx import ONNX_FILE, ONNX_SUBDIR, has_onnx, onnx_export_possible
@@ -223,13 +224,38 @@ class OnnxE5Embedder:
     def embed(self, texts: Sequence[str], role: Role = "passage", progress: bool = False) -> np.ndarray:
         if role not in ("query", "passage"):
             raise ValueError(f"role must be 'query' or 'passage', got {role!r}")
+        return self._run([str(t) for t in texts], role, None, progress).texts
+
+    def pools_spans(self) -> bool:
+        """Always: e5 mean-pools every token (the folder's ``1_Pooling``)."""
+        return True
+
+    def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
+                    progress: bool = False) -> SpanVectors:
+        """Passage vectors of ``texts`` and, from the same pass, of each span of each text
+        (late chunking, ``index.embedders.late_pooling``): the ``passage: `` prompt stays on
+        the text and out of every span. A text longer than one pass (512 tokens) is embedded
+        in windows as ``embed`` does, and its spans on their own."""
         items = [str(t) for t in texts]
+        check_spans(items, spans)
+        return self._run(items, "passage", [list(s) for s in spans], progress)
+
+    def _run(self, items: list[str], role: Role, spans: list[list[tuple[int, int]]] | None,
+             progress: bool) -> SpanVectors:
         out = np.empty((len(items), DIM), dtype=np.float32)
+        span_out = [np.full((len(s), DIM), np.nan, dtype=np.float32) for s in spans or [[] for _ in items]]
         if not items:
-            return out
+            return SpanVectors(out, span_out)
         self._load_tokenizer()
+        prompt = PROMPTS[role]
         with self._lock:
-            ids = self._tokenizer.encode_ids([PROMPTS[role] + t for t in items])
+            texts = [prompt + t for t in items]
+            if spans is None:
+                ids = self._tokenizer.encode_ids(texts)
+                offsets: list[list[tuple[int, int]]] = []
+            else:
+                encoded = self._tokenizer.encode_with_offsets(texts)
+                ids, offsets = [e[0] for e in encoded], [e[1] for e in encoded]
             lengths = [len(x) for x in ids]
             short = [i for i, n in enumerate(lengths) if n <= MAX_TOKENS]
             long = [i for i, n in enumerate(lengths) if n > MAX_TOKENS]
@@ -240,7 +266,12 @@ class OnnxE5Embedder:
             done, started, last = 0, time.monotonic(), 0.0
 
             def one_batch(rows: list[int]) -> list[int]:
-                out[rows] = _normalise(self._mean_pool([ids[i] for i in rows], session))
+                hidden, mask = self._hidden([ids[i] for i in rows], session)
+                out[rows] = _normalise(_masked_mean(hidden, mask))
+                for r, i in enumerate(rows):
+                    if spans and spans[i]:
+                        positions = [span_tokens(offsets[i], sp, len(prompt)) for sp in spans[i]]
+                        span_out[i][:] = pool_spans(hidden[r], positions)
                 return rows
 
             def one_long(i: int) -> list[int]:
@@ -256,9 +287,15 @@ class OnnxE5Embedder:
                     if progress and time.monotonic() - last > 2:
                         last = time.monotonic()
                         print(f"  embedded {done}/{len(items)} texts ({last - started:.0f} s)", file=sys.stderr)
+            alone = unpooled(span_out, long) if spans else []
+            if alone:  # spans of over-long texts, or covering no token: on their own, as if not in a chunk
+                assert spans is not None
+                vecs = self._run([items[i][slice(*spans[i][j])] for i, j in alone], "passage", None, False).texts
+                for (i, j), vec in zip(alone, vecs, strict=True):
+                    span_out[i][j] = vec
             if progress:
                 print(f"  embedded {len(items)} texts in {time.monotonic() - started:.1f} s", file=sys.stderr)
-        return out
+        return SpanVectors(out, span_out, len(alone))
 
     def _batch_session(self) -> Any:
         """A session for one call's batches: one thread per run, runs side by side. Not kept:
@@ -269,8 +306,8 @@ class OnnxE5Embedder:
         except Exception as exc:
             raise EmbedderUnavailableError(f"could not open {path}: {type(exc).__name__}: {exc}") from exc
 
-    def _mean_pool(self, seqs: list[list[int]], session: Any = None) -> np.ndarray:
-        """Raw token means (no normalisation) of each id sequence, padded to the longest."""
+    def _hidden(self, seqs: list[list[int]], session: Any = None) -> tuple[np.ndarray, np.ndarray]:
+        """(last hidden state, attention mask) of the id sequences, padded to the longest."""
         width = max(len(s) for s in seqs)
         ids = np.full((len(seqs), width), self._pad_id, dtype=np.int64)
         mask = np.zeros((len(seqs), width), dtype=np.int64)
@@ -278,8 +315,11 @@ class OnnxE5Embedder:
             ids[row, : len(s)] = s
             mask[row, : len(s)] = 1
         hidden = (session or self._session).run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask})[0]
-        weights = mask[..., None].astype(np.float32)
-        return (hidden * weights).sum(1) / weights.sum(1)
+        return hidden, mask
+
+    def _mean_pool(self, seqs: list[list[int]], session: Any = None) -> np.ndarray:
+        """Raw token means (no normalisation) of each id sequence, padded to the longest."""
+        return _masked_mean(*self._hidden(seqs, session))
 
     def _embed_windows(self, ids: list[int], session: Any = None) -> np.ndarray:
         """An over-long text as the torch engine embeds it: 510-token windows, length-weighted mean."""
@@ -305,6 +345,11 @@ class _Inline:
         done: Future[Any] = Future()
         done.set_result(fn(*args))
         return done
+
+
+def _masked_mean(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    weights = mask[..., None].astype(np.float32)
+    return (hidden * weights).sum(1) / weights.sum(1)  # type: ignore[no-any-return]
 
 
 def _normalise(vecs: np.ndarray) -> np.ndarray:

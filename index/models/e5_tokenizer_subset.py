@@ -182,6 +182,23 @@ class SubsetTokenizer:
                 out[i] = list(enc.ids)
         return out
 
+    def encode_with_offsets(self, texts: Sequence[str]) -> list[tuple[list[int], list[tuple[int, int]]]]:
+        """(token ids as the full tokenizer gives them, each token's character span in its text).
+
+        The subset cuts a text it fits exactly as the full tokenizer does, so the offsets agree too."""
+        fits = [self.fits(t) for t in texts]
+        out: list[tuple[list[int], list[tuple[int, int]]]] = [([], []) for _ in texts]
+        mine = [i for i, ok in enumerate(fits) if ok]
+        if mine:
+            to_full = self._to_full
+            for i, enc in zip(mine, self._subset.encode_batch([texts[i] for i in mine]), strict=True):
+                out[i] = ([to_full[j] for j in enc.ids], list(enc.offsets))
+        rest = [i for i, ok in enumerate(fits) if not ok]
+        if rest:
+            for i, enc in zip(rest, self.full().encode_batch([texts[i] for i in rest]), strict=True):
+                out[i] = (list(enc.ids), list(enc.offsets))
+        return out
+
     def token_to_id(self, token: str) -> int | None:
         if self._subset is not None:
             sub = self._subset.token_to_id(token)
