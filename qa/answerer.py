@@ -586,7 +586,7 @@ class ExtractiveAnswerer:
             sides = [(d, per[d], pools[d]) for d in plan.districts]
             pair = figure_pair(sides, anchors)
             if pair is not None:
-                # each side searched again in the words the other side states its figure in
+                # each side's sentences stating a figure of the other side's kind, however worded
                 counterparts = self._counterparts(analysis, terms, weights, pair, qvec)
                 pair = figure_pair(sides, anchors, counterparts) or pair
             if pair is not None:

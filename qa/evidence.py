@@ -155,9 +155,6 @@ _ORG = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:医院|卫生服务中心|医学中
 _ORG_END = re.compile(r"医院|卫生服务中心|医学中心|中心(?!医院)|学院(?!附属)|大学(?!附属)")
 
 
-_CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
-
-
 # Words that end a name when reading back from its suffix: prepositions, conjunctions,
 # adverbs, particles, pronouns ("强化|以|天山中医医院", "由|程家桥社区卫生服务中心").
 _NAME_STOP = re.compile(r"^(?:p|c|d|u\w*|r\w*|m|q|x|w)$")
