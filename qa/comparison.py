@@ -22,6 +22,7 @@ from qa.figures import (
     comparable,
     declared_unit,
     difference_text,
+    figure_clause,
     figure_near,
     parse_figures,
     verdict_text,
@@ -57,16 +58,6 @@ Side = tuple[str, Evidence, Figure]
 
 _POOL = 8  # how deep into a district's ranked evidence a figure is looked for
 _KEEP_BONUS = 0.05  # the evidence selection already chose wins a tie
-
-
-_CLAUSE_END = re.compile(r"[，,；;。：:]")
-
-
-def figure_clause(text: str, figure: Figure) -> str:
-    """The clause of ``text`` that states ``figure`` (between the punctuation around it)."""
-    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, figure.start)]
-    end = _CLAUSE_END.search(text, figure.end)
-    return text[(starts[-1] if starts else 0) : (end.start() if end else len(text))]
 
 
 def _in_clause(text: str, figure: Figure, anchors: Sequence[str]) -> bool:

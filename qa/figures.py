@@ -183,6 +183,16 @@ def _after_anchor(t: str, figures: Sequence[Figure], hits: Sequence[tuple[int, i
     return None
 
 
+_CLAUSE_END = re.compile(r"[，,；;。：:]")
+
+
+def figure_clause(text: str, figure: Figure) -> str:
+    """The clause of ``text`` that states ``figure`` (between the punctuation around it)."""
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, figure.start)]
+    end = _CLAUSE_END.search(text, figure.end)
+    return text[(starts[-1] if starts else 0) : (end.start() if end else len(text))]
+
+
 def comparable(a: Figure, b: Figure) -> bool:
     """Same unit after normalisation: 个/家/所 are all counts, 秒/分钟/小时 all durations."""
     return _scale(a.unit)[0] == _scale(b.unit)[0]

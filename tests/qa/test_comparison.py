@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.comparison import figure_clause
-from qa.figures import parse_figures
+from qa.figures import figure_clause, parse_figures
 
 
 @pytest.mark.parametrize(
