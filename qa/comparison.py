@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
+from ingest.regions import regions_named
 from kernel.types import Unit
 from qa.analysis import QuestionAnalysis, analyze, district_english, question_parts, refers_back
 from qa.compose import CitationList, indicator_cell
@@ -163,14 +164,30 @@ _ASKS_VERDICT = re.compile(
     r"|\b(?:higher|lower|above|below|exceed\w*|more than|less than|beat\w*)\b",
     re.I,
 )
-_CITY_SIDE = re.compile(r"规划值|市里|市级|全市|市卫健委|本市|\b(?:city|municipal|shanghai)\b", re.I)
+_CITY_SIDE = re.compile(r"规划值|市里|市级|全市|市卫健委|本市|\b(?:city|municipal)\b", re.I)
+
+
+def _names_the_city(analysis: QuestionAnalysis) -> bool:
+    """Whether the question names the city side: in words (市里, the city) or by the name of
+    a city the corpus's districts belong to (上海, Shanghai), from the gazetteer."""
+    if _CITY_SIDE.search(analysis.question):
+        return True
+    lowered = analysis.question.lower()
+    for city in analysis.places.cities if analysis.places else ():
+        for r in regions_named(city):
+            if r.name == city and (
+                city in analysis.question or (len(r.short) >= 2 and r.short in analysis.question)
+                or any(re.search(rf"\b{re.escape(s)}\b", lowered) for s in (r.english.lower(), *r.spellings) if s)
+            ):
+                return True
+    return False
 _VALUE_LABEL = re.compile(r"目标值|规划值")
 
 
 def row_comparison(analysis: QuestionAnalysis, chosen: Sequence[Evidence]) -> Conclusion | None:
     """The verdict of the two value cells of an indicator-table row (the district's target
     against the city's planned value), when the question weighs one against the other."""
-    if len(analysis.districts) > 1 or not (_ASKS_VERDICT.search(analysis.question) and _CITY_SIDE.search(analysis.question)):
+    if len(analysis.districts) > 1 or not (_ASKS_VERDICT.search(analysis.question) and _names_the_city(analysis)):
         return None
     row = next(((e, v) for e in chosen if e.unit.kind == "table_row" and len(v := _row_values(e)) == 2), None)
     if row is None:

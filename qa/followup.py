@@ -272,6 +272,8 @@ def _zh_generic(known: tuple[str, ...]) -> re.Pattern[str]:
     names |= {r.short for n in names for r in regions_named(n) if r.name == n and len(r.short) >= 2}
     places = "".join(f"{re.escape(n)}|" for n in sorted(names, key=lambda n: (-len(n), n)))
     return re.compile(_ZH_GENERIC_WORDS.format(places=places))
+
+
 _EN_ORG = re.compile(r"\b(?:[A-Z][\w'’-]*\s+)+(?:Hospital|Centre|Center|Clinic|Station|Institute|University|College|Group)\b")
 _EN_GENERIC = frozenset(
     "the a an in at by and of its this that community health healthcare service services medical regional district public"

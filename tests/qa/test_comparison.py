@@ -18,3 +18,21 @@ from qa.figures import figure_clause, parse_figures
 def test_a_figures_clause_is_the_text_between_the_punctuation_around_it(text: str, raw: str, clause: str) -> None:
     figure = next(f for f in parse_figures(text) if f.raw == raw)
     assert figure_clause(text, figure) == clause
+
+
+@pytest.mark.parametrize(
+    ("known", "question", "names_it"),
+    [
+        (["长宁区", "宝山区"], "Is Changning's CMI target above Shanghai's?", True),
+        (["长宁区", "宝山区"], "长宁的CMI目标比全市的规划值高吗？", True),
+        (["长宁区", "宝山区"], "长宁的CMI目标比宝山高吗？", False),
+        (["五华区", "盘龙区"], "五华的目标比昆明的高吗？", True),  # the corpus's own city, from the gazetteer
+        (["五华区", "盘龙区"], "Is Wuhua's target above Kunming's?", True),
+        (["五华区", "盘龙区"], "Is Wuhua's target above Shanghai's?", False),
+    ],
+)
+def test_the_city_side_of_a_comparison_is_the_corpus_cities(known: list[str], question: str, names_it: bool) -> None:
+    from qa.analysis import analyze
+    from qa.comparison import _names_the_city
+
+    assert _names_the_city(analyze(question, known)) is names_it
