@@ -508,8 +508,10 @@ class ExtractiveAnswerer:
         """"…哪家医院…？这家医院会迁到哪里?": a later part that refers back is asked again
         about the entity the evidence found; its best evidence naming that entity, by part."""
         parts = question_parts(analysis.question)
+        if len(parts) < 2:
+            return {}
         bridges = bridge_entities(claims, analysis.question, self.lexicon.attested)
-        if len(parts) < 2 or not bridges:
+        if not bridges:
             return {}
         found: dict[str, Evidence] = {}
         filters = Filters(districts=frozenset(plan.districts)) if plan.districts else None

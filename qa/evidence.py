@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import jieba.posseg
 import numpy as np
 
 from ingest.tables import INDEX_LABELS
@@ -167,6 +166,8 @@ def _names_before(text: str, end: int, attested: Callable[[str], bool] | None) -
     longest ending that is ("指导区中西医结合医院" → 区中西医结合医院: jieba tags 指导 a noun
     here). Both are returned, the longer first: a name used once (程家桥社区卫生服务中心)
     is still the name."""
+    import jieba.posseg  # only multi-part questions need tags: not imported on every ask (0.3 s)
+
     head = text[max(0, end - 16) : end]
     head = head[max((m.end() for m in _NOT_CJK.finditer(head)), default=0) :]
     tagged = [(p.word, p.flag) for p in jieba.posseg.cut(head)]
