@@ -12,35 +12,21 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from index_helpers import HashEmbedder, small_docs
+from index_helpers import CountingEmbedder, HashEmbedder, small_docs
 
 from index import build_index, make_embedder
-from index.embedders.base import Role, SpanVectors
+from index.embedders.base import SpanVectors
 from index.late_sentences import ENV_VAR, configured_sentence_vectors, late_spans
 from index.store import read_store
 from ingest.pipeline import parse_text
 
 
-class CountingSpanEmbedder:
-    """Wraps a span-pooling embedder and records every passage text that goes through the model."""
+class CountingSpanEmbedder(CountingEmbedder):
+    """A ``CountingEmbedder`` for a span-pooling embedder: chunk passes count too."""
 
     def __init__(self, inner: object) -> None:
-        self.inner = inner
-        self.texts: list[str] = []
+        super().__init__(inner)
         self.pooled = 0
-
-    @property
-    def id(self) -> str:
-        return self.inner.id  # type: ignore[attr-defined]
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim  # type: ignore[attr-defined]
-
-    def embed(self, texts: Sequence[str], role: Role = "passage", progress: bool = False) -> np.ndarray:
-        if role == "passage":
-            self.texts.extend(texts)
-        return self.inner.embed(texts, role=role, progress=progress)  # type: ignore[attr-defined]
 
     def pools_spans(self) -> bool:
         return self.inner.pools_spans()  # type: ignore[attr-defined]
