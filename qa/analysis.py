@@ -17,6 +17,7 @@ from ingest.regions import Scope, find_districts, place_mentions, regions_named,
 from ingest.regions import (
     district_english as district_english,  # re-exported: answers name districts in English
 )
+from qa.figures import asked_unit
 
 Language = Literal["zh", "en", "other"]
 QuestionKind = Literal["across", "comparison", "quantity", "table", "fact"]
@@ -75,6 +76,7 @@ class QuestionAnalysis:
     asks_money: bool = False  # "多少钱" / "what budget": only a sum of money answers it
     asks_time: bool = False  # "哪一年" / "when": only a time answers it
     asks_share: bool = False  # "百分之多少" / "what percentage": only a share answers it
+    asked_unit: str = ""  # "多少张病床" → "张": only a figure in that unit answers it (``qa.figures.asked_unit``)
     places: Scope | None = None  # the corpus's scope it was analysed against (its district names)
 
     @property
@@ -217,6 +219,7 @@ def analyze(
         asks_money=bool(_MONEY_ZH.search(text) or _MONEY_EN.search(text)),
         asks_time=bool(_TIME_ZH.search(text) or _TIME_EN.search(text)),
         asks_share=bool(_SHARE_ZH.search(text) or _SHARE_EN.search(text)),
+        asked_unit=asked_unit(text),
         places=scope_of(known_districts),
     )
 

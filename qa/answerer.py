@@ -457,6 +457,7 @@ class ExtractiveAnswerer:
             plans_text=self._plans_text(scope),
             asks_time=analysis.asks_time,
             asks_share=analysis.asks_share,
+            asked_unit=analysis.asked_unit,
         )
         return self.judge.judge(features)
 

@@ -142,6 +142,43 @@ def parse_figures(text: str) -> list[Figure]:
     return sorted(found, key=lambda f: f.start)
 
 
+# The measure word a question asks its figure in ("多少张病床", "几岁", "how many beds"). A
+# generic 个 ("多少个") asks no particular unit. Longest first: 平方米 before 米, 人次 before 人.
+_ASKED_ZH = re.compile(r"(?:多少|几)(个月|平方公里|平方米|公里|分钟|小时|人次|张|家|所|名|人|项|岁|秒|天|床|篇|台|辆|例|元|万元|亿元)")
+_ASKED_EN = {
+    "beds": "张", "papers": "篇", "articles": "篇", "minutes": "分钟", "hours": "小时", "days": "天",
+    "kilometres": "公里", "kilometers": "公里", "km": "公里", "square metres": "平方米", "square meters": "平方米",
+}
+_ASKED_EN_RE = re.compile(r"\bhow many (" + "|".join(sorted(_ASKED_EN, key=len, reverse=True)) + r")\b", re.I)
+
+
+def asked_unit(question: str) -> str:
+    """The unit a question asks its figure in, normalised ("多少张病床" → "张", "几家" → "个"),
+    or "" when it names none or asks several figures: the evidence must state a figure in that unit, not any figure
+    ("十家社区卫生服务中心" does not say how many beds)."""
+    if len(re.findall(r"多少|几|\bhow many\b", question, re.I)) > 1:
+        return ""  # several figures asked ("几个…多少辆"): each part is judged on its own
+    m = _ASKED_ZH.search(question)
+    word = m.group(1) if m else ""
+    if not word and (e := _ASKED_EN_RE.search(question)):
+        word = _ASKED_EN[e.group(1).lower()]
+    return _scale(_UNITS.get(word, word))[0] if word else ""
+
+
+def states_unit(text: str, unit: str) -> bool:
+    """Whether ``text`` states a figure that can be in ``unit`` (a normalised unit, as
+    ``asked_unit`` gives): same unit, any duration for a duration, or a figure whose unit
+    the sentence leaves to a label (a table row's bare "≥6.2" under "(人)")."""
+    if not unit:
+        return True
+    kind = _scale(unit)[2]
+    for f in parse_figures(text):
+        base, _, stated_kind = _scale(f.unit)
+        if not f.unit or "/" in f.unit or base == unit or (kind == "time" and stated_kind == "time"):
+            return True
+    return False
+
+
 def figure_near(text: str, anchors: Sequence[str]) -> Figure | None:
     """The figure a sentence gives for a topic named by ``anchors``.
 

@@ -4,9 +4,10 @@ Every answer passes through ``Judge``. First the vetoes, where exactness is the 
 language PolicyQA does not read, a place no indexed document covers, an English topic the
 glossary cannot put into Chinese, no evidence at all. Then one calibrated decision: a
 logistic model over a few features of the chosen evidence (coverage of the question's
-words, counting the plans' synonyms and counting words the plans never use as missing;
-coverage of its most specific words; the most specific word left out; whether a question
-asking a figure got one; the margin of its dense similarity over the other candidates).
+words, counting the plans' synonyms and counting words the plans never use as missing, by
+all the evidence and by the one passage that covers most; coverage of its most specific
+words; the most specific word left out; whether a question asking a figure got one, in the
+unit asked; the margin of its dense similarity over the other candidates).
 The coefficients are fitted on the tune half of the blind question rounds by
 ``eval/calibrate_judge.py`` and committed beside it in ``qa/judge_model.json``; nothing is
 keyed to a question.
@@ -25,7 +26,7 @@ from typing import Literal
 from ingest.regions import names_a_district
 from qa.analysis import QuestionAnalysis
 from qa.evidence import Evidence, stated_text
-from qa.figures import parse_figures
+from qa.figures import parse_figures, states_unit
 from qa.selection import evidence_text
 from qa.terms import (
     UNSEEN_WEIGHT,
@@ -40,8 +41,8 @@ from qa.terms import (
 Reason = Literal["answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated"]
 REASONS: tuple[Reason, ...] = ("answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated")
 FEATURES: tuple[str, ...] = (
-    "coverage", "sentence_coverage", "anchor_coverage", "worst_missing", "dense_margin", "number_missing", "english", "per_district",
-    "paired_figure", "plan_anchor_coverage",
+    "sentence_coverage", "anchor_coverage", "worst_missing", "dense_margin", "number_missing", "english", "per_district",
+    "paired_figure", "plan_anchor_coverage", "unit_coverage",
 )
 MODEL_FILE = "judge_model.json"
 
@@ -98,6 +99,7 @@ def evidence_features(
     plans_text: str = "",
     asks_time: bool = False,
     asks_share: bool = False,
+    asked_unit: str = "",
 ) -> dict[str, float]:
     """What the judge looks at, for one set of chosen evidence: coverage with headings and
     title (``coverage``) and of the sentences alone (``sentence_coverage``), whether a
@@ -119,6 +121,10 @@ def evidence_features(
         "coverage": coverage(terms, weights, text) if terms else 0.0,
         "sentence_coverage": coverage(terms, weights, sentences) if terms else 0.0,
         "anchor_coverage": coverage(anchors, weights, text) if anchors else 0.0,
+        # How much of the question one passage covers: words met in scattered sentences
+        # (千人口 in a blood-donation target, 执业 in another) do not state one indicator;
+        # a task and the line naming who leads it are one passage.
+        "unit_coverage": max((coverage(terms, weights, evidence_text(g)) for g in _passages(chosen)), default=0.0) if terms else 0.0,
         # Whether the plans in scope name the topic anywhere: a plan that never says 中医馆
         # sets no 中医馆 target, whatever sentence retrieval brought back.
         # (no credit for a part of a compound here: a plan saying 中医 names no 中医馆)
@@ -127,6 +133,7 @@ def evidence_features(
         "dense_margin": max((e.dense for e in chosen), default=0.0) - _mean_dense(pool[:20]),
         "number_missing": 1.0
         if (asks_number and not (parse_figures(sentences) or _WHOLE.search(sentences) or _SPAN.search(sentences)))
+        or (asks_number and not states_unit(sentences, asked_unit))
         or (asks_time and not _TIME.search(sentences))
         or (asks_share and not _SHARE.search(sentences))
         else 0.0,
@@ -148,6 +155,22 @@ _MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元")
 _SPAN = re.compile(r"[一二两三四五六七八九十半]+(?:年|个月|周|天|小时)(?:时间|内|左右)")
 # Words that state a quantity without a digit: "全覆盖设置社区中医馆" answers "how many".
 _WHOLE = re.compile(r"全覆盖|全部|所有|每个|每家|每所|各个|全区|应签尽签|100%")
+
+
+PASSAGE_GAP = 200  # characters between two chosen units of one plan that still read as one passage
+
+
+def _passages(chosen: Sequence[Evidence]) -> list[list[Evidence]]:
+    """The chosen evidence grouped into passages: units of one plan within ``PASSAGE_GAP``
+    characters of each other."""
+    groups: list[list[Evidence]] = []
+    for e in sorted(chosen, key=lambda e: (e.unit.doc_id, e.unit.start)):
+        last = groups[-1][-1].unit if groups else None
+        if last is not None and last.doc_id == e.unit.doc_id and e.unit.start - last.end <= PASSAGE_GAP:
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    return groups
 
 
 def _mean_dense(pool: Sequence[Evidence]) -> float:

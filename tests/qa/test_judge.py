@@ -39,6 +39,7 @@ def features_for(question: str, text: str, lexicon: Lexicon, pool_dense: float =
     return evidence_features(
         terms, weights, [evidence(text)], english=False, per_district=False,
         asks_number=analysis.asks_quantity, pool=pool, asks_money=analysis.asks_money, asks_time=analysis.asks_time,
+        asked_unit=analysis.asked_unit,
     )
 
 
@@ -200,3 +201,35 @@ def test_a_share_asked_is_not_stated_by_words_that_state_no_share(policyqa) -> N
     assert answer.refused, answer.answer
     row = policyqa.ask("长宁定点医院ICU床位占床位总数的比例定为多少？")  # the row states 10(平) /20(急), its label 比例
     assert not row.refused and any("ICU" in c.quote for c in row.citations), row.answer
+
+
+def test_a_figure_asked_in_a_unit_needs_a_figure_in_that_unit(lexicon: Lexicon) -> None:
+    """"多少张病床" is not answered by "十家" (a count of centres), and "几家" is by "5-6家"."""
+    question = "长宁同仁医院一共有多少张病床？"
+    assert analyze(question, KNOWN).asked_unit == "张"
+    beds = "同仁医院负责医疗技术支持,十家社区卫生服务中心开展居家和机构安宁疗护工作"
+    assert features_for(question, beds, lexicon)["number_missing"] == 1.0
+    assert features_for(question, "同仁医院核定床位600张", lexicon)["number_missing"] == 0.0
+    assert features_for("宝山今年要改扩建几家服务站？", "完成5-6家服务站改扩建", lexicon)["number_missing"] == 0.0
+    # a generic 个 asks no unit; a table row's bare figure takes its label's unit
+    assert analyze("长宁要建多少个名中医工作室？", KNOWN).asked_unit == ""
+    assert features_for("长宁千人口床位数多少张？", "千人口床位数(张) | ≥6.2 |", lexicon)["number_missing"] == 0.0
+    # two figures asked: each part is judged on its own, the whole question asks no one unit
+    assert analyze("闵行新建急救分站几个？新增急救车辆多少辆？", KNOWN).asked_unit == ""
+
+
+def test_unit_coverage_is_what_one_passage_covers(lexicon: Lexicon) -> None:
+    """Words of one indicator met in two unrelated sentences of a plan cover the question
+    together, not in one passage; a task and the line after it naming its leaders are one."""
+    question = "松江千人口执业医师数目标值是多少？"
+    analysis = analyze(question, KNOWN)
+    terms = key_terms(analysis.question, analysis.lang, lexicon)
+    weights = idf_weights(terms, ["力争千人口献血率超过17.5‰", "保护医务人员正常执业", "其他句子。"])
+    def at(text: str, start: int) -> Evidence:
+        return Evidence(Unit("doc", "sentence", start, start, start + len(text), text), "松江区", 0.0, 0.9, 1.0, True, True, 1.0)
+    apart = [at("力争千人口献血率超过17.5‰", 0), at("保护医务人员正常执业", 5000)]
+    near = [at("力争千人口献血率超过17.5‰", 0), at("保护医务人员正常执业", 40)]
+    f_apart = evidence_features(terms, weights, apart, english=False, per_district=False)
+    f_near = evidence_features(terms, weights, near, english=False, per_district=False)
+    assert f_apart["coverage"] == pytest.approx(f_near["coverage"])
+    assert f_apart["unit_coverage"] < f_near["unit_coverage"] == pytest.approx(f_near["coverage"])
