@@ -408,13 +408,16 @@ _PURPOSE = re.compile(r"^(?:为了?|为便于|以便)")
 # A clause pointing at the documents themselves ("这几份区级卫生文件里，", "在五份规划文本中，"):
 # where to look, not what to find.
 _IN_DOCUMENTS = re.compile(r"(?:文件|规划|方案|文本|材料)(?:里|中|内|当中)[，,：:]?$")
+# A request introducing the question after a colon ("请梳理一下：", "请梳理五份文件："): what
+# the asker wants done, not what the evidence must state.
+_LEAD_IN = re.compile(r"^(?:请|麻烦|帮忙|帮我)[^：:]*[：:]$")
 _WIDENING = re.compile(r"[（(](?:无论|不论|不管|不限于)[^）)]*[）)]")
 
 
 def split_framing(question: str) -> tuple[str, str]:
     """(framing, focus): clauses that speak about the asker and ask nothing themselves
-    ("我家老人身体不太好，想问下这几个区的规划里，"), that say why they ask (为比较…，) or where
-    to look (这几份区级卫生文件里，), and
+    ("我家老人身体不太好，想问下这几个区的规划里，"), that say why they ask (为比较…，), where
+    to look (这几份区级卫生文件里，) or what to do (请梳理一下：), and
     asides widening what counts ("（无论是…还是…）"), versus the rest, which says what is
     asked. People set the scene before they ask; the scene is not what the evidence must state."""
     frame = _WIDENING.findall(question)
@@ -422,7 +425,8 @@ def split_framing(question: str) -> tuple[str, str]:
     clauses = _CLAUSE.findall(_WIDENING.sub("", question))
     for i, clause in enumerate(clauses):
         asks = _ASKS.search(_NOT_ASKING.sub("", clause))
-        purpose = i == 0 and len(clauses) > 1 and bool(_PURPOSE.match(clause) or _IN_DOCUMENTS.search(clause))
+        lead = _PURPOSE.match(clause) or _IN_DOCUMENTS.search(clause) or _LEAD_IN.search(clause)
+        purpose = i == 0 and len(clauses) > 1 and bool(lead)
         (frame if (_ASKER.search(clause) or purpose) and not asks else focus).append(clause)
     return "".join(frame), "".join(focus)
 

@@ -222,11 +222,13 @@ def test_asking_which_plans_mention_an_indicator_asks_no_figure() -> None:
         ("为比较各区母婴健康指标，哪些区提到了婴儿死亡率？", "为比较各区母婴健康指标，", "哪些区提到了婴儿死亡率？"),
         ("哪些区提到了婴儿死亡率（无论是现状数据还是目标要求）？", "（无论是现状数据还是目标要求）", "哪些区提到了婴儿死亡率？"),
         ("在五份规划文本中，哪些区提到了互联网医院？", "在五份规划文本中，", "哪些区提到了互联网医院？"),
+        ("请梳理一下：哪些区提到了互联网医院？", "请梳理一下：", "哪些区提到了互联网医院？"),  # a request before a colon
+        ("长宁指标表：千人口床位数是多少？", "", "长宁指标表：千人口床位数是多少？"),  # a topic before a colon is asked
         ("为老年人提供哪些服务？", "", "为老年人提供哪些服务？"),  # asks: the question itself
         ("哪些区设立疾控专员（例如医疗机构里的）？", "", "哪些区设立疾控专员（例如医疗机构里的）？"),  # an example narrows
     ],
 )
-def test_a_purpose_clause_where_to_look_and_a_widening_aside_are_framing(question: str, frame: str, focus: str) -> None:
+def test_a_purpose_clause_where_to_look_a_request_and_a_widening_aside_are_framing(question: str, frame: str, focus: str) -> None:
     from qa.terms import split_framing
 
     assert split_framing(question) == (frame, focus)
