@@ -258,15 +258,16 @@ _EXCLUDED = re.compile(r"[（(]?(?:而非|并非|而不是|不包括|不含)[^�
 
 def _glossary_matches(lowered: str) -> list[tuple[tuple[str, ...], tuple[int, int]]]:
     """Glossary phrases found in ``lowered``, leftmost-longest and without overlaps: in
-    "13th five-year plan" the phrase "13th five-year" (十三五) wins over "five-year plan"."""
+    "13th five-year plan" the phrase "13th five-year" (十三五) wins over "five-year plan".
+    Every occurrence is returned (the caller blanks each; a second "TCM" left in the text
+    was read as an acronym no plan uses)."""
     found = [(m.start(), m.end(), chinese) for pattern, chinese in _glossary_patterns() for m in pattern.finditer(lowered)]
     spans: list[tuple[int, int]] = []
     taken: list[tuple[tuple[str, ...], tuple[int, int]]] = []
     for start, end, chinese in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
         if all(end <= s or start >= e for s, e in spans):
             spans.append((start, end))
-            if all(c != chinese for c, _ in taken):
-                taken.append((chinese, (start, end)))
+            taken.append((chinese, (start, end)))
     return taken
 
 
@@ -282,7 +283,8 @@ def _english_terms(
     spellings = _place_spellings(places)
     terms: list[Term] = []
     for chinese, (start, end) in _glossary_matches(lowered):
-        terms.append(Term(chinese[0], chinese[1:], soft=all(c in SOFT_WORDS for c in chinese)))
+        if all(t.forms() != chinese for t in terms):
+            terms.append(Term(chinese[0], chinese[1:], soft=all(c in SOFT_WORDS for c in chinese)))
         lowered = lowered[:start] + " " * (end - start) + lowered[end:]
     if isinstance(attested, Lexicon):  # place names in pinyin (Gucun -> 顾村)
         for word in re.findall(r"\b[A-Z][a-z]{3,}\b", text):

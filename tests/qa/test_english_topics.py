@@ -77,3 +77,10 @@ def test_an_acronym_no_plan_uses_is_a_topic_the_plans_do_not_cover(policyqa) -> 
     assert "HPV" in [t.text for t in key_terms("Is there an HPV vaccination target?", "en")], "kept as written"
     answer = policyqa.ask("Do any of these district plans set a target for HPV vaccination coverage among teenage girls?")
     assert answer.refused, answer.answer
+
+
+def test_a_glossary_phrase_said_twice_is_one_term_and_never_an_acronym() -> None:
+    """The second "TCM" of a question was left in the text and read as an acronym no plan
+    uses, the question's rarest word."""
+    terms = [t.text for t in key_terms("How many TCM alliance groups does Minhang build around its TCM partnership?", "en")]
+    assert "TCM" not in terms and terms.count("中医") == 1
