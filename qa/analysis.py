@@ -179,6 +179,40 @@ def strip_instructions(text: str) -> str:
     return cleaned or text
 
 
+# A keyword that asks for something ("数量", "2025目标", "每个补助多少钱", "几类几项").
+_ASK_KEYWORD = re.compile(r"多少|几|数量|个数|目标|规划值|比例|占比|名单|哪些|哪家|是什么|啥")
+_SENTENCE_MARK = re.compile(r"[，。？！；：,?!;:、]")
+
+
+def keyword_parts(text: str, districts: Sequence[str] = ()) -> str:
+    """A search-box query asking several things, cut into parts ("宝山 家庭医生签约率
+    2025目标 2024实际签约率" -> "…2025目标？2024实际签约率"), so that each is answered or
+    said to be unanswered on its own, as a question written with question marks is. A
+    keyword that asks (多少, 目标, 几类几项) ends a part when a topic came before it and one
+    follows (a district's name is no topic); a query written as a sentence is left as it is."""
+    if _SENTENCE_MARK.search(text) or detect_language(text) != "zh":
+        return text
+    chunks = text.split()
+    if len(chunks) < 4:
+        return text
+    places = {name for d in districts for name in (d, d.removesuffix("区"))}
+    out: list[str] = []
+    topic = False
+    for i, chunk in enumerate(chunks):
+        if chunk in places:
+            out.append(chunk)
+            continue
+        out.append(chunk)
+        asks = bool(_ASK_KEYWORD.search(chunk))
+        rest = _ASK_KEYWORD.sub("", _YEAR.sub("", chunk))
+        topic = topic or (len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 2 and not asks) or len(rest) >= 3
+        ahead = any(not _ASK_KEYWORD.fullmatch(c) and len(re.findall(r"[\u4e00-\u9fff]", _YEAR.sub("", c))) >= 2 for c in chunks[i + 1 :])
+        if asks and topic and ahead:
+            out[-1] += "？"
+            topic = False
+    return " ".join(out).replace("？ ", "？")
+
+
 def analyze(
     question: str,
     known_districts: Sequence[str],
@@ -190,7 +224,7 @@ def analyze(
     city-level plans). ``uses``: whether the plans use a string (``qa.lexicon.Lexicon``), so
     that a district's short name inside the plans' word (安宁 in 安宁疗护) is neither a
     district nor a place outside the corpus (``ingest.regions.inside_corpus_word``)."""
-    text = strip_instructions(normalize_question(question))
+    text = keyword_parts(strip_instructions(normalize_question(question)), known_districts)
     lang = detect_language(text)
     named = find_districts(text, known_districts, uses)
     known = set(known_districts)

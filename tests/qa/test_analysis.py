@@ -241,3 +241,25 @@ def test_words_joined_by_or_are_alternatives_and_places_are_not_terms(policyqa) 
     listed = {t.text: t for t in key_terms("哪些区提出疾控中心迁建、迁址或重建？", "zh", lexicon)}
     assert set(listed["迁建"].alternatives) >= {"迁址", "重建"}
     assert [t.text for t in key_terms("宝山或长宁的签约率是多少？", "zh", lexicon)] == ["签约率"]
+
+
+@pytest.mark.parametrize(
+    ("query", "parts"),
+    [
+        ("宝山 家庭医生签约率 2025目标 2024实际签约率", "宝山 家庭医生签约率 2025目标？2024实际签约率"),
+        ("闵行 基层中医药特色品牌 个数 宝山 社区中医馆 几类几项", "闵行 基层中医药特色品牌 个数？宝山 社区中医馆 几类几项"),
+        ("松江 十四五 千人口执业医师数 目标值", "松江 十四五 千人口执业医师数 目标值"),  # one ask, at the end
+        ("长宁 目标 家庭医生签约率 2025", "长宁 目标 家庭医生签约率 2025"),  # no topic before the ask
+        ("长宁的达标中医馆数量，每个补助多少钱？", "长宁的达标中医馆数量，每个补助多少钱？"),  # a sentence
+    ],
+)
+def test_a_search_box_query_asking_several_things_is_cut_into_parts(query: str, parts: str) -> None:
+    from qa.analysis import keyword_parts
+
+    assert keyword_parts(query, CORPUS) == parts
+
+
+def test_each_part_of_a_keyword_query_is_answered_or_said_to_be_unanswered(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("宝山 家庭医生签约率 2025目标 2024实际签约率")
+    assert not answer.refused and "46%" in answer.answer, answer.answer
+    assert any("2024" in note for note in answer.notes), answer.notes
