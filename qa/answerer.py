@@ -239,6 +239,9 @@ class ExtractiveAnswerer:
         veto = self.judge.veto(analysis, self._outside(analysis), terms)
         if veto is not None:
             return self._refuse(analysis, chunk_hits, k, veto)
+        separate = self._district_parts(analysis)
+        if separate:
+            return self._answer_parts(analysis, separate, user_districts, chunk_hits, k)
         if plan.mode == "per_district":
             return self._answer_per_district(analysis, plan, terms, ranked, chunk_hits, k, qvec)
         coordinated = self._coordinated(analysis)
@@ -284,6 +287,25 @@ class ExtractiveAnswerer:
             analysis, terms, groups, claims, chunk_hits, k, tail=self._open_tail(analysis, open_parts),
             notes=tuple(f"unanswered part: {_asked(p)}" for p in open_parts), verdicts=judged, conclude=conclude,
         )
+
+    def _district_parts(self, analysis: QuestionAnalysis) -> list[QuestionAnalysis]:
+        """The parts of a question naming two districts that each ask their own thing of
+        their own district ("闵行基层中医药特色品牌有几个？宝山社区中医馆提供几类几项中医技术？"):
+        two questions, not a comparison, whose figures must not be weighed against each
+        other. [] unless every part names a district and a topic, and none compares."""
+        if not analysis.is_comparison:
+            return []
+        parts = independent_parts(analysis, self.index.districts)
+        if len(parts) < 2 or any(not p.districts for p in parts):
+            return []
+        named = [set(p.districts) for p in parts]
+        if any(a & b for i, a in enumerate(named) for b in named[i + 1 :]):
+            return []  # a district asked twice: the parts are about one another
+        for part in parts:
+            own = key_terms(part.question, part.lang, self.lexicon, part.places)
+            if not any(names_a_topic(t) for t in own):
+                return []  # "宝山呢？": the topic is the other part's
+        return parts
 
     def _coordinated(self, analysis: QuestionAnalysis) -> list[QuestionAnalysis]:
         """A Chinese question asking the same of two or more things ("中医医院和中西医结合医院
@@ -396,7 +418,11 @@ class ExtractiveAnswerer:
             if d.refused and not self._answered_by(p, chosen, d.evidence) and row_comparison(p, chosen) is None
         ]
         tail = self._open_tail(analysis, open_parts)
-        groups = [(None if not analysis.districts else chosen[0].district, [Claim(e.unit, e.district) for e in chosen])]
+        if not analysis.districts:
+            groups = [(None, [Claim(e.unit, e.district) for e in chosen])]
+        else:  # each district's claims under its own name, in the order the parts ask them
+            order = list(dict.fromkeys(e.district for e in chosen))
+            groups = [(d, [Claim(e.unit, e.district) for e in chosen if e.district == d]) for d in order]
         terms = [t for p, _ in answered for t in self._terms_to_cover(p)]
         notes = tuple(f"unanswered part: {_asked(q)}" for q in open_parts)
         return self._compose(

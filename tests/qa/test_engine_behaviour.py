@@ -79,3 +79,17 @@ def test_concurrent_asks_give_the_same_answers(policyqa) -> None:  # type: ignor
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda q: policyqa.ask(q).answer, questions))
     assert together == [alone[q] for q in questions]
+
+
+def test_two_districts_asked_two_different_things_are_two_questions_not_a_comparison(policyqa) -> None:  # type: ignore[no-untyped-def]
+    """Each part about its own district and topic is answered under that district's name;
+    8-10 brands and 2 stations are not weighed against each other."""
+    answer = policyqa.ask("闵行基层中医药特色品牌有几个？宝山社区中医馆提供几类几项中医技术？")
+    assert not answer.refused, answer.answer
+    assert "8-10个基层中医药服务特色品牌" in answer.answer and "8类20项" in answer.answer
+    assert not any(word in answer.answer for word in ("多于", "少于", "高于", "低于")), answer.answer
+    minhang, baoshan = answer.answer.index("闵行区："), answer.answer.index("宝山区：")
+    assert minhang < answer.answer.index("8-10个") < baoshan < answer.answer.index("8类20项")
+    # one topic asked of both is still compared
+    both = policyqa.ask("长宁的家庭医生签约率目标是多少？宝山呢？")
+    assert "48%" in both.answer and "46%" in both.answer
