@@ -312,9 +312,17 @@ def _english_terms(
 
 def _phrase_pattern(phrase: str) -> str:
     """A glossary phrase as a whole word or words, plural ``-s`` / ``-es`` included; a space
-    and a hyphen are the same ("family-doctor sign-up" is "family doctor sign up")."""
+    and a hyphen are the same ("family-doctor sign-up" is "family doctor sign up"); a verb
+    before a particle in any form ("signed up", "signing up" for "sign up")."""
+    words = re.split(r"[\s-]+", phrase)
+    if len(words) == 2 and words[1] in _PARTICLES and words[0].isalpha():
+        head = re.escape(words[0])
+        return rf"(?<![a-z]){head}(?:s|ed|ing)?[\s-]+{words[1]}(?:e?s)?(?![a-z])"
     body = re.sub(r"(?:\\ |\\-|-)+", r"[\\s-]+", re.escape(phrase))
     return rf"(?<![a-z]){body}(?:e?s)?(?![a-z])"
+
+
+_PARTICLES = frozenset({"up", "out", "in", "on", "off", "over", "down"})
 
 
 _ENGLISH_WORD = re.compile(r"[a-z]{3,}")

@@ -84,3 +84,10 @@ def test_a_glossary_phrase_said_twice_is_one_term_and_never_an_acronym() -> None
     uses, the question's rarest word."""
     terms = [t.text for t in key_terms("How many TCM alliance groups does Minhang build around its TCM partnership?", "en")]
     assert "TCM" not in terms and terms.count("中医") == 1
+
+
+def test_a_phrasal_verb_of_the_glossary_matches_in_any_form() -> None:
+    """"sign-up" is the glossary's; people write "signed up", "signing up"."""
+    for question in ("How many residents signed up with a family doctor?", "Is signing up with a family doctor free?"):
+        assert "签约" in [t.text for t in key_terms(question, "en")], question
+    assert "签约" not in [t.text for t in key_terms("Which signs are up on the hospital?", "en")]
