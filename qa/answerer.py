@@ -89,12 +89,24 @@ def _referent(part: str, bridges: Sequence[str]) -> str:
     return _referents(part, bridges)[0]
 
 
-def _referents(part: str, bridges: Sequence[str]) -> list[str]:
+def _referents(part: str, bridges: Sequence[str], named: Sequence[str] = ()) -> list[str]:
     """The organisations a later part may point back to, likeliest first: those of the kind
-    its pronoun names ("这家医院" → …医院), then the rest in the evidence's order."""
+    its pronoun names ("这家医院" → …医院), then those the question itself names (``named``:
+    "闵行中西医结合医院搬到哪？它主打哪些专科？" — 它 is the hospital asked about, not the
+    park it moves to), then the rest in the evidence's order."""
     m = _POINTER_NOUN.search(part)
     kind = [name for name in bridges if m and name.endswith(m.group(1))]
-    return [*kind, *(name for name in bridges if name not in kind)]
+    asked = [name for name in bridges if name in named and name not in kind]
+    return [*kind, *asked, *(name for name in bridges if name not in kind and name not in asked)]
+
+
+def _named_in(question: str, bridge: str, districts: Sequence[str]) -> bool:
+    """Whether the question names the organisation, with or without its district's name
+    before it (闵行区中西医结合医院 is named by "闵行中西医结合医院")."""
+    forms = {bridge, bridge_key(bridge)}
+    for name in (n for d in districts for n in (d, d.removesuffix("区"))):
+        forms |= {f[len(name) :] for f in list(forms) if f.startswith(name)}
+    return any(len(f) >= 3 and f in question for f in forms)
 
 
 def _resolved(part: str, bridges: Sequence[str]) -> str:
@@ -546,7 +558,8 @@ class ExtractiveAnswerer:
             if not refers_back(part) or len(claims) + len(found) >= self.config.max_claims + 1:
                 continue
             best = None
-            for bridge in _referents(part, bridges)[:2]:
+            named = [b for b in bridges if _named_in(analysis.question, b, self.index.districts)]
+            for bridge in _referents(part, bridges, named)[:2]:
                 best = self._about(bridge, part, analysis, filters, {e.unit for e in (*claims, *found.values())})
                 if best:
                     break  # the likeliest organisation named in evidence that answers the part

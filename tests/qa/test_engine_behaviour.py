@@ -93,3 +93,9 @@ def test_two_districts_asked_two_different_things_are_two_questions_not_a_compar
     # one topic asked of both is still compared
     both = policyqa.ask("长宁的家庭医生签约率目标是多少？宝山呢？")
     assert "48%" in both.answer and "46%" in both.answer
+
+
+def test_it_in_a_later_part_is_the_organisation_the_question_names(policyqa) -> None:  # type: ignore[no-untyped-def]
+    """"它" is the hospital asked about, not the park the evidence says it moves to."""
+    answer = policyqa.ask("闵行中西医结合医院搬到哪？它主打哪些专科？")
+    assert "紫竹" in answer.answer and "中医肺病" in answer.answer, answer.answer
