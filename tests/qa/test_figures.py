@@ -444,3 +444,18 @@ def test_states_figure_is_parse_figures_remembered() -> None:
         assert states_figure(text) is expected
         assert states_figure(text) is expected  # remembered, same answer
     assert states_figure.cache_info().hits >= len(cases)
+
+
+def test_a_count_of_times_in_chinese_numerals_is_a_figure_and_a_one_off_is_not() -> None:
+    """"每年至少专题研究一次" answers "how often"; "一次性补助" states no count."""
+    assert [(f.value, f.unit) for f in parse_figures("医改领导小组会议每年至少专题研究一次医改工作")] == [(1.0, "次")]
+    assert [(f.value, f.unit) for f in parse_figures("开展两次培训")] == [(2.0, "次")]
+    assert parse_figures("给予一次性补助") == []
+
+
+def test_a_sentence_stating_its_figure_in_chinese_numerals_states_a_figure() -> None:
+    from qa.evidence import states_figure
+
+    assert states_figure("每年至少专题研究一次医改工作")
+    assert states_figure("十家社区卫生服务中心开展居家安宁疗护")
+    assert not states_figure("进一步推进医防融合")
