@@ -199,6 +199,13 @@ def _chinese_terms(
             continue
         if token.lower() in ENGLISH_STOPWORDS:
             continue  # "目标值 vs 规划值": an English function word, not a topic
+        if _ENGLISH_IN_CHINESE.fullmatch(token):
+            # "Baoshan针对开药取药要建什么platform": a district in pinyin is the district; a
+            # word the glossary knows is its Chinese; any other English word, as in an
+            # English question, cannot be looked for in Chinese plans.
+            if token.lower() not in _place_spellings(places):
+                terms.extend(Term(c[0], c[1:], soft=all(w in SOFT_WORDS for w in c)) for c, _ in _glossary_matches(token.lower()))
+            continue
         variants = attested.variants(token) if isinstance(attested, Lexicon) else ()
         if len(token) == 1 and _CJK_RUN.match(token) and not variants:
             continue
@@ -210,6 +217,8 @@ def _chinese_terms(
     return terms
 
 
+# An English word inside a Chinese question: letters, at least one lower-case (CMI, HPV stay names)
+_ENGLISH_IN_CHINESE = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*")
 _OR = "\x1f"  # joins the words of one disjunction in the token stream (no text has it)
 _OR_WORDS = frozenset({"或", "或者", "或是"})
 

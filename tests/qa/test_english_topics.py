@@ -91,3 +91,12 @@ def test_a_phrasal_verb_of_the_glossary_matches_in_any_form() -> None:
     for question in ("How many residents signed up with a family doctor?", "Is signing up with a family doctor free?"):
         assert "签约" in [t.text for t in key_terms(question, "en")], question
     assert "签约" not in [t.text for t in key_terms("Which signs are up on the hospital?", "en")]
+
+
+def test_english_words_inside_a_chinese_question_are_read_as_in_an_english_one() -> None:
+    """A district in pinyin is the district, a glossary word its Chinese, another English
+    word cannot be looked for in Chinese plans; an acronym stays a name."""
+    terms = [t.text for t in key_terms("Baoshan针对开药取药要建什么platform？", "zh")]
+    assert "Baoshan" not in terms and "platform" not in terms and "取药" in terms
+    assert "签约" in [t.text for t in key_terms("宝山的family doctor signing率是多少？", "zh")]
+    assert "CMI" in [t.text for t in key_terms("长宁 CMI 目标值", "zh")]
