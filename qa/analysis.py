@@ -18,6 +18,7 @@ from ingest.regions import (
     district_english as district_english,  # re-exported: answers name districts in English
 )
 from qa.figures import asked_unit
+from qa.terms import without_purpose
 
 Language = Literal["zh", "en", "other"]
 QuestionKind = Literal["across", "comparison", "quantity", "table", "fact"]
@@ -231,7 +232,8 @@ def analyze(
     districts = tuple(d.name for d in named if d.name in known)
     outside = [d.name for d in named if d.name not in known]
     outside += _other_places(text, known_districts, covered)
-    kind = classify(text, lang, len(districts))
+    # what the question asks, not why ("在比较各区资源配置目标时，静安的…是多少")
+    kind = classify(without_purpose(text) if lang == "zh" else text, lang, len(districts))
     years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
     numbers = tuple(n for n in _NUMBER.findall(text) if not (len(n) == 4 and n.isdigit() and int(n) in years))
     # "哪些区提到了婴儿死亡率": which plans speak of it, not what figure they give, unless a

@@ -423,7 +423,7 @@ _CLAUSE = re.compile(r"[^，,；;。！!？?：:]+[，,；;。！!？?：:]*")
 
 # A clause saying why the asker asks ("为比较各区母婴健康指标，"), and an aside widening what
 # counts ("（无论是现状数据还是目标要求）"): neither is what the evidence must state.
-_PURPOSE = re.compile(r"^(?:为了?|为便于|以便)")
+_PURPOSE = re.compile(r"^(?:为了?|为便于|以便)|^在[^，,]*时[，,]?$")  # 为比较…， / 在比较各区…时，
 # A clause pointing at the documents themselves ("这几份区级卫生文件里，", "在五份规划文本中，"):
 # where to look, not what to find.
 _IN_DOCUMENTS = re.compile(r"(?:文件|规划|方案|文本|材料)(?:里|中|内|当中)[，,：:]?$")
@@ -431,6 +431,16 @@ _IN_DOCUMENTS = re.compile(r"(?:文件|规划|方案|文本|材料)(?:里|中|�
 # the asker wants done, not what the evidence must state.
 _LEAD_IN = re.compile(r"^(?:请|麻烦|帮忙|帮我)[^：:]*[：:]$")
 _WIDENING = re.compile(r"[（(](?:无论|不论|不管|不限于)[^）)]*[）)]")
+
+
+def without_purpose(question: str) -> str:
+    """The question without a leading clause saying why it is asked ("为比较各区…，",
+    "在比较各区资源配置目标时，"): the purpose names other districts than those asked about,
+    so it must not make the question one across districts."""
+    clauses = _CLAUSE.findall(question)
+    if len(clauses) > 1 and _PURPOSE.match(clauses[0]) and not _ASKS.search(clauses[0]):
+        return "".join(clauses[1:])
+    return question
 
 
 def split_framing(question: str) -> tuple[str, str]:

@@ -263,3 +263,11 @@ def test_each_part_of_a_keyword_query_is_answered_or_said_to_be_unanswered(polic
     answer = policyqa.ask("宝山 家庭医生签约率 2025目标 2024实际签约率")
     assert not answer.refused and "46%" in answer.answer, answer.answer
     assert any("2024" in note for note in answer.notes), answer.notes
+
+
+def test_a_purpose_naming_every_district_does_not_make_a_question_about_one_ask_across() -> None:
+    """"在比较各区…时" says why; the question asks 静安's figure, not which districts."""
+    question = "在比较各区资源配置目标时，想请问静安区的方案对2025年千人口医疗机构床位数设定的目标值是多少？"
+    assert analyze(question, CORPUS).kind != "across"
+    assert analyze("为比较各区母婴健康指标，哪些区提到了婴儿死亡率？", CORPUS).kind == "across"
+    assert analyze("各区规划里，谁要求二级以上综合医院设老年医学科？", CORPUS).kind == "across"  # where to look: the scope
