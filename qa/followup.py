@@ -342,7 +342,7 @@ def _has_topic(text: str, named: bool) -> bool:
 
 
 # Time words, and the verbs that go with a target: nothing a topic is made of.
-_ZH_TIME = re.compile(r"(?:19|20)\d{2}年?|今年|明年|去年|年底|年内|期间|达到|到")
+_ZH_TIME = re.compile(r"(?:19|20)\d{2}年?|今年|明年|去年|年底|年内|期间|现在|目前|当前|如今|达到|做到|到")
 
 
 def _asks_nothing_new(text: str, topic: str = "") -> bool:

@@ -426,7 +426,7 @@ _CLAUSE = re.compile(r"[^，,；;。！!？?：:]+[，,；;。！!？?：:]*")
 _PURPOSE = re.compile(r"^(?:为了?|为便于|以便)|^在[^，,]*时[，,]?$")  # 为比较…， / 在比较各区…时，
 # A clause pointing at the documents themselves ("这几份区级卫生文件里，", "在五份规划文本中，"):
 # where to look, not what to find.
-_IN_DOCUMENTS = re.compile(r"(?:文件|规划|方案|文本|材料)(?:里|中|内|当中)[，,：:]?$")
+_IN_DOCUMENTS = re.compile(r"(?:文件|规划|计划|方案|文本|材料)(?:里|中|内|当中)[，,：:]?$")
 # A request introducing the question after a colon ("请梳理一下：", "请梳理五份文件："): what
 # the asker wants done, not what the evidence must state.
 _LEAD_IN = re.compile(r"^(?:请|麻烦|帮忙|帮我)[^：:]*[：:]$")

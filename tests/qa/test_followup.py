@@ -588,3 +588,15 @@ def test_the_corpus_own_city_makes_no_organisation_name_specific(
         assert _entities(text) == entities
     finally:
         _KNOWN.reset(token)
+
+
+def test_a_district_over_there_now_asks_the_chat_question_about_that_district() -> None:
+    """"松江那边现在做到多少了？": 现在 and 做到 say when and what of the chat's question."""
+    history = turns_from(
+        [
+            {"role": "user", "content": "闵行那个三年行动计划里，急救站点平均服务半径要做到多少？"},
+            {"role": "assistant", "content": "≤3.5公里。"},
+        ]
+    )
+    resolved = resolve("松江那边现在做到多少了？", history, CORPUS)
+    assert resolved is not None and "急救站点平均服务半径" in resolved and "松江" in resolved and "闵行" not in resolved
