@@ -208,7 +208,8 @@ _EN_COMPARE_PHRASE = re.compile(
 # higher?", "Has Songjiang already beaten that?", "Is that above what the city set?").
 _EN_COMPARATIVE = re.compile(
     r"\b(?:higher|lower|larger|smaller|bigger|greater|faster|slower|shorter|longer|better|worse|above|below)\b"
-    r"|\b(?:beat|beats|beaten|exceed(?:s|ed)?|surpass(?:es|ed)?|outperform(?:s|ed)?|ahead of|behind)\b",
+    r"|\b(?:beat|beats|beaten|exceed(?:s|ed)?|surpass(?:es|ed)?|outperform(?:s|ed)?|ahead of|behind)\b"
+    r"|\b(?:is|was|are|were)\s+(?:that|this|it|they)\s+(?:under|over|within)\b",  # "Is that under the city's ceiling?"
     re.IGNORECASE,
 )
 _EN_COMPARE = re.compile(f"{_EN_COMPARE_PHRASE.pattern}|{_EN_COMPARATIVE.pattern}", re.IGNORECASE)

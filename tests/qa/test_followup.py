@@ -489,9 +489,10 @@ def test_an_english_comparative_without_than_compares_the_chat_topic(question: s
     assert "Changning" in resolved and "Songjiang" in resolved and "rehabilitation beds" in resolved
 
 
-def test_an_english_one_sided_comparison_takes_the_chats_topic_as_its_other_side() -> None:
-    resolved = resolve("Is that above what the city planned?", EN_BEDS_CHAT, CORPUS)
-    assert resolved == "How many rehabilitation beds per 1,000 people does Changning plan for 2025? Is that above what the city planned?"
+@pytest.mark.parametrize("question", ["Is that above what the city planned?", "Is that under the city's ceiling?"])
+def test_an_english_one_sided_comparison_takes_the_chats_topic_as_its_other_side(question: str) -> None:
+    resolved = resolve(question, EN_BEDS_CHAT, CORPUS)
+    assert resolved == f"How many rehabilitation beds per 1,000 people does Changning plan for 2025? {question}"
 
 
 def test_it_across_districts_is_the_term_an_english_turn_quoted_in_single_quotes() -> None:
