@@ -30,6 +30,7 @@ from qa.comparison import (
     Side,
     change_clause,
     comparison_clause,
+    consistency_clause,
     figure_anchors,
     figure_pair,
     independent_parts,
@@ -287,7 +288,11 @@ class ExtractiveAnswerer:
         if not verdict.answerable:
             return self._refuse(analysis, chunk_hits, k, verdict, judged)
         open_parts = self._open_later_parts(analysis, claims, ranked) if refers else []
-        conclude = row_comparison(analysis, claims) or change_clause(analysis, claims, figure_anchors(terms, weights))
+        conclude = (
+            row_comparison(analysis, claims)
+            or change_clause(analysis, claims, figure_anchors(terms, weights))
+            or consistency_clause(analysis, claims, ranked)
+        )
         if conclude is not None:
             # the row's two values answer the part that weighs them ("比市里的规划值高吗")
             open_parts = [p for p in open_parts if row_comparison(self._part_analysis(p, analysis), claims) is None]
@@ -424,6 +429,9 @@ class ExtractiveAnswerer:
                 firsts.setdefault(e.unit.unit_id, e)  # one claim per passage, though two parts found it
         chosen = list(firsts.values())
         conclude = next((c for p in parts if (c := row_comparison(p, chosen)) is not None), None)
+        if conclude is None:  # "…是哪一年？主方案和附件4的说法一致吗？"
+            pool = [e for _, d in answered for e in d.evidence]
+            conclude = next((c for p in parts if (c := consistency_clause(p, chosen, pool)) is not None), None)
         open_parts = [
             p.question
             for p, d in zip(parts, drafts, strict=True)

@@ -269,6 +269,64 @@ def change_clause(analysis: QuestionAnalysis, chosen: Sequence[Evidence], anchor
     return conclude
 
 
+# Asks whether two statements agree ("主文件和附件4的说法一致吗", "do the two match").
+_ASKS_CONSISTENT = re.compile(
+    r"一致|一样|相同|矛盾|统一|出入|\b(?:consistent|inconsistent|the same|match(?:es)?|agree\w*|differ\w*|contradict\w*)\b", re.I
+)
+_YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年)")
+
+
+def consistency_clause(
+    analysis: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence] = ()
+) -> Conclusion | None:
+    """Where the statements of one plan disagree, when the question asks whether they agree:
+    one figure set for two different years ("到2025年…达到120元/人年" / "到2026年…达到
+    120元/人年"). The other statements come from the rest of the evidence (``pool``) too: a
+    plan restates a target in its annexes. Agreement is never claimed (a place not found
+    may say otherwise); None then."""
+    if analysis.districts and len(analysis.districts) > 1 or not _ASKS_CONSISTENT.search(analysis.question):
+        return None
+    lang = "en" if analysis.lang == "en" else "zh"
+    others = [e for e in pool[:25] if all(e.unit != c.unit for c in chosen)]
+    for a in chosen:
+        years_a = _YEAR_IN.findall(stated_text(a.unit))
+        if len(years_a) != 1:
+            continue
+        same: dict[str, Evidence] = {years_a[0]: a}
+        figure = None
+        for b in [*chosen, *others]:
+            if b.unit == a.unit or b.district != a.district:
+                continue
+            shared = _shared_figure(stated_text(a.unit), stated_text(b.unit))
+            years_b = _YEAR_IN.findall(stated_text(b.unit))
+            if shared is not None and len(years_b) == 1:
+                figure = figure or shared
+                same.setdefault(years_b[0], b)
+        if figure is not None and len(same) > 1:
+            return _consistency_text(list(same.items()), figure, lang)
+    return None  # (agreement is not claimed: another place may say otherwise)
+
+
+def _shared_figure(x: str, y: str) -> Figure | None:
+    """A figure both texts state, the same value in the same unit (years are no figures)."""
+    ys = parse_figures(y)
+    return next((f for f in parse_figures(x) if any(f.unit == g.unit and f.value == g.value and f.high == g.high for g in ys)), None)
+
+
+def _consistency_text(stated: list[tuple[str, Evidence]], figure: Figure, lang: str) -> Conclusion:
+    """The verdict on statements of one figure, by the year each sets: [(year, evidence)]."""
+
+    def conclude(cites: CitationList) -> str:
+        value = figure.text(lang)  # type: ignore[arg-type]
+        refs = [(year, cites.number(e.unit, e.district)) for year, e in stated]
+        if lang == "zh":
+            return "两处表述不一致：同为" + value + "，" + "，".join(f"一处为{y}年[{n}]" for y, n in refs) + "。"
+        places = ", ".join(f"by {y} in {'one' if i == 0 else 'another'} [{n}]" for i, (y, n) in enumerate(refs))
+        return f"The statements differ: {value} {places}."
+
+    return conclude
+
+
 def independent_parts(analysis: QuestionAnalysis, index_districts: Sequence[str]) -> list[QuestionAnalysis]:
     """The parts of a question that ask separate things, each analysed on its own, with the
     districts the whole question names; [] when it asks one thing (or a later part refers

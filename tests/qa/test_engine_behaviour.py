@@ -99,3 +99,14 @@ def test_it_in_a_later_part_is_the_organisation_the_question_names(policyqa) -> 
     """"它" is the hospital asked about, not the park the evidence says it moves to."""
     answer = policyqa.ask("闵行中西医结合医院搬到哪？它主打哪些专科？")
     assert "紫竹" in answer.answer and "中医肺病" in answer.answer, answer.answer
+
+
+def test_asked_whether_two_places_of_a_plan_agree_the_answer_says_they_do_not(policyqa) -> None:  # type: ignore[no-untyped-def]
+    """长宁's main plan sets 120元/人年 for 2025, its annex 4 for 2026: asked whether they
+    agree, the answer says they differ and cites both; asked only when, it states both."""
+    zh = policyqa.ask("长宁主文件和附件4关于社区基本公共卫生服务经费达到120元/人年的时间，表述一致吗？")
+    assert "不一致" in zh.answer and "2025" in zh.answer and "2026" in zh.answer, zh.answer
+    en = policyqa.ask("Do Changning's main plan and its Annex 4 agree on when community public-health funding reaches 120 yuan per person?")
+    assert "differ" in en.answer and "2025" in en.answer and "2026" in en.answer, en.answer
+    when = policyqa.ask("长宁社区基本公卫经费120元/人年是哪一年达到?")
+    assert "不一致" not in when.answer
