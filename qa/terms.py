@@ -389,12 +389,41 @@ def key_terms(
             seen.add(term.text)
             unique.append(term)
     unique = _years_as_periods(question, unique)
-    frame, focus = split_framing(question) if lang != "en" else ("", question)
+    frame, focus = split_framing(question) if lang != "en" else _english_scene(question)
     if frame:
-        asked = [t for t in unique if t.text in focus]
+        if lang == "en":  # the terms are Chinese: which of them the asking sentences name
+            named = {t.text for t in _english_terms(focus, attested, places, register)}
+        asked = [t for t in unique if (t.text in named if lang == "en" else t.text in focus)]
         if any(names_a_topic(t) for t in asked):
-            unique = [t if t.text in focus else replace(t, framing=True) for t in unique]
+            unique = [t if t in asked else replace(t, framing=True) for t in unique]
     return tuple(unique)
+
+
+_EN_SENTENCE_END = re.compile(r"(?<=[.!:;])\s+(?=[A-Z])")
+
+
+# A sentence about the asker, as the Chinese ``_ASKER``: first person, family, or "X here:".
+_EN_ASKER = re.compile(
+    r"\b(?:I|I'm|I've|I'd|my|me|we|we're|our|us|mum|mom|dad|mother|father|parents?|grandma|grandpa|grandmother|grandfather)\b"
+    r"|^\w+(?: \w+)? (?:here|question)\s*:",
+    re.I,
+)
+_EN_LEAD_IN = re.compile(r"^\w+(?: \w+)? (?:here|question)\s*:\s*", re.I)
+
+
+def _english_scene(question: str) -> tuple[str, str]:
+    """(scene, asked): the sentences about the asker an English question sets the scene with
+    before it asks ("My mum is 85 and lives in Baoshan. What's…", "Journalist here: which…"),
+    and the rest. A sentence about the plans ("Songjiang's plan gives a life-expectancy
+    figure. Does it…") is what the question asks about, not a scene."""
+    sentences = _EN_SENTENCE_END.split(question.strip())
+    lead = _EN_LEAD_IN.match(sentences[0])
+    if lead and lead.end() < len(sentences[0]):  # "Journalist here: in Changning each…"
+        sentences[:1] = [sentences[0][: lead.end()], sentences[0][lead.end() :].strip()]
+    scene = 0
+    while scene < len(sentences) - 1 and "?" not in sentences[scene] and _EN_ASKER.search(sentences[scene]):
+        scene += 1
+    return " ".join(sentences[:scene]), " ".join(sentences[scene:])
 
 
 def _years_as_periods(question: str, terms: list[Term]) -> list[Term]:

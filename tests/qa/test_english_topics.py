@@ -100,3 +100,16 @@ def test_english_words_inside_a_chinese_question_are_read_as_in_an_english_one()
     assert "Baoshan" not in terms and "platform" not in terms and "取药" in terms
     assert "签约" in [t.text for t in key_terms("宝山的family doctor signing率是多少？", "zh")]
     assert "CMI" in [t.text for t in key_terms("长宁 CMI 目标值", "zh")]
+
+
+def test_an_english_scene_about_the_asker_is_framing_and_one_about_the_plans_is_not() -> None:
+    from qa.terms import _english_scene
+
+    assert _english_scene("My mum is 85 and lives in Baoshan. What is the sign-up goal?") == (
+        "My mum is 85 and lives in Baoshan.",
+        "What is the sign-up goal?",
+    )
+    assert _english_scene("Journalist here: in Changning each centre has a brand. Which is it?")[0] == "Journalist here: "
+    assert _english_scene("Songjiang's plan gives a life-expectancy figure. Does it meet the target?")[0] == ""
+    terms = {t.text: t for t in key_terms("I'm researching TCM. How many family doctors does Baoshan plan?", "en")}
+    assert terms["中医"].framing and not terms["家庭医生"].framing
