@@ -33,7 +33,7 @@ QUESTION_WORDS: frozenset[str] = frozenset(
 SOFT_WORDS: frozenset[str] = frozenset(
     """目标 目标值 建设 达到 实现 推进 推动 完成 开展 加强 提升 工作 服务 数字 水平 任务 主要 设 设置 建成 今年 年
     定位 级别 意思 安排 作用 职责 时间 时候 地方 地点 位置 名称 措施 举措 办法 方式 做法 标准 进展 规模 数量 单位
-    成为 什么样 一片 哪一片 期间 以来 末 这项 这家 该项""".split()
+    成为 什么样 一片 哪一片 期间 以来 末 这项 这家 该项 数值 数目 百分比 具体数值 具体数字""".split()
 )
 ENGLISH_STOPWORDS: frozenset[str] = frozenset(
     """a an the of for in on at to by and or what which who whom whose how when where why is are was were be been

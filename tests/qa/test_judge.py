@@ -233,3 +233,9 @@ def test_unit_coverage_is_what_one_passage_covers(lexicon: Lexicon) -> None:
     f_near = evidence_features(terms, weights, near, english=False, per_district=False)
     assert f_apart["coverage"] == pytest.approx(f_near["coverage"])
     assert f_apart["unit_coverage"] < f_near["unit_coverage"] == pytest.approx(f_near["coverage"])
+
+
+def test_words_asking_for_a_figure_are_not_the_topic(lexicon: Lexicon) -> None:
+    """"具体数值", "百分比目标" say in what form the answer comes; "46%" states it."""
+    terms = {t.text: t for t in key_terms("哪些区给出了家庭医生签约率的百分比目标？具体数值分别是多少？", "zh", lexicon)}
+    assert terms["数值"].soft and terms["百分比"].soft and not terms["签约率"].soft
