@@ -25,7 +25,9 @@ QuestionKind = Literal["across", "comparison", "quantity", "table", "fact"]
 
 # "这几年" / "那几家" / "好几个" point at or estimate a number; they do not ask for one.
 _NOT_COUNTING = re.compile(r"[这那好]几(?:个|家|年|天|项|名|所|次)?")
-_ACROSS_ZH = re.compile(r"(?:哪些区|哪几个区|哪个区|哪些地区|哪几个地区|各区|几个区|有哪些区|哪些行政区|哪家区)(?!域)|区有哪些")  # not 几个区域性…
+_ACROSS_ZH = re.compile(
+    r"(?:哪些区|哪几个区|哪个区|哪些地区|哪几个地区|各区|几个区|有哪些区|哪些行政区|哪家区|(?:其他|其它|其余|别的)(?:几个)?区)(?!域)|区有哪些"
+)  # not 几个区域性…; "还有别的区也提…吗" asks which others do
 _ACROSS_EN = re.compile(
     r"\b(which|what)\s+(districts?|areas?)\b|\ball (the )?districts\b|\bacross districts\b|\beach district\b|"
     r"\bwhich (of )?(the |these |those )?(?:[\w-]+ ){0,3}(plans|districts|documents)\b|\bother districts\b|\bany districts?\b",

@@ -550,7 +550,8 @@ def _followed_by(topic: str, q: str) -> str:
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _YEAR_ONLY = re.compile(
-    r"^\s*(?:那么?|还有|and|what about|how about)?\s*(?:到|在|至|by|in|for)?\s*((?:19|20)\d{2})\s*(?:年)?\s*(?:的|呢|呐|ne)*"
+    r"^\s*(?:那么?|还有|and|what about|how about)?\s*(?:(?:what|how much|how many)\s+(?:was|is|were|will)\s+(?:it|that|this|they)(?:\s+be)?\s+)?"
+    r"(?:到|在|至|by|in|for)?\s*((?:19|20)\d{2})\s*(?:年)?\s*(?:的|呢|呐|ne)*"
     r"\s*(?:(?:是|有|为|定的是?|能到|要到|达到)?(?:多少|几|啥|什么|怎样|怎么样)(?:呢|呀|啊)?)?\s*[？?。.]*\s*$",
     re.IGNORECASE,
 )

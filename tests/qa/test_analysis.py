@@ -272,3 +272,9 @@ def test_a_purpose_naming_every_district_does_not_make_a_question_about_one_ask_
     assert analyze(question, CORPUS).kind != "across"
     assert analyze("为比较各区母婴健康指标，哪些区提到了婴儿死亡率？", CORPUS).kind == "across"
     assert analyze("各区规划里，谁要求二级以上综合医院设老年医学科？", CORPUS).kind == "across"  # where to look: the scope
+
+
+def test_asking_whether_other_districts_do_it_too_asks_across_districts() -> None:
+    assert analyze("还有别的区也提“五床联动”吗？", CORPUS).kind == "across"
+    assert analyze("其他区有没有中医馆建设目标？", CORPUS).kind == "across"
+    assert analyze("其他区域性医疗中心有哪些？", CORPUS).kind != "across"  # 区域, not 区

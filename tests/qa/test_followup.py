@@ -380,6 +380,7 @@ def test_a_follow_up_naming_only_a_year_switches_the_year() -> None:
     assert resolve("And in 2030?", history, CORPUS) == "长宁到2030年要建成几个达标中医馆？"
     assert resolve("那2030年是多少？", history, CORPUS) == "长宁到2030年要建成几个达标中医馆？"
     assert resolve("2030年的有多少呢？", history, CORPUS) == "长宁到2030年要建成几个达标中医馆？"
+    assert resolve("And what was it in 2030?", history, CORPUS) == "长宁到2030年要建成几个达标中医馆？"
 
 
 @pytest.mark.parametrize(
