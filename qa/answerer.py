@@ -66,6 +66,7 @@ from qa.terms import (
     key_terms,
     names_a_topic,
     part_of_speech,
+    quoted_terms,
     term_match,
     unmapped_english_words,
 )
@@ -244,6 +245,7 @@ class ExtractiveAnswerer:
         plan = plan_retrieval(analysis, query, self.index.districts, user_districts)
         sentence_hits, chunk_hits = self._retrieve(plan)
         candidates = collect_candidates([*sentence_hits, *chunk_hits], self.lookup)
+        self._add_quoted(analysis, plan, candidates)
         units = list(candidates)
         vectors = self.index.vectors_for(units)
         qvec = self.index.embed_query(query)
@@ -304,6 +306,19 @@ class ExtractiveAnswerer:
             analysis, terms, groups, claims, chunk_hits, k, tail=self._open_tail(analysis, open_parts),
             notes=tuple(f"unanswered part: {_asked(p)}" for p in open_parts), verdicts=judged, conclude=conclude,
         )
+
+    def _add_quoted(self, analysis: QuestionAnalysis, plan: RetrievalPlan, candidates: dict[Unit, float]) -> None:
+        """Sentences stating a term the question quotes as the plans write it (“一区一品牌”),
+        in the districts asked about, join the candidates however retrieval ranked them, when
+        the question asks which districts say it: a district's one mention must not be missed."""
+        if not analysis.is_across:
+            return
+        floor = min(candidates.values(), default=0.0)
+        for phrase in quoted_terms(analysis.question, self.lexicon.attested):
+            for unit in self.lookup.containing(phrase):
+                district = self.index.documents[unit.doc_id].district
+                if not plan.districts or district in plan.districts:
+                    candidates.setdefault(unit, floor)
 
     def _district_parts(self, analysis: QuestionAnalysis) -> list[QuestionAnalysis]:
         """The parts of a question naming two districts that each ask their own thing of

@@ -61,6 +61,11 @@ class SentenceLookup:
             self._units[doc_id] = units
             self._starts[doc_id] = [u.start for u in units]
 
+    def containing(self, phrase: str) -> list[Unit]:
+        """Every sentence and row that contains ``phrase`` as written: a term the asker quotes
+        is looked for exactly, wherever retrieval ranked its sentences."""
+        return [u for units in self._units.values() for u in units if phrase in u.text]
+
     def inside(self, chunk: Unit) -> list[Unit]:
         """Sentences and rows that lie within ``chunk`` (or overlap it, for rows)."""
         units = self._units.get(chunk.doc_id, [])

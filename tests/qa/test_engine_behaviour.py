@@ -110,3 +110,11 @@ def test_asked_whether_two_places_of_a_plan_agree_the_answer_says_they_do_not(po
     assert "differ" in en.answer and "2025" in en.answer and "2026" in en.answer, en.answer
     when = policyqa.ask("长宁社区基本公卫经费120元/人年是哪一年达到?")
     assert "不一致" not in when.answer
+
+
+def test_a_quoted_term_asked_across_districts_finds_every_plan_that_writes_it(policyqa) -> None:  # type: ignore[no-untyped-def]
+    """“一区一品牌” stands once in 长宁's plan, in a sentence retrieval ranked low for the
+    question's words; quoted as the plans write it, every district writing it is found."""
+    answer = policyqa.ask("中医药“一区一品牌”，哪些区的文件里有部署？")
+    named = {c.district for c in answer.citations if "一区一品牌" in c.quote}
+    assert named >= {"宝山区", "长宁区", "静安区"}, answer.answer
