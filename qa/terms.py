@@ -123,8 +123,7 @@ def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None
     """Join neighbouring tokens into the compounds the documents actually use.
 
     jieba's general dictionary cuts domain words apart (中医馆 -> 中医 + 馆, 千人口 -> 千 + 人口);
-    when the joined form occurs in the corpus, the question means the compound (of two ways
-    equally long, the one keeping the later word whole: 建成|社区医院). Corpus-driven,
+    when the joined form occurs in the corpus, the question means the compound. Corpus-driven,
     so no hand-written vocabulary is needed. Of all ways to join, the one with the longest
     words wins, but a character left alone costs: 达标|中医馆 beats 达标中医|馆, whose 馆
     would be dropped as a one-character word.
@@ -142,7 +141,7 @@ def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None
             if len(joined) <= max_len and _CJK_RUN.search(joined) and attested(joined):
                 if not any(t in QUESTION_WORDS for t in tokens[i:j]):
                     options.append((len(joined) ** 2 + best[j][0], j))
-        best[i] = max(options, key=lambda o: (o[0], -o[1]))  # a tie: the later word whole (建成|社区医院)
+        best[i] = max(options, key=lambda o: (o[0], o[1]))
     merged, i = [], 0
     while i < n:
         j = best[i][1]

@@ -278,13 +278,3 @@ def test_asking_whether_other_districts_do_it_too_asks_across_districts() -> Non
     assert analyze("还有别的区也提“五床联动”吗？", CORPUS).kind == "across"
     assert analyze("其他区有没有中医馆建设目标？", CORPUS).kind == "across"
     assert analyze("其他区域性医疗中心有哪些？", CORPUS).kind != "across"  # 区域, not 区
-
-
-def test_split_words_are_joined_into_the_compounds_the_plans_use_the_head_kept_whole() -> None:
-    from qa.terms import merge_attested
-
-    used = {"中医馆", "达标", "建成社区", "社区医院", "千人口"}.__contains__
-    assert merge_attested(["达标", "中医", "馆"], used) == ["达标", "中医馆"]
-    assert merge_attested(["千", "人口"], used) == ["千人口"]
-    # two ways of equal length: the later word stays whole (the head noun), 建成|社区医院
-    assert merge_attested(["建成", "社区", "医院"], used) == ["建成", "社区医院"]
