@@ -61,6 +61,11 @@ class MilvusKindRetriever:
         if scope.doc_ids is not None:
             in_docs = {self._district_of.get(d) for d in scope.doc_ids}
             districts = in_docs if scope.districts is None else districts & in_docs
+        return self._partitions_of(districts)
+
+    def _partitions_of(self, districts: set[str | None]) -> list[str] | None:
+        if self._partitions is None:
+            return None
         names = sorted({self._partitions.get(d, DEFAULT_PARTITION) if d else DEFAULT_PARTITION for d in districts})
         return names or [DEFAULT_PARTITION]
 
@@ -159,11 +164,15 @@ class MilvusKindRetriever:
 
     def vectors(self, rows: Sequence[int]) -> np.ndarray:
         keys = [pk(self.kind, int(r)) for r in rows]
+        # the rows' regions' partitions only: Milvus Lite reads every row of the partitions it
+        # is given to find primary keys, and a single-region answer's candidates are one region's
+        partitions = self._partitions_of({self._district_of.get(self.units[int(r)].doc_id) for r in rows})
         found: dict[int, list[float]] = {}
         for i in range(0, len(keys), PK_BATCH):
             batch = keys[i : i + PK_BATCH]
             for hit in self._client.query(
-                self.collection, filter=f"pk in [{', '.join(map(str, batch))}]", output_fields=["pk", "dense"]
+                self.collection, filter=f"pk in [{', '.join(map(str, batch))}]", output_fields=["pk", "dense"],
+                partition_names=partitions,
             ):
                 found[int(hit["pk"])] = hit["dense"]
         missing = [k for k in keys if k not in found]

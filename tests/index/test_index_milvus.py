@@ -336,3 +336,7 @@ def test_a_partition_per_region_prunes_without_changing_hits(lite_dir, real_inde
             a = pruned.retrieve(question, top_k=20, filters=filters, kinds=kinds)
             b = unpruned.retrieve(question, top_k=20, filters=filters, kinds=kinds)
             assert a and [(h.unit.unit_id, h.score) for h in a] == [(h.unit.unit_id, h.score) for h in b]
+    # vectors read back from the rows' partitions only: one region's, or several regions'
+    for units in ([u for u in real_index._kinds["sentence"].units if u.doc_id == doc][:30],
+                  list(real_index._kinds["sentence"].units[::50]) + list(real_index._kinds["chunk"].units[::40])):
+        np.testing.assert_allclose(pruned.vectors_for(units), real_index.vectors_for(units), atol=1e-6)
