@@ -340,3 +340,28 @@ def test_a_partition_per_region_prunes_without_changing_hits(lite_dir, real_inde
     for units in ([u for u in real_index._kinds["sentence"].units if u.doc_id == doc][:30],
                   list(real_index._kinds["sentence"].units[::50]) + list(real_index._kinds["chunk"].units[::40])):
         np.testing.assert_allclose(pruned.vectors_for(units), real_index.vectors_for(units), atol=1e-6)
+
+
+def test_an_answers_repeated_searches_are_asked_once(milvus_index):
+    """An answer searches sentences and table rows for its evidence, then again lifted to
+    chunks: Milvus is asked once per kind, and the chunks are those of an index asking anew."""
+    from index.retriever import HybridIndex
+    from index.store_protocol import OpenIndex
+
+    q = "长宁区到2025年要建成几个达标中医馆?"
+    retrievers = list(milvus_index._kinds.values())
+    counting = _CountingClient(retrievers[0]._client)
+    for r in retrievers:
+        r._client = counting
+    try:
+        milvus_index._searches.clear()
+        milvus_index.retrieve(q, top_k=40, kinds=("sentence", "table_row"))
+        chunks = milvus_index.retrieve(q, top_k=8, kinds=("chunk",))
+        assert counting.searches == 3  # sentences, table rows, chunks
+    finally:
+        for r in retrievers:
+            r._client = counting._client
+    fresh = HybridIndex(OpenIndex(dict(milvus_index.manifest), tuple(milvus_index.documents.values()),
+                                  milvus_index._kinds, milvus_index.location))
+    again = fresh.retrieve(q, top_k=8, kinds=("chunk",))
+    assert [(h.unit.unit_id, h.score) for h in chunks] == [(h.unit.unit_id, h.score) for h in again]
