@@ -348,10 +348,11 @@ class HybridIndex:
         """One kind's ranked lists, remembered for the next few searches: one answer searches
         the same kind with the same words more than once (sentences for its evidence, then
         again lifted to chunks; a second hop), a third of the search time of a warm answer.
-        The lists are only read. A store that fuses its own lists is asked every time."""
+        The lists are only read. A store that fuses its own lists (Milvus) is remembered by
+        the fusion and route weights too, which its one fused list depends on."""
+        key: Hashable = (retriever.kind, query.text, query.tokens, scope, depth)
         if retriever.fused:
-            return retriever.rank(query, depth, scope, fusion, routes)
-        key = (retriever.kind, query.text, query.tokens, scope, depth)
+            key = (*key, fusion.method, fusion.k, tuple(sorted(routes.items())))
         with self._searches_lock:
             found = self._searches.get(key)
             if found is not None:

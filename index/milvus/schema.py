@@ -29,6 +29,19 @@ PAYLOAD_CHARS = 16000  # <= 4 bytes a character in UTF-8: a piece always fits a 
 FLAT_MAX_ROWS = 200_000
 HNSW_PARAMS = {"M": 16, "efConstruction": 200}
 # Words Milvus's jieba analyzer must drop besides the stopwords: punctuation is a token there.
+# One partition per region (district) in a large collection, so that a search within regions
+# reads only theirs: Milvus Lite prunes by ``partition_names`` only (a partition key hashes
+# into 16 buckets its searches do not prune), and a Milvus server refuses more than 1,024
+# partitions by default (``rootCoord.maxPartitionNum``): beyond ``MAX_REGION_PARTITIONS``
+# regions there is one partition. Up to ``PARTITION_FROM_UNITS`` units there is one partition
+# too: Milvus Lite keeps BM25 statistics per segment, and such a collection is one segment
+# (its ``MAX_SEGMENT_ROWS``) whose statistics span the corpus, where a partition per region
+# would give each region its own and make scores across regions incomparable (at 1x,
+# retrieval hit@5 on the dev set fell from 0.887 to 0.875); a larger collection is several
+# segments, each with its own statistics, whatever its partitions.
+PARTITION_FROM_UNITS = 100_000
+MAX_REGION_PARTITIONS = 1000
+DEFAULT_PARTITION = "_default"  # documents of no district (city-level, national) and payload rows
 PUNCTUATION = tuple("，。、；：？！“”‘’（）《》【】—…·,.;:?!\"'()[]<>-/%+*=")
 
 
@@ -108,6 +121,18 @@ def make_index_params(client: Any, mode: BM25Mode, dense_type: str, bm25: BM25Co
     else:
         params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
     return params
+
+
+def region_partitions(
+    districts: Sequence[str | None], units: int, from_units: int = PARTITION_FROM_UNITS
+) -> dict[str, str] | None:
+    """district -> its partition's name (``r0000``..., in sorted order: names Milvus accepts
+    whatever the district's script); None (one partition) for a collection of at most
+    ``from_units`` units, or too many regions for partitions."""
+    named = sorted({d for d in districts if d})
+    if units <= from_units or len(named) > MAX_REGION_PARTITIONS:
+        return None
+    return {d: f"r{i:04d}" for i, d in enumerate(named)}
 
 
 def string_list(values: Any) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 
 from index.fusion import FusionConfig, fuse
 from index.milvus import client_bm25
-from index.milvus.schema import BM25Mode, normalise, pk, row_of_pk, string_list
+from index.milvus.schema import DEFAULT_PARTITION, BM25Mode, normalise, pk, row_of_pk, string_list
 from index.store_protocol import Query, RankedRows, Scope
 from kernel.types import Unit
 
@@ -40,6 +40,7 @@ class MilvusKindRetriever:
     def __init__(
         self, kind: str, units: tuple[Unit, ...], client: Any, collection: str, mode: BM25Mode,
         stats: Mapping[str, Any] | None = None, dense_type: str = "FLAT",
+        partitions: Mapping[str, str] | None = None, district_of: Mapping[str, str | None] | None = None,
     ) -> None:
         self.kind = kind
         self.units = units
@@ -48,6 +49,25 @@ class MilvusKindRetriever:
         self.mode = mode
         self._stats = stats  # client BM25 statistics of this kind (mode "client" only)
         self._dense_type = dense_type
+        self._partitions = partitions  # district -> partition (None: the collection is not partitioned)
+        self._district_of = district_of or {}  # doc_id -> district
+
+    def partition_names(self, scope: Scope) -> list[str] | None:
+        """The partitions a search within ``scope`` reads (None: all). The scalar filter stays
+        on every search, so the rows allowed are the same either way; only the rows read differ."""
+        if self._partitions is None or (scope.districts is None and scope.doc_ids is None):
+            return None
+        districts: set[str | None] = set(scope.districts) if scope.districts is not None else set()
+        if scope.doc_ids is not None:
+            in_docs = {self._district_of.get(d) for d in scope.doc_ids}
+            districts = in_docs if scope.districts is None else districts & in_docs
+        return self._partitions_of(districts)
+
+    def _partitions_of(self, districts: set[str | None]) -> list[str] | None:
+        if self._partitions is None:
+            return None
+        names = sorted({self._partitions.get(d, DEFAULT_PARTITION) if d else DEFAULT_PARTITION for d in districts})
+        return names or [DEFAULT_PARTITION]
 
     def rank(
         self, query: Query, depth: int, scope: Scope, fusion: FusionConfig, routes: Mapping[str, float]
@@ -57,7 +77,8 @@ class MilvusKindRetriever:
             return {"hybrid": []}
         requests, ranker = search
         hits = self._client.hybrid_search(
-            self.collection, requests, ranker=ranker, limit=depth, output_fields=["pk"]
+            self.collection, requests, ranker=ranker, limit=depth, output_fields=["pk"],
+            partition_names=self.partition_names(scope),
         )[0]
         return {"hybrid": [(row_of_pk(self.kind, h["pk"]), float(h["distance"])) for h in hits]}
 
@@ -90,7 +111,7 @@ class MilvusKindRetriever:
         for method, data, where in searches:
             hits = self._client.search(
                 self.collection, data=[data], filter=expr, limit=groups, output_fields=["pk", "district"],
-                group_by_field="district", group_size=depth, **where,
+                group_by_field="district", group_size=depth, partition_names=self.partition_names(scope), **where,
             )[0]
             for h in hits:
                 per.setdefault(h["district"] or None, {}).setdefault(method, []).append(
@@ -143,11 +164,15 @@ class MilvusKindRetriever:
 
     def vectors(self, rows: Sequence[int]) -> np.ndarray:
         keys = [pk(self.kind, int(r)) for r in rows]
+        # the rows' regions' partitions only: Milvus Lite reads every row of the partitions it
+        # is given to find primary keys, and a single-region answer's candidates are one region's
+        partitions = self._partitions_of({self._district_of.get(self.units[int(r)].doc_id) for r in rows})
         found: dict[int, list[float]] = {}
         for i in range(0, len(keys), PK_BATCH):
             batch = keys[i : i + PK_BATCH]
             for hit in self._client.query(
-                self.collection, filter=f"pk in [{', '.join(map(str, batch))}]", output_fields=["pk", "dense"]
+                self.collection, filter=f"pk in [{', '.join(map(str, batch))}]", output_fields=["pk", "dense"],
+                partition_names=partitions,
             ):
                 found[int(hit["pk"])] = hit["dense"]
         missing = [k for k in keys if k not in found]

@@ -28,6 +28,8 @@ from index.lexical import BM25Config
 from index.milvus import client_bm25
 from index.milvus.payload import CLIENT_BM25_ID, payload_rows, read_payload
 from index.milvus.schema import (
+    DEFAULT_PARTITION,
+    PARTITION_FROM_UNITS,
     PAYLOAD_KIND,
     BM25Mode,
     analyzer_params,
@@ -37,6 +39,7 @@ from index.milvus.schema import (
     make_schema,
     normalise,
     pk,
+    region_partitions,
     row_of_pk,
 )
 from index.milvus.search import MilvusKindRetriever
@@ -73,10 +76,14 @@ class MilvusStore:
 
     backend = "milvus"
 
-    def __init__(self, uri: str, alias: str = "policyqa", bm25: BM25Mode | None = None) -> None:
+    def __init__(
+        self, uri: str, alias: str = "policyqa", bm25: BM25Mode | None = None,
+        partition_from_units: int = PARTITION_FROM_UNITS,
+    ) -> None:
         self.uri = uri
         self.alias = alias
         self._forced_mode = bm25  # tests force "client"; None: ask the server
+        self._partition_from_units = partition_from_units  # a partition per region above it (schema.py says why)
         self._client: Any = None
 
     def __repr__(self) -> str:
@@ -181,10 +188,12 @@ class MilvusStore:
                 extras: dict[str, Any]) -> OpenIndex:
         mode: BM25Mode = manifest["milvus"]["bm25"]
         stats = extras.get(CLIENT_BM25_ID, {})
+        partitions = manifest["milvus"].get("partitions")  # None: one partition (or an older build)
+        districts = {d.doc_id: d.district for d in documents}
         retrievers = {
             kind: MilvusKindRetriever(
                 kind, tuple(u for d in documents for u in units_of(d, kind)), self.client, collection, mode,
-                stats.get(kind), manifest["milvus"]["dense_index"],
+                stats.get(kind), manifest["milvus"]["dense_index"], partitions, districts,
             )
             for kind in manifest.get("kinds", INDEXED_KINDS)
         }
@@ -206,6 +215,7 @@ class MilvusStore:
 
         lock = Path(self.uri).with_suffix("") if self.uri.endswith(".db") else home_dir() / f"milvus-{self.alias}"
         try:
+            lock.parent.mkdir(parents=True, exist_ok=True)
             with _write_lock(lock):
                 return self._write(stored)
         except OSError as exc:
@@ -219,15 +229,20 @@ class MilvusStore:
         bm25 = BM25Config(**stored.manifest["bm25"])
         words = tuple(stored.manifest.get("tokenizer_words", ()))  # the corpus's place words
         mode = self._create(name, int(stored.manifest["embedder"]["dim"]), dense_type, bm25, words)
+        partitions = region_partitions([d.district for d in stored.documents], units, self._partition_from_units)
         manifest = dict(stored.manifest, backend="milvus",
                         milvus={"collection": name, "bm25": mode, "dense_index": dense_type,
-                                "analyzer": analyzer_params(words) if mode == "milvus" else "index.tokenize"})
+                                "analyzer": analyzer_params(words) if mode == "milvus" else "index.tokenize",
+                                "partitions": partitions})
         extras: dict[str, Any] = {}
         try:
+            for partition in (partitions or {}).values():
+                client.create_partition(name, partition)
             tokens: dict[str, list[list[str]]] | None = None
             if mode == "client":
                 tokens, extras[CLIENT_BM25_ID] = _client_tokens(stored)
-            self._insert(name, mode, _unit_rows(stored, tokens, extras.get(CLIENT_BM25_ID, {}), bm25))
+            rows = _unit_rows(stored, tokens, extras.get(CLIENT_BM25_ID, {}), bm25)
+            self._insert(name, mode, rows, partitions)
             self._insert(name, mode, payload_rows(manifest, stored.documents, extras, int(manifest["embedder"]["dim"])))
             client.flush(name)
             client.load_collection(name)
@@ -263,17 +278,24 @@ class MilvusStore:
                 self._drop(name)
         raise IndexWriteError(f"Milvus at {self.uri} refused to create collection {name}: {refusal}")
 
-    def _insert(self, name: str, mode: BM25Mode, rows: Iterator[dict[str, Any]]) -> None:
-        batch: list[dict[str, Any]] = []
+    def _insert(
+        self, name: str, mode: BM25Mode, rows: Iterator[dict[str, Any]], partitions: dict[str, str] | None = None
+    ) -> None:
+        """Insert ``rows`` in batches, each row into its district's partition (``partitions``;
+        None, or a row of no district: the default partition)."""
+        batches: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             if mode == "client" and "sparse" not in row:  # payload rows: a sparse vector is required
                 row["sparse"] = {client_bm25.EMPTY_DIM: 1.0}
+            partition = (partitions or {}).get(row["district"], DEFAULT_PARTITION)
+            batch = batches.setdefault(partition, [])
             batch.append(row)
             if len(batch) >= INSERT_BATCH:
-                self.client.insert(name, batch)
-                batch = []
-        if batch:
-            self.client.insert(name, batch)
+                self.client.insert(name, batch, partition_name=partition)
+                batches[partition] = []
+        for partition, batch in batches.items():
+            if batch:
+                self.client.insert(name, batch, partition_name=partition)
 
     def _swap_alias(self, name: str) -> str | None:
         """Point the alias at ``name``; the collection it pointed to before (None: first build)."""

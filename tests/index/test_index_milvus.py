@@ -293,3 +293,75 @@ def test_a_lite_file_held_by_another_process_is_one_clear_line(tmp_path):
     assert done.returncode == 2
     assert "another process has this Milvus Lite file open" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_partition_per_region_prunes_without_changing_hits(lite_dir, real_index):
+    """A collection with a partition per region (forced here at 1x; built so above
+    ``PARTITION_FROM_UNITS`` units): a search within regions or documents names their
+    partitions, and returns the hits the same search returns reading every partition."""
+    from index import Filters
+    from index.milvus.search import MilvusKindRetriever
+    from index.milvus.store import MilvusStore
+    from index.retriever import HybridIndex
+    from index.store_protocol import Scope
+
+    store = MilvusStore(str(lite_dir / "milvus.db"), "policyqa_parts", partition_from_units=0)
+    opened = store.write(store_input(real_index))
+    partitions = opened.manifest["milvus"]["partitions"]
+    assert sorted(partitions) == sorted(real_index.districts)
+    collection = opened.manifest["milvus"]["collection"]
+    assert set(store.client.list_partitions(collection)) == {"_default", *partitions.values()}
+    for district, partition in partitions.items():  # every unit of the region is in its partition
+        got = store.client.query(collection, filter=f'district == "{district}"', output_fields=["count(*)"],
+                                 partition_names=[partition])
+        units = sum(1 for r in opened.retrievers.values() for u in r.units
+                    if real_index.documents[u.doc_id].district == district)
+        assert int(got[0]["count(*)"]) == units > 0
+    pruned = HybridIndex(opened)
+    sentence = opened.retrievers["sentence"]
+    doc = "songjiang-14th-five-year-health-plan"
+    assert sentence.partition_names(Scope(districts=frozenset({"宝山区"}))) == [partitions["宝山区"]]
+    assert sentence.partition_names(Scope(doc_ids=frozenset({doc}))) == [partitions[real_index.documents[doc].district]]
+    assert sentence.partition_names(Scope()) is None
+    whole = {  # the same collection, searched without naming partitions
+        k: MilvusKindRetriever(k, r.units, r._client, r.collection, r.mode, None, "FLAT")
+        for k, r in opened.retrievers.items()
+    }
+    unpruned = HybridIndex(type(opened)(opened.manifest, opened.documents, whole, opened.location))
+    cases = [("家庭医生签约率", Filters(districts=frozenset({"宝山区"}))),
+             ("中医馆建设目标", Filters(districts=frozenset({"长宁区", "闵行区"}))),
+             ("中医", Filters(doc_ids=frozenset({doc})))]
+    for question, filters in cases:
+        for kinds in (("sentence", "table_row"), ("chunk",)):
+            a = pruned.retrieve(question, top_k=20, filters=filters, kinds=kinds)
+            b = unpruned.retrieve(question, top_k=20, filters=filters, kinds=kinds)
+            assert a and [(h.unit.unit_id, h.score) for h in a] == [(h.unit.unit_id, h.score) for h in b]
+    # vectors read back from the rows' partitions only: one region's, or several regions'
+    for units in ([u for u in real_index._kinds["sentence"].units if u.doc_id == doc][:30],
+                  list(real_index._kinds["sentence"].units[::50]) + list(real_index._kinds["chunk"].units[::40])):
+        np.testing.assert_allclose(pruned.vectors_for(units), real_index.vectors_for(units), atol=1e-6)
+
+
+def test_an_answers_repeated_searches_are_asked_once(milvus_index):
+    """An answer searches sentences and table rows for its evidence, then again lifted to
+    chunks: Milvus is asked once per kind, and the chunks are those of an index asking anew."""
+    from index.retriever import HybridIndex
+    from index.store_protocol import OpenIndex
+
+    q = "长宁区到2025年要建成几个达标中医馆?"
+    retrievers = list(milvus_index._kinds.values())
+    counting = _CountingClient(retrievers[0]._client)
+    for r in retrievers:
+        r._client = counting
+    try:
+        milvus_index._searches.clear()
+        milvus_index.retrieve(q, top_k=40, kinds=("sentence", "table_row"))
+        chunks = milvus_index.retrieve(q, top_k=8, kinds=("chunk",))
+        assert counting.searches == 3  # sentences, table rows, chunks
+    finally:
+        for r in retrievers:
+            r._client = counting._client
+    fresh = HybridIndex(OpenIndex(dict(milvus_index.manifest), tuple(milvus_index.documents.values()),
+                                  milvus_index._kinds, milvus_index.location))
+    again = fresh.retrieve(q, top_k=8, kinds=("chunk",))
+    assert [(h.unit.unit_id, h.score) for h in chunks] == [(h.unit.unit_id, h.score) for h in again]
