@@ -202,10 +202,9 @@ def keyword_parts(text: str, districts: Sequence[str] = ()) -> str:
     out: list[str] = []
     topic = False
     for i, chunk in enumerate(chunks):
-        if chunk in places:
-            out.append(chunk)
-            continue
         out.append(chunk)
+        if chunk in places:
+            continue
         asks = bool(_ASK_KEYWORD.search(chunk))
         rest = _ASK_KEYWORD.sub("", _YEAR.sub("", chunk))
         topic = topic or (len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 2 and not asks) or len(rest) >= 3

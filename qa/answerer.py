@@ -577,11 +577,11 @@ class ExtractiveAnswerer:
             return {}
         found: dict[str, Evidence] = {}
         filters = Filters(districts=frozenset(plan.districts)) if plan.districts else None
+        named = [b for b in bridges if _named_in(analysis.question, b, self.index.districts)]
         for part in parts[1:]:
             if not refers_back(part) or len(claims) + len(found) >= self.config.max_claims + 1:
                 continue
             best = None
-            named = [b for b in bridges if _named_in(analysis.question, b, self.index.districts)]
             for bridge in _referents(part, bridges, named)[:2]:
                 best = self._about(bridge, part, analysis, filters, {e.unit for e in (*claims, *found.values())})
                 if best:

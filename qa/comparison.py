@@ -294,10 +294,11 @@ def consistency_clause(
             continue
         same: dict[str, Evidence] = {years_a[0]: a}
         figure = None
+        figures_a = parse_figures(stated_text(a.unit))
         for b in [*chosen, *others]:
             if b.unit == a.unit or b.district != a.district:
                 continue
-            shared = _shared_figure(stated_text(a.unit), stated_text(b.unit))
+            shared = _shared_figure(figures_a, stated_text(b.unit))
             years_b = _YEAR_IN.findall(stated_text(b.unit))
             if shared is not None and len(years_b) == 1:
                 figure = figure or shared
@@ -307,10 +308,11 @@ def consistency_clause(
     return None  # (agreement is not claimed: another place may say otherwise)
 
 
-def _shared_figure(x: str, y: str) -> Figure | None:
-    """A figure both texts state, the same value in the same unit (years are no figures)."""
+def _shared_figure(figures: Sequence[Figure], y: str) -> Figure | None:
+    """One of ``figures`` that text ``y`` states too, the same value in the same unit (years
+    are no figures)."""
     ys = parse_figures(y)
-    return next((f for f in parse_figures(x) if any(f.unit == g.unit and f.value == g.value and f.high == g.high for g in ys)), None)
+    return next((f for f in figures if any(f.unit == g.unit and f.value == g.value and f.high == g.high for g in ys)), None)
 
 
 def _consistency_text(stated: list[tuple[str, Evidence]], figure: Figure, lang: str) -> Conclusion:

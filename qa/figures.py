@@ -165,14 +165,14 @@ def asked_unit(question: str) -> str:
     return _scale(_UNITS.get(word, word))[0] if word else ""
 
 
-def states_unit(text: str, unit: str) -> bool:
-    """Whether ``text`` states a figure that can be in ``unit`` (a normalised unit, as
-    ``asked_unit`` gives): same unit, any duration for a duration, or a figure whose unit
-    the sentence leaves to a label (a table row's bare "≥6.2" under "(人)")."""
+def states_unit(figures: Sequence[Figure], unit: str) -> bool:
+    """Whether one of ``figures`` (a text's, ``parse_figures``) can be in ``unit`` (a
+    normalised unit, as ``asked_unit`` gives): same unit, any duration for a duration, or a
+    figure whose unit the sentence leaves to a label (a table row's bare "≥6.2" under "(人)")."""
     if not unit:
         return True
     kind = _scale(unit)[2]
-    for f in parse_figures(text):
+    for f in figures:
         base, _, stated_kind = _scale(f.unit)
         if not f.unit or "/" in f.unit or base == unit or (kind == "time" and stated_kind == "time"):
             return True

@@ -109,6 +109,7 @@ def evidence_features(
     kind on both sides is evidence they speak of the same thing."""
     text = evidence_text(chosen)
     sentences = " ".join(stated_text(e.unit) for e in chosen)
+    figures = parse_figures(sentences) if asks_number else []
     hard = [t for t in terms if t.hard]
     anchors = anchor_terms(terms, weights)
     top = max((weights.get(t.text, 0.0) for t in hard), default=0.0)
@@ -132,8 +133,8 @@ def evidence_features(
         "worst_missing": worst,
         "dense_margin": max((e.dense for e in chosen), default=0.0) - _mean_dense(pool[:20]),
         "number_missing": 1.0
-        if (asks_number and not (parse_figures(sentences) or _WHOLE.search(sentences) or _SPAN.search(sentences)))
-        or (asks_number and not states_unit(sentences, asked_unit))
+        if (asks_number and not (figures or _WHOLE.search(sentences) or _SPAN.search(sentences)))
+        or (asks_number and not states_unit(figures, asked_unit))
         or (asks_time and not _TIME.search(sentences))
         or (asks_share and not _SHARE.search(sentences))
         else 0.0,

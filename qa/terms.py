@@ -219,12 +219,14 @@ def _chinese_terms(
 
 # An English word inside a Chinese question: letters, at least one lower-case (CMI, HPV stay names)
 _ENGLISH_IN_CHINESE = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*")
+_QUOTED_TERM = re.compile(r"[“\"「‘]([\u4e00-\u9fff]{3,12})[”\"」’]")
+
+
 def quoted_terms(question: str, attested: Callable[[str], bool]) -> list[str]:
     """Terms the question quotes as the plans write them (“一区一品牌”, “五床联动”)."""
     return [m.group(1) for m in _QUOTED_TERM.finditer(question) if attested(m.group(1))]
 
 
-_QUOTED_TERM = re.compile(r"[“\"「‘]([\u4e00-\u9fff]{3,12})[”\"」’]")
 _OR = "\x1f"  # joins the words of one disjunction in the token stream (no text has it)
 _OR_WORDS = frozenset({"或", "或者", "或是"})
 
