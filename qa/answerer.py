@@ -59,6 +59,7 @@ from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, by_district, select_claims, select_per_district, uncovered_terms
 from qa.terms import (
     FRAMING_WEIGHT,
+    TRANSLATED_WEIGHT,
     Term,
     cut,
     idf_weights,
@@ -210,7 +211,10 @@ class ExtractiveAnswerer:
             for t in terms:
                 if key(t) not in self._idf:
                     self._idf[key(t)] = idf_weights([t], self._text_set)[t.text]
-            return {t.text: self._idf[key(t)] * (FRAMING_WEIGHT if t.framing else 1.0) for t in terms}
+            return {
+                t.text: self._idf[key(t)] * (FRAMING_WEIGHT if t.framing else 1.0) * (TRANSLATED_WEIGHT if t.translated else 1.0)
+                for t in terms
+            }
 
     def _retrieve(self, plan: RetrievalPlan) -> tuple[list[ScoredChunk], list[ScoredChunk]]:
         """(sentence and row hits, chunk hits) for the plan."""

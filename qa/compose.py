@@ -186,11 +186,18 @@ def merge_adjacent(
     return merged_groups, merged_texts
 
 
+# "[99]" inside a document's sentence would read as a citation marker in the answer.
+_MARKER_LIKE = re.compile(r"\[(\d+)\]")
+
+
 def _cited(groups: Groups, texts: Mapping[Unit, str], cites: CitationList, pattern: str, sep: str):  # type: ignore[no-untyped-def]
-    """(district, its claims written with ``pattern`` and joined by ``sep``) per group."""
+    """(district, its claims written with ``pattern`` and joined by ``sep``) per group; a
+    bracketed number the sentence itself holds is written in full-width brackets (［99］),
+    so that only the answer's own markers read as markers."""
     for district, claims in groups:
         yield district, sep.join(
-            pattern.format(text=texts[c.unit], n=cites.number(c.unit, c.district)) for c in claims
+            pattern.format(text=_MARKER_LIKE.sub(r"［\1］", texts[c.unit]), n=cites.number(c.unit, c.district))
+            for c in claims
         )
 
 

@@ -119,13 +119,15 @@ def evidence_features(
     return {
         # Words the plans never use, in any form, count as missing: weighted by IDF and by
         # how topical they are in general Chinese (``qa.terms.topicality``).
-        "coverage": coverage(terms, weights, text) if terms else 0.0,
-        "sentence_coverage": coverage(terms, weights, sentences) if terms else 0.0,
+        "coverage": coverage(terms, weights, text, lenient=True) if terms else 0.0,
+        "sentence_coverage": coverage(terms, weights, sentences, lenient=True) if terms else 0.0,
         "anchor_coverage": coverage(anchors, weights, text) if anchors else 0.0,
         # How much of the question one passage covers: words met in scattered sentences
         # (千人口 in a blood-donation target, 执业 in another) do not state one indicator;
         # a task and the line naming who leads it are one passage.
-        "unit_coverage": max((coverage(terms, weights, evidence_text(g)) for g in _passages(chosen)), default=0.0) if terms else 0.0,
+        "unit_coverage": max((coverage(terms, weights, evidence_text(g), lenient=True) for g in _passages(chosen)), default=0.0)
+        if terms
+        else 0.0,
         # Whether the plans in scope name the topic anywhere: a plan that never says 中医馆
         # sets no 中医馆 target, whatever sentence retrieval brought back.
         # (no credit for a part of a compound here: a plan saying 中医 names no 中医馆)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ingest.regions import Scope, region_spellings, region_words, regions_named
+from qa.bilingual import translations
 from qa.lexicon import Lexicon, TextSet, Variant
 from qa.periods import PERIODS, spanned
 
@@ -106,14 +107,16 @@ class Term:
     variants: tuple[Variant, ...] = ()  # the plans' other words for it, with partial credit
     framing: bool = False  # said only in a clause about the asker ("我家老人身体不好，…")
     phrasing: bool = False  # how the asker says it, not a topic: an action word the plans never use (放到, 能带)
+    translated: bool = False  # an English word put into Chinese by the general dictionary, not the glossary
 
     def forms(self) -> tuple[str, ...]:
         return (self.text, *self.alternatives)
 
     @property
     def hard(self) -> bool:
-        """A term the evidence must name: neither a soft word nor the asker's phrasing."""
-        return not self.soft and not self.phrasing
+        """A term the evidence must name: neither a soft word, the asker's phrasing nor a
+        dictionary translation (which may miss the sense meant)."""
+        return not self.soft and not self.phrasing and not self.translated
 
 
 _ACROSS_PHRASE = re.compile(r"(哪些|哪几个|哪个|几个|各|有哪些)(区|地区)(?!域)(有|的|要|都)?")
@@ -321,9 +324,39 @@ def _english_terms(
             continue
         if token in acronyms or token.isdigit() or any(ch.isdigit() for ch in token):
             terms.append(Term(token.upper() if token.isalpha() else token))
+    if isinstance(attested, Lexicon):
+        terms.extend(_dictionary_terms(lowered, attested, spellings))
     # Chinese words quoted inside an English question count as Chinese terms.
     for run in re.findall(r"[\u4e00-\u9fff]+", text):
         terms.extend(_chinese_terms(run, attested, places, register))
+    return terms
+
+
+MAX_DICTIONARY_FORMS = 4  # of a word's translations the plans use, how many count
+
+
+def _predicate(word: str) -> bool:
+    """Whether jieba tags ``word`` as a verb, adjective or adverb (a verbal noun is a noun;
+    a time word, 周末, names a thing)."""
+    tag = part_of_speech(word) or ""
+    return tag[:1] in ("v", "a", "d") and tag not in ("vn", "an")
+
+
+def _dictionary_terms(lowered: str, lexicon: Lexicon, spellings: frozenset[str]) -> list[Term]:
+    """The words of an English question the glossary does not know, in the Chinese the plans
+    use for them (``qa.bilingual``: diabetes -> 糖尿病, brands -> 品牌): the translations
+    that are nouns (a verb says what is asked, not about what: open, treat, lead) and that
+    the plans use, those whose dictionary sense is the word itself first."""
+    terms: list[Term] = []
+    for word in dict.fromkeys(_ENGLISH_WORD.findall(lowered)):
+        if word in ENGLISH_STOPWORDS or word in spellings:
+            continue
+        used = [(c, rank) for c, rank in translations(word) if lexicon.count(c) >= 1]
+        if not used:
+            continue
+        forms = [c for c, rank in used if rank == used[0][1] and not _predicate(c)][:MAX_DICTIONARY_FORMS]
+        if forms:  # none: in the plans' words it is a verb or an adjective (open: 开放, 开展)
+            terms.append(Term(forms[0], tuple(forms[1:]), translated=True))
     return terms
 
 
@@ -450,6 +483,8 @@ def _years_as_periods(question: str, terms: list[Term]) -> list[Term]:
 
 # How much a term said only while setting the scene counts, against one in what is asked.
 FRAMING_WEIGHT = 0.3
+# A dictionary translation may miss the sense meant (care -> 关怀): it counts, at this share.
+TRANSLATED_WEIGHT = 0.5
 # A clause about the asker, not the plans: a first-person pronoun or a polite request.
 # (and the asker's family: "想给老妈挂专家号，…" sets the scene as "我…" does)
 _ASKER = re.compile(r"我|咱|俺|请问|想问|问下|问一下|麻烦|听说|帮忙|帮我|[老爸]妈|老爸|爸爸|父母|爷爷|奶奶|外婆|外公|老人家|家里人?")
@@ -654,13 +689,26 @@ def names_a_thing(word: str) -> bool:
 
 
 def coverage(
-    terms: Iterable[Term], weights: Mapping[str, float], text: str, match: Callable[[Term, str], float] = term_match
+    terms: Iterable[Term],
+    weights: Mapping[str, float],
+    text: str,
+    match: Callable[[Term, str], float] = term_match,
+    lenient: bool = False,
 ) -> float:
-    """Weighted share of the question's key terms that ``text`` contains, in [0, 1]."""
+    """Weighted share of the question's key terms that ``text`` contains, in [0, 1].
+
+    ``lenient``: a dictionary translation counts only when found (missing, it may be the
+    wrong sense: life -> 生命), for deciding whether evidence states the answer; ranking
+    evidence counts it like any term, so the sentence that has it comes first."""
     total = 0.0
     got = 0.0
     for term in terms:
         w = weights.get(term.text, 1.0)
+        if term.translated and lenient:
+            found = named_match(term, text)
+            total += w * found
+            got += w * found
+            continue
         total += w
         got += w * match(term, text)
     return got / total if total else 0.0
