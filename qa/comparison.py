@@ -143,7 +143,7 @@ def comparison_clause(analysis: QuestionAnalysis, pair: tuple[Side, Side]) -> Co
     lang = "en" if analysis.lang == "en" else "zh"
     label = (lambda d: district_english(d)) if lang == "en" else (lambda d: d)
 
-    gap = difference_text(a_fig, b_fig, lang) if _ASKS_AMOUNT.search(analysis.question) else ""
+    gap = difference_text(a_fig, b_fig, lang) if asks_amount(analysis.question) else ""
 
     def conclude(cites: CitationList) -> str:
         na = cites.number(a_ev.unit, a_ev.district)
@@ -197,7 +197,7 @@ def row_comparison(analysis: QuestionAnalysis, chosen: Sequence[Evidence]) -> Co
     if lang == "en":
         a_label = f"{district_english(e.district)}'s target" if e.district else "The target"
         b_label = "the city health commission's planned value"
-    gap = difference_text(a_fig, b_fig, lang) if _ASKS_AMOUNT.search(analysis.question) else ""
+    gap = difference_text(a_fig, b_fig, lang) if asks_amount(analysis.question) else ""
 
     def conclude(cites: CitationList) -> str:
         n = cites.number(e.unit, e.district)
@@ -221,6 +221,15 @@ def _row_values(e: Evidence) -> list[tuple[str, Figure]]:
 
 # "下降了多少个千分点", "提高了多少", "比规划值高多少", "how much did it fall": the change between two figures
 _ASKS_AMOUNT = re.compile(r"(?:高出|低出|相差|差|多出|少|降|升|增|减|提高|下降|降低|减少|增加|增长|上升)了?多少|比.{0,16}?[高低大小长短快慢多]了?多少|\bhow much (?:higher|lower|more|less)\b|\bby how much\b", re.I)
+_BETWEEN_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def asks_amount(question: str) -> bool:
+    """Whether the question asks by how much two figures differ; a search-box query's spaces
+    between Chinese words ("期望寿命 提高 多少岁") do not hide the cue."""
+    return bool(_ASKS_AMOUNT.search(_BETWEEN_HAN.sub("", question)))
+
+
 _CHANGE = re.compile(r"从(?P<a>[^，,；;。从]{1,24}?)(?P<verb>降低|下降|减少|降|缩短|提高|提升|增长|增加|上升|升|扩大|延长)(?:至|到|为)(?P<b>[^，,；;。]{1,16})")
 _DOWN = re.compile(r"降|减|缩短|\b(?:lower|less|fall|fell|drop|decreas|declin|reduc)", re.I)
 _UP = re.compile(r"升|增|提高|提升|扩大|延长|\b(?:higher|more|rise|rose|grow|grew|increas)", re.I)
@@ -243,7 +252,7 @@ def change_clause(analysis: QuestionAnalysis, chosen: Sequence[Evidence], anchor
     降低至0.83‰" → 相差2.71个千分点), when the question asks how much it changed; of several
     changes in the evidence, the one its clause names most of ``anchors`` (the question's
     most specific words) for, then the one whose direction and unit fit the question."""
-    if not _ASKS_AMOUNT.search(analysis.question):
+    if not asks_amount(analysis.question):
         return None
     lang = "en" if analysis.lang == "en" else "zh"
     found: list[tuple[int, Evidence, Figure, Figure, str]] = []

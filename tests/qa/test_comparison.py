@@ -36,3 +36,19 @@ def test_the_city_side_of_a_comparison_is_the_corpus_cities(known: list[str], qu
     from qa.comparison import _names_the_city
 
     assert _names_the_city(analyze(question, known)) is names_it
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("松江户籍人口期望寿命提高了多少岁？", True),
+        ("松江 户籍人口 期望寿命 十三五 提高 多少岁", True),  # a search-box query: spaces between words
+        ("By how much did infant mortality fall?", True),
+        ("松江 户籍人口 期望寿命 十三五", False),
+        ("How much is the budget?", False),
+    ],
+)
+def test_asking_by_how_much_is_read_through_a_search_box_querys_spaces(question: str, asks: bool) -> None:
+    from qa.comparison import asks_amount
+
+    assert asks_amount(question) is asks
