@@ -83,3 +83,27 @@ def cached_marshal(path: Path | None, build: Callable[[], T], valid: Callable[[A
         except (OSError, ValueError) as exc:
             _log.warning("could not write the cache file %s: %s", path, exc)
     return made
+
+
+def installed_file(distribution: str, relative: str) -> Path:
+    """A data file a wheel installs (``relative`` to where it installs its packages); missing,
+    it is a broken install, named with the command that mends it."""
+    from importlib import metadata
+
+    try:
+        path = Path(str(metadata.distribution(distribution).locate_file(relative)))
+    except metadata.PackageNotFoundError as exc:
+        raise RuntimeError(f"the '{distribution}' package is not installed: pip install {distribution}") from exc
+    if not path.is_file():
+        raise RuntimeError(f"the '{distribution}' package has no {relative} at {path}")
+    return path
+
+
+def cached_parse(source: Path, name: str, version: int, parse: Callable[[Path], T], valid: Callable[[Any], bool]) -> T:
+    """``parse(source)``, cached under the home as ``<name>-<key>.marshal`` (the key: ``version``
+    and the source's stamp); a home that cannot be used only costs the parse."""
+    try:
+        cache: Path | None = cache_dir() / f"{name}-{cache_key(version, file_stamp(source))}.marshal"
+    except OSError:
+        cache = None
+    return cached_marshal(cache, lambda: parse(source), valid)

