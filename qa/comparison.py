@@ -143,7 +143,9 @@ def comparison_clause(analysis: QuestionAnalysis, pair: tuple[Side, Side]) -> Co
     lang = "en" if analysis.lang == "en" else "zh"
     label = (lambda d: district_english(d)) if lang == "en" else (lambda d: d)
 
-    gap = difference_text(a_fig, b_fig, lang) if asks_amount(analysis.question) else ""
+    # The gap is stated whenever the two figures are of one unit: "which is higher" is
+    # usually followed by "by how much", and a reader weighing two targets wants both.
+    gap = difference_text(a_fig, b_fig, lang)
 
     def conclude(cites: CitationList) -> str:
         na = cites.number(a_ev.unit, a_ev.district)
@@ -197,7 +199,7 @@ def row_comparison(analysis: QuestionAnalysis, chosen: Sequence[Evidence]) -> Co
     if lang == "en":
         a_label = f"{district_english(e.district)}'s target" if e.district else "The target"
         b_label = "the city health commission's planned value"
-    gap = difference_text(a_fig, b_fig, lang) if asks_amount(analysis.question) else ""
+    gap = difference_text(a_fig, b_fig, lang)  # as in ``comparison_clause``
 
     def conclude(cites: CitationList) -> str:
         n = cites.number(e.unit, e.district)
@@ -220,7 +222,13 @@ def _row_values(e: Evidence) -> list[tuple[str, Figure]]:
 
 
 # "下降了多少个千分点", "提高了多少", "比规划值高多少", "how much did it fall": the change between two figures
-_ASKS_AMOUNT = re.compile(r"(?:高出|低出|相差|差|多出|少|降|升|增|减|提高|下降|降低|减少|增加|增长|上升)了?多少|比.{0,16}?[高低大小长短快慢多]了?多少|\bhow much (?:higher|lower|more|less)\b|\bby how much\b", re.I)
+_ASKS_AMOUNT = re.compile(
+    r"(?:高出|低出|相差|差|多出|少|降|升|增|减|提高|下降|降低|减少|增加|增长|上升)了?(?:多少|几)"
+    r"|比.{0,16}?[高低大小长短快慢多]了?(?:多少|几)"
+    r"|\bhow much (?:higher|lower|more|less|bigger|smaller)\b|\bby how (?:much|many)\b|\bhow far apart\b"
+    r"|\bwhat(?:'s| is) the (?:gap|difference)\b",
+    re.I,
+)
 _BETWEEN_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 

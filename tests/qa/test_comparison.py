@@ -44,6 +44,12 @@ def test_the_city_side_of_a_comparison_is_the_corpus_cities(known: list[str], qu
         ("松江户籍人口期望寿命提高了多少岁？", True),
         ("松江 户籍人口 期望寿命 十三五 提高 多少岁", True),  # a search-box query: spaces between words
         ("By how much did infant mortality fall?", True),
+        ("家医签约率谁高？差几个点？", True),
+        ("比长宁高几个百分点", True),
+        ("By how many years did life expectancy go up?", True),
+        ("blood donation rate, Changning vs Songjiang, how far apart?", True),
+        ("What's the gap between the two targets?", True),
+        ("几个区提出了目标？", False),
         ("松江 户籍人口 期望寿命 十三五", False),
         ("How much is the budget?", False),
     ],

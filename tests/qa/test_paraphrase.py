@@ -132,6 +132,8 @@ def test_the_other_sides_figure_is_found_however_its_plan_words_the_indicator(po
     answer = policyqa.ask("宝山和长宁，家庭医生签约率的目标谁定得高？")
     verdict = answer.answer.splitlines()[-1].split("。")[-2]
     assert "46%" in verdict and "48%" in verdict and "低于" in verdict, answer.answer
+    # the gap is stated though not asked: two figures of one unit
+    assert "相差2个百分点" in verdict, answer.answer
     assert any("签约覆盖率" in c.quote for c in answer.citations)
 
 
