@@ -65,6 +65,7 @@ from qa.terms import (
     idf_weights,
     is_place_word,
     key_terms,
+    names_an_institution,
     names_a_topic,
     part_of_speech,
     quoted_terms,
@@ -620,7 +621,10 @@ class ExtractiveAnswerer:
         """Places the corpus does not cover: districts no document belongs to always (their
         plans are not here), other places only when no document even mentions them (三明 and
         福建 are named as the model the plans learn from, so a question about them is in scope).
-        A district's short name inside a word the plans use (安宁 in 安宁疗护) names no place."""
+        A district's short name inside a word the plans use (安宁 in 安宁疗护) names no place,
+        nor does an English name before an institution's noun when the plans use the name in
+        Chinese ("Tongren Hospital": 同仁 of 同仁医院, not the city of Tongren;
+        ``Lexicon.pinyin_forms``)."""
         texts = [doc.text for doc in self.index.documents.values()]
         known = self.index.districts
         words = {d.name for d in find_districts(analysis.question, known)} - {
@@ -629,6 +633,7 @@ class ExtractiveAnswerer:
         return tuple(
             p for p in analysis.outside_places
             if p not in words
+            and not (p.isascii() and names_an_institution(p, analysis.question) and self.lexicon.pinyin_forms(p))
             and (names_a_district(p) or not any(
                 n in t for t in texts for n in (p, p.title(), *(x for r in regions_named(p) for x in (r.name, r.short)))
             ))

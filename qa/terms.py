@@ -296,6 +296,16 @@ def _glossary_patterns() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     return tuple((re.compile(_phrase_pattern(phrase)), chinese) for phrase, chinese in glossary())
 
 
+# The noun of an institution after an English name ("Tongren Hospital"): the name is the
+# institution's, whatever place shares it.
+_INSTITUTION_NOUN = r"(?:'s)?\s+(?:hospital|clinic|centre|center|university|college|institute|school|lab|laboratory)s?\b"
+
+
+def names_an_institution(name: str, text: str) -> bool:
+    """Whether ``name`` is followed by an institution's noun in ``text`` (Tongren Hospital)."""
+    return bool(re.search(rf"\b{re.escape(name)}{_INSTITUTION_NOUN}", text, re.I))
+
+
 def _english_terms(
     text: str, attested: Callable[[str], bool] | None = None, places: Scope | None = None, register: bool = True
 ) -> list[Term]:
@@ -312,8 +322,10 @@ def _english_terms(
             if low in ENGLISH_STOPWORDS or low in spellings or not re.search(rf"(?<![a-z]){low}(?![a-z])", lowered):
                 continue
             # A province or city in pinyin is its Chinese name (Fujian is 福建, not 附件,
-            # which sounds the same); other words, villages and towns, by their sound.
-            regions = [r for r in regions_named(word) if r.level in ("province", "city")]
+            # which sounds the same); other words, villages and towns, by their sound, and so
+            # an institution's name (Tongren Hospital is 同仁医院, not one in 铜仁).
+            institution = names_an_institution(word, text) and attested.pinyin_forms(low)
+            regions = [] if institution else [r for r in regions_named(word) if r.level in ("province", "city")]
             forms = tuple(dict.fromkeys(f for r in regions for f in (r.short, r.name))) or attested.pinyin_forms(low)
             if forms:
                 terms.append(Term(forms[0], forms[1:]))

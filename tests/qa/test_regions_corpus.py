@@ -140,3 +140,13 @@ def test_a_refusal_names_the_place_outside_the_corpus_but_not_anning(qa: object)
     assert "安宁" not in a.answer.replace("安宁疗护", ""), a.answer
     en = qa.ask("What does Suzhou plan for 安宁疗护?")  # type: ignore[attr-defined]
     assert en.refused and "Suzhou" in en.answer and "Anning" not in en.answer and "安宁市" not in en.answer, en.answer
+
+
+def test_an_english_name_before_hospital_is_the_hospital_the_plans_name_not_a_city(qa: object) -> None:
+    # Tongren is a city in Guizhou and a county-level city in Qinghai; Tongren Hospital is
+    # 同仁医院, which Changning's plan names. The city alone stays outside the corpus.
+    a = qa.ask("What role does Tongren Hospital play in Changning's infectious disease treatment?")  # type: ignore[attr-defined]
+    assert not a.refused, a.answer
+    assert any("同仁医院" in c.quote for c in a.citations), a.answer
+    city = qa.ask("What is Tongren's plan for hospitals?")  # type: ignore[attr-defined]
+    assert city.refused and "refused: outside_place" in city.notes, city.answer
