@@ -442,6 +442,7 @@ def key_terms(
             seen.add(term.text)
             unique.append(term)
     unique = _years_as_periods(question, unique)
+    unique = _glossed_acronyms(question, unique)
     frame, focus = split_framing(question) if lang != "en" else _english_scene(question)
     if frame:
         if lang == "en":  # the terms are Chinese: which of them the asking sentences name
@@ -450,6 +451,44 @@ def key_terms(
         if any(names_a_topic(t) for t in asked):
             unique = [t if t in asked else replace(t, framing=True) for t in unique]
     return tuple(unique)
+
+
+# An acronym with its Chinese gloss in brackets, either way round: "DIP（按病种分值付费）",
+# "按病种分值付费(DIP)".
+_GLOSS_AFTER = re.compile(r"(?<![A-Za-z])([A-Z][A-Za-z0-9+/-]{1,11})\s*[（(]\s*([^（）()]*?[\u4e00-\u9fff][^（）()]*?)\s*[）)]")
+_GLOSS_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,24})\s*[（(]\s*([A-Z][A-Za-z0-9+/-]{1,11})\s*[）)]")
+
+
+def _glossed_acronyms(question: str, terms: list[Term]) -> list[Term]:
+    """An acronym and its gloss are one term: the gloss becomes the acronym's other form,
+    and its words are not asked on their own. A plan writing only "DRGs/DIP" states DIP;
+    counting 按病种, 分值, 付费 as missing made it look silent."""
+    pairs = [(m.group(1), m.group(2)) for m in _GLOSS_AFTER.finditer(question)]
+    pairs += [(m.group(2), _gloss_tail(m.group(1), terms)) for m in _GLOSS_BEFORE.finditer(question)]
+    for acronym, gloss in pairs:
+        head = next((t for t in terms if t.text.upper() == acronym.upper()), None)
+        if head is None or not gloss:
+            continue
+        phrase = re.sub(r"\s+", "", gloss)
+        rest = question.replace(gloss, " ")  # a gloss word asked elsewhere too stays a term
+        gloss_words = [t for t in terms if t is not head and t.text in phrase and t.text not in rest]
+        terms = [
+            replace(t, alternatives=tuple(dict.fromkeys((*t.alternatives, phrase)))) if t is head else t
+            for t in terms
+            if not any(t is g for g in gloss_words)
+        ]
+    return terms
+
+
+def _gloss_tail(run: str, terms: Sequence[Term]) -> str:
+    """The end of a run of Chinese before a bracketed acronym that is made of the question's
+    terms ("哪些区提到按病种分值付费" -> "按病种分值付费"): the gloss, without the asking words."""
+    end = len(run)
+    while True:
+        step = max((len(t.text) for t in terms if t.text and run[:end].endswith(t.text)), default=0)
+        if not step:
+            return run[end:]
+        end -= step
 
 
 _EN_SENTENCE_END = re.compile(r"(?<=[.!:;])\s+(?=[A-Z])")

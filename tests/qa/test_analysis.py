@@ -281,3 +281,23 @@ def test_asking_whether_other_districts_do_it_too_asks_across_districts() -> Non
     assert analyze("还有别的区也提“五床联动”吗？", CORPUS).kind == "across"
     assert analyze("其他区有没有中医馆建设目标？", CORPUS).kind == "across"
     assert analyze("其他区域性医疗中心有哪些？", CORPUS).kind != "across"  # 区域, not 区
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["各区文件里提到DIP（按病种分值付费）的有哪几个区？", "哪些区提到按病种分值付费(DIP)？", "哪些区提到 DIP (按病种分值付费)？"],
+)
+def test_an_acronym_and_its_gloss_are_one_term(question: str) -> None:
+    # a plan writing only "DRGs/DIP" states DIP: the gloss is the acronym's other form,
+    # not three more words the evidence must hold
+    a = analyze(question, CORPUS)
+    terms = key_terms(a.question, a.lang, places=a.places)
+    dip = [t for t in terms if t.text == "DIP"]
+    assert len(dip) == 1 and any(len(f) >= 6 and f in "按病种分值付费" for f in dip[0].alternatives), terms
+    assert not any(t.text in ("按病种", "分值", "付费", "哪些区提到按病种分值付费") for t in terms), terms
+
+
+def test_a_gloss_word_asked_elsewhere_stays_a_term() -> None:
+    a = analyze("DIP（按病种付费）改革之外，付费方式还有哪些变化？", CORPUS)
+    terms = [t.text for t in key_terms(a.question, a.lang, places=a.places)]
+    assert "付费" in terms, terms
