@@ -448,7 +448,7 @@ class ExtractiveAnswerer:
             for e in draft.evidence:
                 firsts.setdefault(e.unit.unit_id, e)  # one claim per passage, though two parts found it
         chosen = list(firsts.values())
-        conclude = next((c for p in parts if (c := row_comparison(p, chosen)) is not None), None)
+        conclude = next((c for p in parts if (c := row_comparison(p, chosen, analysis.question)) is not None), None)
         if conclude is None:  # "…是哪一年？主方案和附件4的说法一致吗？"
             pool = [e for _, d in answered for e in d.evidence]
             conclude = next((c for p in parts if (c := consistency_clause(p, chosen, pool)) is not None), None)

@@ -186,29 +186,55 @@ def _names_the_city(analysis: QuestionAnalysis) -> bool:
 _VALUE_LABEL = re.compile(r"目标值|规划值")
 
 
-def row_comparison(analysis: QuestionAnalysis, chosen: Sequence[Evidence]) -> Conclusion | None:
+def row_comparison(analysis: QuestionAnalysis, chosen: Sequence[Evidence], whole: str = "") -> Conclusion | None:
     """The verdict of the two value cells of an indicator-table row (the district's target
-    against the city's planned value), when the question weighs one against the other."""
+    against the city's planned value), when the question weighs one against the other; of
+    every row the question (``whole``, when ``analysis`` is one of its parts) names."""
     if len(analysis.districts) > 1 or not (_ASKS_VERDICT.search(analysis.question) and _names_the_city(analysis)):
         return None
-    row = next(((e, v) for e in chosen if e.unit.kind == "table_row" and len(v := _row_values(e)) == 2), None)
-    if row is None:
+    rows = [(e, v) for e in chosen if e.unit.kind == "table_row" and len(v := _row_values(e)) == 2]
+    if not rows:
         return None
-    e, ((a_label, a_fig), (b_label, b_fig)) = row
+    # Several rows the question names ("千人口执业医师数、千人口注册护士数…分别比规划值高出多少")
+    # are weighed each; otherwise the first row, the one that answers best.
+    named = [r for r in rows if _names_indicator(whole or analysis.question, r[0])]  # whole: of a part
+    rows = named if len(named) > 1 else rows[:1]
     lang = "en" if analysis.lang == "en" else "zh"
-    if lang == "en":
-        a_label = f"{district_english(e.district)}'s target" if e.district else "The target"
-        b_label = "the city health commission's planned value"
-    gap = difference_text(a_fig, b_fig, lang)  # as in ``comparison_clause``
+
+    def sentence(cites: CitationList, e: Evidence, values: list[tuple[str, Figure]]) -> str:
+        (a_label, a_fig), (b_label, b_fig) = values
+        if lang == "en":
+            a_label = f"{district_english(e.district)}'s target" if e.district else "The target"
+            b_label = "the city health commission's planned value"
+        text = verdict_text(a_label, a_fig, b_label, b_fig, lang).rstrip("。.")
+        if len(rows) > 1:  # which row each verdict is about
+            text = f"{_indicator_name(e)}：{text}" if lang == "zh" else f"{_indicator_name(e)}: {text}"
+        if gap := difference_text(a_fig, b_fig, lang):  # as in ``comparison_clause``
+            text += f"，{gap}" if lang == "zh" else f", {gap}"
+        return f"{text}[{cites.number(e.unit, e.district)}]{'。' if lang == 'zh' else '.'}"
 
     def conclude(cites: CitationList) -> str:
-        n = cites.number(e.unit, e.district)
-        text = verdict_text(a_label, a_fig, b_label, b_fig, lang).rstrip("。.")
-        if gap:
-            text += f"，{gap}" if lang == "zh" else f", {gap}"
-        return f"{text}[{n}]{'。' if lang == 'zh' else '.'}"
+        return ("" if lang == "zh" else " ").join(sentence(cites, e, v) for e, v in rows)
 
     return conclude
+
+
+def _indicator(e: Evidence) -> str:
+    """The indicator a table row states: its longest cell that is not a value or a number."""
+    cells = [c.text for c in e.unit.cells if not _VALUE_LABEL.search(c.label) and not c.text.strip().isdigit()]
+    return max(cells, key=len, default="").strip()
+
+
+def _indicator_name(e: Evidence) -> str:
+    """The indicator without its unit and footnote mark (千人口执业医师数(人)* -> 千人口执业医师数)."""
+    return re.sub(r"[(（][^)）]*[)）]|\*", "", _indicator(e)).strip()
+
+
+def _names_indicator(question: str, e: Evidence) -> bool:
+    """Whether the question names the row's indicator: four characters of it in a row
+    (千人口执业医师数, not only 千人口)."""
+    name = _indicator_name(e)
+    return any(name[i : i + 4] in question for i in range(len(name) - 3))
 
 
 def _row_values(e: Evidence) -> list[tuple[str, Figure]]:

@@ -287,9 +287,10 @@ def verdict_text(a_label: str, a: Figure, b_label: str, b: Figure, lang: Lang = 
 
 def difference_text(a: Figure, b: Figure, lang: Lang = "zh") -> str:
     """How far apart two single figures of one unit are ("相差2.71个千分点", "a difference of
-    2.6"); "" for ranges or figures of different units, whose difference is not one number."""
+    2.6"); "" for ranges or figures of different units, whose difference is not one number,
+    and for equal figures (the verdict already says they are the same)."""
     _check_lang(lang)
-    if a.high is not None or b.high is not None or a.unit != b.unit:
+    if a.high is not None or b.high is not None or a.unit != b.unit or a.value == b.value:
         return ""
     gap = _num(abs(a.value - b.value))
     if lang == "zh":

@@ -388,6 +388,7 @@ def test_the_difference_of_two_figures_in_one_unit() -> None:
     assert difference_text(a[0], b[0]) == "相差2个百分点"
     ranged = parse_figures(quote(BAOSHAN, "5-6家"))
     assert difference_text(ranged[0], a[0]) == "", "a range, or another unit: no single difference"
+    assert difference_text(a[0], parse_figures("46%")[0]) == "", "equal: the verdict says they are the same"
 
 
 def test_the_change_a_sentence_states_is_computed_for_the_figure_asked_about() -> None:

@@ -213,6 +213,17 @@ def test_a_target_weighed_against_the_citys_planned_value_is_computed_from_the_r
     assert "Changning's target (≥8.15)" in english.answer and "(≥4.7)" in english.answer
 
 
+def test_each_row_the_question_names_is_weighed_against_the_citys_value(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("长宁：千人口执业医师数和千人口注册护士数的2025年目标，分别比市卫健委规划值高出多少？")
+    assert not answer.refused, answer.answer
+    verdicts = answer.answer.split("[")[-3:]  # the computed sentences close the answer
+    assert "相差2.6人" in answer.answer and "相差3.45人" in answer.answer, answer.answer
+    assert "千人口执业医师数：" in answer.answer and "千人口注册护士数：" in answer.answer, verdicts
+    for gap, row in (("相差2.6人", "≥6.2"), ("相差3.45人", "≥8.15")):
+        number = int(answer.answer.split(gap + "[")[1].split("]")[0])
+        assert row in answer.citations[number - 1].quote, "each verdict cites its own row"
+
+
 def test_how_much_a_figure_changed_is_computed_and_cited(policyqa) -> None:  # type: ignore[no-untyped-def]
     answer = policyqa.ask("松江的婴儿死亡率十三五期间下降了多少个千分点？")
     assert not answer.refused
