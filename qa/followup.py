@@ -65,6 +65,7 @@ from qa.analysis import (
     is_question,
     place_spans,
 )
+from qa.terms import cut, names_a_thing
 
 ROLES = ("user", "assistant", "system")
 
@@ -209,6 +210,7 @@ _EN_COMPARE_PHRASE = re.compile(
 _EN_COMPARATIVE = re.compile(
     r"\b(?:higher|lower|larger|smaller|bigger|greater|faster|slower|shorter|longer|better|worse|above|below)\b"
     r"|\b(?:beat|beats|beaten|exceed(?:s|ed)?|surpass(?:es|ed)?|outperform(?:s|ed)?|ahead of|behind)\b"
+    r"|\b(?:gone|went|go|goes|got|get|gets)\s+(?:past|beyond|over|above)\b"
     r"|\b(?:is|was|are|were)\s+(?:that|this|it|they)\s+(?:under|over|within)\b",  # "Is that under the city's ceiling?"
     re.IGNORECASE,
 )
@@ -340,6 +342,25 @@ def _has_topic(text: str, named: bool) -> bool:
     zh, words = _content(text)
     numbers = len(re.findall(r"\d+", _without_districts(text, " ")))
     return len(zh) + numbers >= (2 if named else 4) or len(words) + numbers >= (1 if named else 2)
+
+
+def _names_own_topic(text: str) -> bool:
+    """Whether a comparison naming its districts names what it compares: a noun of its own
+    besides districts, time, ask and measure words ("松江那边现在已经能做到多快了？比闵行这个
+    目标快吗？" names none: the chat's topic is compared), or an English word besides those
+    and the words of outdoing ("Hasn't Songjiang already gone past that?")."""
+    rest = _ZH_GENERIC_ASK.sub(" ", _ZH_TIME.sub(" ", _ZH_THERE.sub(" ", _strip_places(_without_districts(text, " ")))))
+    if _is_zh(text):
+        words = [w for w in cut(rest) if len(re.findall(f"[{_CJK}]", w)) >= 2 and not _ZH_FILLER.fullmatch(w)]
+        return any(names_a_thing(w) for w in words)
+    words = [
+        w for w in re.findall(r"[a-z]+", _EN_COMPARE.sub(" ", rest.lower()))
+        if len(w) >= 2 and w not in _EN_FILLER and w not in _EN_OUTDO
+    ]
+    return bool(words)
+
+
+_EN_OUTDO = frozenset("already yet still now gone past beyond over reached hit met achieved got get hasn hasnt isn doesn".split())
 
 
 # Time words, and the verbs that go with a target: nothing a topic is made of.
@@ -607,7 +628,7 @@ def _resolve_one(
     )
     # A comparison needs two sides and a topic: naming one district ("跟长宁比呢？谁预留得多？")
     # or no topic of its own ("长宁的目标比宝山高吗？"), it compares with what the chat was about.
-    compares_back = compare and bool(named) and (len(named) < 2 or not _has_topic(_ZH_GENERIC_ASK.sub("", q), True))
+    compares_back = compare and bool(named) and (len(named) < 2 or not _names_own_topic(q))
     if not (ellipsis or pronouns or compares_back) and (_has_topic(q, bool(named)) or not (named or _is_question(q))):
         return None
     names = [d.name for d in known]

@@ -205,6 +205,20 @@ def test_comparison_in_english_topic_and_with_a_new_topic() -> None:
     assert resolve("跟长宁比，床位数呢？", chat, CORPUS) == "宝山区和长宁区的床位数是多少？"
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["宝山那边到现在已经做到多少了？比长宁这个目标多吗？", "Has Baoshan already gone past that?", "Hasn't Baoshan got beyond that by now?"],
+)
+def test_a_comparison_naming_districts_but_no_topic_compares_the_chats_topic(question: str) -> None:
+    # districts, time, ask and measure words, a word of outdoing: nothing of its own is compared
+    standalone = resolve(question, TCM_CHAT, CORPUS)
+    assert standalone is not None and standalone.startswith("长宁和宝山到2025年要建成几个达标中医馆？"), standalone
+
+
+def test_a_comparison_naming_districts_and_a_topic_of_its_own_stands_alone() -> None:
+    assert resolve("宝山的家庭医生签约率比长宁高吗？", TCM_CHAT, CORPUS) is None
+
+
 # -- topic switch -----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("question", "standalone"),
