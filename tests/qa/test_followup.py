@@ -219,6 +219,11 @@ def test_a_comparison_naming_districts_and_a_topic_of_its_own_stands_alone() -> 
     assert resolve("宝山的家庭医生签约率比长宁高吗？", TCM_CHAT, CORPUS) is None
 
 
+def test_a_determiner_before_a_quoted_term_is_no_pronoun() -> None:
+    # 这个“一区一品牌” names its topic, and 哪几个区 asks across all of them: it stands alone
+    assert resolve("这个“一区一品牌”别的区也提了吗？一共哪几个区提到？", TCM_CHAT, CORPUS) is None
+
+
 # -- topic switch -----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("question", "standalone"),
