@@ -95,6 +95,8 @@ _QUANTITY_ASKS = frozenset({"多少", "几"})
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
 _YEAR_TERM = re.compile(r"(?:19|20)\d{2}")
 _ASCII_TERM = re.compile(r"[A-Za-z]{2,}|\d+(?:\.\d+)?%?")
+# (digits first only in capitals: 5G, not 10km or 3rd)
+_CODE = re.compile(r"(?<![\w.])(?:[A-Za-z]+\d+[A-Za-z\d]*|\d+[A-Z]+[A-Z\d]*)\+?(?![\w])")
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,10 @@ def _english_terms(
             if forms:
                 terms.append(Term(forms[0], forms[1:]))
                 lowered = re.sub(rf"(?<![a-z]){low}(?![a-z])", " ", lowered)
+    # A code of letters and digits (P2+, H7N9, 5G) is a name, written in capitals as the plans do.
+    for code in dict.fromkeys(m.group() for m in _CODE.finditer(text)):
+        terms.append(Term(code.upper()))
+        lowered = lowered.replace(code.lower(), " ")
     acronyms = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9]{2,}\b", text)}  # HPV: a name, as written (two letters, US, UK, are too often places)
     for token in _ASCII_TERM.findall(lowered):
         if token in ENGLISH_STOPWORDS or len(token) < 2:

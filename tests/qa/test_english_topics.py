@@ -113,3 +113,23 @@ def test_an_english_scene_about_the_asker_is_framing_and_one_about_the_plans_is_
     assert _english_scene("Songjiang's plan gives a life-expectancy figure. Does it meet the target?")[0] == ""
     terms = {t.text: t for t in key_terms("I'm researching TCM. How many family doctors does Baoshan plan?", "en")}
     assert terms["中医"].framing and not terms["家庭医生"].framing
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("how many P2+ labs come with it?", "P2+"), ("Is there an H7N9 plan?", "H7N9"), ("any 5G clinics?", "5G"), ("is there a p2+ lab", "P2+")],
+)
+def test_a_code_of_letters_and_digits_is_one_term_as_the_plans_write_it(question: str, code: str) -> None:
+    terms = [t.text for t in key_terms(question, "en")]
+    assert code in terms and names_a_topic(next(t for t in key_terms(question, "en") if t.text == code)), terms
+
+
+@pytest.mark.parametrize("question", ["Is it within 10km?", "How many 3rd-level hospitals?"])
+def test_a_measure_or_an_ordinal_is_no_code(question: str) -> None:
+    assert not any(t.text in ("10KM", "3RD") for t in key_terms(question, "en"))
+
+
+def test_a_follow_up_naming_a_code_is_answered_from_the_sentence_stating_it(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("In Changning, how many P2+ labs will be built?")
+    assert not answer.refused, answer.answer
+    assert any("P2+" in c.quote for c in answer.citations), answer.answer
