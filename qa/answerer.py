@@ -62,6 +62,7 @@ from qa.terms import (
     TRANSLATED_WEIGHT,
     Term,
     cut,
+    feedback_terms,
     idf_weights,
     is_place_word,
     key_terms,
@@ -137,6 +138,8 @@ def _with_districts(part: str, analysis: QuestionAnalysis) -> str:
         return f"In {' and '.join(district_english(d) for d in analysis.districts)}: {part}"
     return f"{'、'.join(analysis.districts)}{part}"
 
+
+FEEDBACK_PASSAGES = 3  # the candidates whose words pick an English word's sense
 
 # The judge's decisions: (district or None for the whole question, verdict, evidence judged)
 Judged = tuple[tuple[str | None, Verdict, tuple[Evidence, ...]], ...]
@@ -251,6 +254,8 @@ class ExtractiveAnswerer:
         sentence_hits, chunk_hits = self._retrieve(plan)
         candidates = collect_candidates([*sentence_hits, *chunk_hits], self.lookup)
         self._add_quoted(analysis, plan, candidates)
+        if analysis.lang == "en":
+            terms, weights = self._with_feedback(analysis, terms, candidates)
         units = list(candidates)
         vectors = self.index.vectors_for(units)
         qvec = self.index.embed_query(query)
@@ -479,6 +484,19 @@ class ExtractiveAnswerer:
         return bool(chosen) and self._judge(
             part, terms, self._weights(terms), chosen, pool, per_district=False, scope=part.districts
         ).answerable
+
+    def _with_feedback(
+        self, analysis: QuestionAnalysis, terms: tuple[Term, ...], candidates: Mapping[Unit, float]
+    ) -> tuple[tuple[Term, ...], dict[str, float]]:
+        """An English question's terms with its general words in the Chinese of the best
+        candidates (``qa.terms.feedback_terms``), and their weights."""
+        best = sorted(candidates.items(), key=lambda kv: -kv[1])[:FEEDBACK_PASSAGES]
+        extra = [
+            t for t in feedback_terms(analysis.question, self.lexicon, analysis.places, [u.text for u, _ in best])
+            if all(t.text not in o.forms() for o in terms)
+        ]
+        terms = (*terms, *extra)
+        return terms, self._weights(terms)
 
     def _search_query(self, analysis: QuestionAnalysis, terms: Sequence[Term]) -> str:
         """The question, plus (for English) its Chinese terms and the plans' other words for

@@ -5,6 +5,8 @@ short glossary (``glossary_en_zh.tsv``) gives the plans' multi-word health terms
 doctor -> 家庭医生); every other word is looked up here: CC-CEDICT's 120k entries inverted,
 English sense -> Chinese headword (diabetes -> 糖尿病, grassroots -> 基层, brand -> 品牌).
 Nothing is written by hand or knows the corpus: the caller keeps the words the plans use.
+A word too general to translate alone (papers, tests) is read in the sense the passages
+retrieved for the question use (``all_translations``, ``qa.terms.feedback_terms``).
 """
 
 from __future__ import annotations
@@ -98,6 +100,18 @@ def base_forms(word: str) -> tuple[str, ...]:
         stem = word[:-2]
         forms += [stem, word[:-1], *([stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [])]
     return tuple(dict.fromkeys(forms))
+
+
+@lru_cache(maxsize=8192)
+def all_translations(word: str) -> tuple[tuple[str, int], ...]:
+    """``translations`` of a word however general, of all its base forms (papers: 书报, and
+    paper: 论文, 文件…): for choosing by context (``qa.terms.feedback_terms``)."""
+    table = _table()
+    found: dict[str, int] = {}
+    for form in base_forms(word.lower()):
+        for chinese, rank in table[form][1] if form in table else ():
+            found.setdefault(chinese, rank)
+    return tuple(found.items())
 
 
 @lru_cache(maxsize=8192)

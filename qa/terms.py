@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ingest.regions import Scope, region_spellings, region_words, regions_named
-from qa.bilingual import translations
+from qa.bilingual import all_translations, translations
 from qa.lexicon import Lexicon, TextSet, Variant
 from qa.periods import PERIODS, spanned
 
@@ -374,6 +374,32 @@ def _dictionary_terms(lowered: str, lexicon: Lexicon, spellings: frozenset[str])
             continue
         forms = [c for c, rank in used if rank == used[0][1] and not _predicate(c)][:MAX_DICTIONARY_FORMS]
         if forms:  # none: in the plans' words it is a verb or an adjective (open: 开放, 开展)
+            terms.append(Term(forms[0], tuple(forms[1:]), translated=True))
+    return terms
+
+
+MAX_FEEDBACK_FORMS = 2
+
+
+def feedback_terms(question: str, lexicon: Lexicon, places: Scope | None, texts: Sequence[str]) -> list[Term]:
+    """The general words of an English question (papers, tests: too many senses to translate
+    alone, ``qa.bilingual.GENERAL_WORD_USES``) in the Chinese of the passages retrieved for
+    it: of the translations the plans use, the nouns the best passages hold (pseudo-relevance
+    feedback, as cross-language retrieval picks a word's sense). Translated terms: they weigh
+    little and never decide alone."""
+    lowered = question.lower()
+    for phrase, _ in glossary():
+        lowered = re.sub(_phrase_pattern(phrase), " ", lowered)
+    spellings = _place_spellings(places)
+    found = "\n".join(texts)
+    terms: list[Term] = []
+    for word in dict.fromkeys(_ENGLISH_WORD.findall(lowered)):
+        if word in ENGLISH_STOPWORDS or word in spellings or translations(word):
+            continue
+        forms = [
+            c for c, _ in all_translations(word) if c in found and lexicon.count(c) >= 1 and not _predicate(c)
+        ][:MAX_FEEDBACK_FORMS]
+        if forms:
             terms.append(Term(forms[0], tuple(forms[1:]), translated=True))
     return terms
 

@@ -70,3 +70,51 @@ def test_english_questions_in_words_the_glossary_lacks_are_answered(policyqa, qu
     answer = policyqa.ask(question)
     assert not answer.refused, answer.answer
     assert any(stated in c.quote for c in answer.citations), answer.answer
+
+
+def test_every_base_form_is_offered_for_choosing_by_context() -> None:
+    from qa.bilingual import all_translations
+
+    offered = [chinese for chinese, _ in all_translations("papers")]
+    assert "论文" in offered and "书报" in offered  # paper's senses and papers'
+    assert translations("papers") == (), "too general to translate alone"
+
+
+def test_a_general_word_takes_the_sense_the_best_passages_use() -> None:
+    from qa.lexicon import Lexicon
+    from qa.terms import feedback_terms
+
+    plans = ["十三五期间发表论文1560篇。", "印发论文评审办法。", "严格执行纸质病历管理。"]
+    lexicon = Lexicon(plans)
+    about_research = feedback_terms("How many papers did they publish?", lexicon, None, [plans[0]])
+    assert [t.text for t in about_research] == ["论文"] and about_research[0].translated
+    assert feedback_terms("How many papers did they publish?", lexicon, None, [plans[2]])[0].text == "纸质"
+    assert feedback_terms("How many papers did they publish?", lexicon, None, ["没有相关内容。"]) == []
+
+
+def test_a_word_the_dictionary_translates_alone_is_not_fed_back() -> None:
+    from qa.lexicon import Lexicon
+    from qa.terms import feedback_terms
+
+    plans = ["加强糖尿病健康管理。"] * 2
+    assert feedback_terms("What about diabetes?", Lexicon(plans), None, plans) == []
+
+
+@pytest.mark.slow
+def test_an_english_questions_general_word_is_read_in_the_sense_its_retrieved_passages_use(policyqa) -> None:  # type: ignore[no-untyped-def]
+    from qa.analysis import analyze
+
+    answerer = policyqa._snapshot.answerer
+    index = policyqa._snapshot.index
+    a = analyze("How many papers did Songjiang publish in the 13th five-year period?", list(index.districts), uses=answerer.lexicon)
+    terms = answerer._terms_to_cover(a)
+    assert "论文" not in {f for t in terms for f in t.forms()}, "papers alone is too general to translate"
+    from qa.evidence import collect_candidates
+    from qa.plan import plan_retrieval
+
+    plan = plan_retrieval(a, answerer._search_query(a, terms), index.districts, None)
+    sentences, chunks = answerer._retrieve(plan)
+    fed, _ = answerer._with_feedback(a, terms, collect_candidates([*sentences, *chunks], answerer.lookup))
+    assert any(t.text == "论文" and t.translated for t in fed), fed
+    answer = policyqa.ask("How many papers did Songjiang publish in the 13th five-year period?")
+    assert any("论文" in c.quote for c in answer.citations), answer.answer
