@@ -585,6 +585,7 @@ _IN_DOCUMENTS = re.compile(r"(?:文件|规划|计划|方案|文本|材料)(?:里
 # A request introducing the question after a colon ("请梳理一下：", "请梳理五份文件："): what
 # the asker wants done, not what the evidence must state.
 _LEAD_IN = re.compile(r"^(?:请|麻烦|帮忙|帮我)[^：:]*[：:]$")
+_STATEMENT_END = re.compile(r"[。！!]$")
 _WIDENING = re.compile(r"[（(](?:无论|不论|不管|不限于)[^）)]*[）)]")
 
 
@@ -611,7 +612,10 @@ def split_framing(question: str) -> tuple[str, str]:
         asks = _ASKS.search(_NOT_ASKING.sub("", clause))
         lead = _PURPOSE.match(clause) or _IN_DOCUMENTS.search(clause) or _LEAD_IN.search(clause)
         purpose = i == 0 and len(clauses) > 1 and bool(lead)
-        (frame if (_ASKER.search(clause) or purpose) and not asks else focus).append(clause)
+        # a statement closed by a full stop before the question ("无偿献血常被当作城市文明的一个
+        # 标尺。松江和长宁…哪个区定得更高？"): the journalist's lead-in
+        statement = bool(_STATEMENT_END.search(clause)) and any(_ASKS.search(c) for c in clauses[i + 1 :])
+        (frame if (_ASKER.search(clause) or purpose or statement) and not asks else focus).append(clause)
     return "".join(frame), "".join(focus)
 
 

@@ -210,6 +210,19 @@ def test_a_clause_about_the_askers_family_sets_the_scene_and_asks_nothing() -> N
     assert split_framing("老人家的家庭医生签约率目标是多少？")[0] == ""  # asks: not a scene
 
 
+def test_a_statement_before_the_question_is_its_lead_in() -> None:
+    from qa.terms import split_framing
+
+    question = "社区医院是老百姓看病的第一站。宝山今年要建几家社区医院？"
+    frame, focus = split_framing(question)
+    assert frame == "社区医院是老百姓看病的第一站。" and focus == "宝山今年要建几家社区医院？"
+    terms = {t.text: t for t in key_terms(question, "zh")}
+    assert terms["老百姓"].framing and not terms["医院"].framing  # named again where it is asked
+    # a statement after the question, or one with nothing asked after it, is no lead-in
+    assert split_framing("宝山今年要建几家社区医院？这是今年的重点。")[0] == ""
+    assert split_framing("宝山今年要建社区医院。")[0] == ""
+
+
 def test_asking_which_plans_mention_an_indicator_asks_no_figure() -> None:
     """"哪些区提到了婴儿死亡率": a plan saying it fell ("有所下降") speaks of it, with no figure."""
     assert not analyze("哪些区提到了婴儿死亡率？", CORPUS).asks_quantity
