@@ -118,7 +118,11 @@ class Figure:
 
 
 # %, a word unit (岁, 张, 人) or a rate per population (1/10万, 人/10万人口), in closing brackets
-_DECLARED_UNIT = re.compile(r"[（(]\s*(%|‰|‱|[\u4e00-\u9fff]{1,3}|[\u4e00-\u9fff1]{0,2}/[0-9]+[万千][\u4e00-\u9fff]{0,2})\s*[)）][\s*]*$")
+# (a scope note may follow the unit: "医疗机构设置中医科室比例(%)(除精神专科医院)")
+_DECLARED_UNIT = re.compile(
+    r"[（(]\s*(%|‰|‱|[\u4e00-\u9fff]{1,3}|[\u4e00-\u9fff1]{0,2}/[0-9]+[万千][\u4e00-\u9fff]{0,2})\s*[)）][\s*]*"
+    r"(?:[（(][^()（）]{4,}[)）][\s*]*)?$"
+)
 
 
 def declared_unit(label: str) -> str:

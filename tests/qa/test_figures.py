@@ -362,6 +362,7 @@ def test_forms_beyond_the_corpus(text: str, expected: list[tuple[str, float, flo
         ("孕产妇死亡率(1/10万)*", "1/10万"),
         ("定点医院ICU床位数设置占床位总数比例(平时/紧急状态)", ""),
         ("社区卫生服务中心(站)设置发热门诊(诊室或哨点)比例(%)", "%"),
+        ("医疗机构设置中医科室比例(%)(除精神专科医院)", "%"),  # a scope note after the unit
     ],
 )
 def test_declared_unit_of_a_corpus_indicator(indicator: str, unit: str) -> None:
