@@ -179,12 +179,30 @@ def question_register() -> frozenset[str]:
     return frozenset(line.split("\t")[0] for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+# "每一千个人", "每1000名居民", "每万人": the plans' per-capita indicators say 千人口 / 万人口.
+_PER_CAPITA = re.compile(
+    r"(?:每|平均每)\s*(?P<n>一?千|1,?000|一?万|10,?000)\s*(?:个|名|位)?\s*(?:常住)?(?:人口|居民|市民|老百姓|人)"
+)
+
+
+def _per_capita(text: str) -> str:
+    """A per-capita phrase the way the plans write it (每一千个人 -> 千人口)."""
+
+    def plans_word(m: re.Match[str]) -> str:
+        if m.group() in ("每千人口", "每万人口"):
+            return m.group()  # the plans' own words
+        n = m.group("n").replace(",", "")
+        return "万人口" if "万" in n or n == "10000" else "千人口"
+
+    return _PER_CAPITA.sub(plans_word, text)
+
+
 def _chinese_terms(
     text: str, attested: Callable[[str], bool] | None = None, places: Scope | None = None, register: bool = True
 ) -> list[Term]:
     jieba = _jieba(places)
     place_words = _place_words(places)
-    text = _ACROSS_PHRASE.sub(" ", _EXCLUDED.sub(" ", text))
+    text = _per_capita(_ACROSS_PHRASE.sub(" ", _EXCLUDED.sub(" ", text)))
     terms: list[Term] = []
     tokens = _disjunctions(
         _split_classifiers([t.strip() for t in jieba.lcut(text) if t.strip()]), attested, place_words

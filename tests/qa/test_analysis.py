@@ -314,3 +314,24 @@ def test_a_gloss_word_asked_elsewhere_stays_a_term() -> None:
     a = analyze("DIP（按病种付费）改革之外，付费方式还有哪些变化？", CORPUS)
     terms = [t.text for t in key_terms(a.question, a.lang, places=a.places)]
     assert "付费" in terms, terms
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("长宁以后每一千个人能有几张病床？", "千人口"),
+        ("每1000名居民有几个医生？", "千人口"),
+        ("平均每一万个居民有几个全科医生？", "万人口"),
+    ],
+)
+def test_a_per_capita_phrase_is_read_as_the_plans_write_it(question: str, word: str) -> None:
+    from qa.lexicon import Lexicon
+
+    plans = Lexicon(["千人口医疗机构床位数达到7.5张。", "每万人口全科医生数达到4.5名。"] * 2)
+    assert word in [t.text for t in key_terms(question, "zh", plans)]
+
+
+def test_the_plans_own_per_capita_words_are_left_as_written() -> None:
+    from qa.terms import _per_capita
+
+    assert _per_capita("“每万人口从事公共卫生人员数”") == "“每万人口从事公共卫生人员数”"
