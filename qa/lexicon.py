@@ -31,6 +31,27 @@ SYNONYM_CREDIT = 0.8
 SPELLED_OUT_CREDIT = 0.85
 RELATED_CREDIT = 0.6
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+ABBREVIATION_GAP = 3  # 疾[病预防]控: characters left out between an abbreviation's two
+
+
+def _begins_words(text: str, positions: Sequence[int]) -> bool:
+    """Whether each position begins a word of ``text`` as jieba cuts it: an abbreviation takes
+    the first character of each word (公共卫生 -> 公卫), not one inside a word (家中医 holds
+    中医, so it spells out no 家医)."""
+    from index.tokenize import any_tokenizer
+
+    starts, at = set(), 0
+    for word in any_tokenizer().lcut(text):
+        starts.add(at)
+        at += len(word)
+    return all(p in starts for p in positions)
+
+
+def _everyday_word(word: str) -> bool:
+    """Whether general Chinese uses the word often (jieba's dictionary frequency >= 100)."""
+    from index.tokenize import any_tokenizer
+
+    return (any_tokenizer().FREQ.get(word) or 0) >= 100
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,12 @@ class Lexicon:
         if self.count(word) < 5:  # a word the plans use often is their own word already
             for form in self._spelled_out(word):
                 found.setdefault(form, SPELLED_OUT_CREDIT)
+        elif len(word) == 2 and not _everyday_word(word):
+            # an abbreviation the plans also spell out (疾控: 疾病预防控制, 公卫: 公共卫生),
+            # which general Chinese seldom uses (中医, 医保 it does: 中医 is no 中心医院)
+            for form in self._spelled_out(word, gap=ABBREVIATION_GAP):
+                if _begins_words(form, (0, len(form) - 1)):
+                    found.setdefault(form, SPELLED_OUT_CREDIT)
         if not self(word):
             if not found:
                 for form in thesaurus.related(word):

@@ -57,6 +57,27 @@ def test_spelled_out_forms_of_the_corpus(lexicon: Lexicon, corpus: dict[str, str
     assert term_match(term, text) == pytest.approx(SPELLED_OUT_CREDIT)
 
 
+@pytest.mark.parametrize(("abbreviation", "spelled"), [("疾控", "疾病预防控制"), ("公卫", "公共卫生"), ("家医", "家庭医生")])
+def test_an_abbreviation_the_plans_use_also_matches_its_spelled_out_form(
+    lexicon: Lexicon, corpus: dict[str, str], abbreviation: str, spelled: str
+) -> None:
+    # the plans use both 疾控 and 疾病预防控制: a sentence with only the long form states it
+    assert lexicon.count(abbreviation) >= 5 and any(spelled in text for text in corpus.values())
+    sentence = next(s for text in corpus.values() for s in re.split("[。；]", text) if spelled in s and abbreviation not in s)
+    assert term_match(Term(abbreviation, variants=lexicon.variants(abbreviation)), sentence) == SPELLED_OUT_CREDIT
+
+
+@pytest.mark.parametrize("word", ["中医", "医保"])
+def test_an_everyday_word_is_no_abbreviation(lexicon: Lexicon, word: str) -> None:
+    # 中医 is not 中心医院: general Chinese uses the word itself
+    assert not any(v.credit == SPELLED_OUT_CREDIT and len(v.form) > len(word) + 1 for v in lexicon.variants(word))
+
+
+def test_an_abbreviation_takes_the_first_character_of_each_word(lexicon: Lexicon) -> None:
+    forms = [v.form for v in lexicon.variants("家医")]
+    assert "家庭医" in forms and not any("中医" in f for f in forms), forms  # "一家中医…" holds no 家医
+
+
 def test_pinyin_place_names_find_their_chinese(lexicon: Lexicon, corpus: dict[str, str]) -> None:
     sentence(corpus, "baoshan-2025-health-work-plan", "新建1家顾村大居卫生服务站")
     assert "顾村" in lexicon.pinyin_forms("gucun")
