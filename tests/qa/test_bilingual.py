@@ -21,6 +21,17 @@ def test_a_general_word_is_not_translated(word: str) -> None:
     assert translations(word) == ()
 
 
+@pytest.mark.parametrize(("british", "american"), [("neighbourhood", "neighborhood"), ("centres", "centers"), ("behaviour", "behavior")])
+def test_a_british_spelling_is_looked_up_the_american_way(british: str, american: str) -> None:
+    assert base_forms(british)[0] == american
+    assert any(chinese == "社区" for chinese, _ in translations("neighbourhood"))  # not only 居委会
+
+
+@pytest.mark.parametrize("word", ["your", "four", "tour", "hour"])
+def test_words_ending_in_our_that_are_no_british_spellings_stay_as_they_are(word: str) -> None:
+    assert base_forms(word) == (word,)
+
+
 def test_base_forms() -> None:
     assert "illness" in base_forms("illnesses")
     assert "study" in base_forms("studies")
