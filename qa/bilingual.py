@@ -87,6 +87,28 @@ def _table() -> dict[str, tuple[int, tuple[tuple[str, int], ...]]]:
 _BRITISH = ((re.compile(r"([bvlmni])our"), r"\1or"), (re.compile(r"(?<=[a-z]{2})tre(s?)$"), r"ter\1"))
 
 
+_ISE = re.compile(r"\b([a-z]{3,}?)is(e|ed|es|ing|ation|ations|er|ers)\b")
+_PRACTISE = re.compile(r"\bpractis(e|ed|es|ing)\b")
+
+
+def american(text: str) -> str:
+    """Lower-case English text in American spelling, as CC-CEDICT and the glossary write it
+    (neighbourhood, centres, standardisation, practising -> neighborhood, centers,
+    standardization, practicing). An -ise word becomes -ize only when the dictionary knows
+    that spelling (organized, standardize), never advise or exercise."""
+    for pattern, replacement in _BRITISH:
+        text = re.sub(pattern.pattern.replace("$", "\\b"), replacement, text)
+    text = _PRACTISE.sub(r"practic\1", text)
+
+    def ize(m: re.Match[str]) -> str:
+        stem, ending = m.group(1), m.group(2)
+        if any(form in _table() for form in (f"{stem}ize", f"{stem}ization", f"{stem}ized")):
+            return f"{stem}iz{ending}"
+        return m.group()
+
+    return _ISE.sub(ize, text)
+
+
 def base_forms(word: str) -> tuple[str, ...]:
     """``word`` (in American spelling first, as the dictionary writes it: neighbourhood ->
     neighborhood) and the forms it may be inflected from (clinics -> clinic, illnesses ->

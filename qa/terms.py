@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ingest.regions import Scope, region_spellings, region_words, regions_named
-from qa.bilingual import all_translations, translations
+from qa.bilingual import all_translations, american, translations
 from qa.lexicon import Lexicon, TextSet, Variant
 from qa.periods import PERIODS, spanned
 
@@ -72,14 +72,15 @@ def _place_spellings(places: Scope | None) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def glossary() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(english phrase, chinese terms) pairs, longest phrase first."""
+    """(english phrase, chinese terms) pairs, longest phrase first; phrases in American
+    spelling, as questions are read (``qa.bilingual.american``)."""
     text = resources.files("qa").joinpath("glossary_en_zh.tsv").read_text(encoding="utf-8")
     pairs = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         english, chinese = line.split("\t")
-        pairs.append((english.strip().lower(), tuple(t for t in chinese.split("|") if t)))
+        pairs.append((american(english.strip().lower()), tuple(t for t in chinese.split("|") if t)))
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
@@ -329,7 +330,7 @@ def names_an_institution(name: str, text: str) -> bool:
 def _english_terms(
     text: str, attested: Callable[[str], bool] | None = None, places: Scope | None = None, register: bool = True
 ) -> list[Term]:
-    lowered = text.lower()
+    lowered = american(text.lower())
     spellings = _place_spellings(places)
     terms: list[Term] = []
     for chinese, (start, end) in _glossary_matches(lowered):
@@ -405,7 +406,7 @@ def feedback_terms(question: str, lexicon: Lexicon, places: Scope | None, texts:
     it: of the translations the plans use, the nouns the best passages hold (pseudo-relevance
     feedback, as cross-language retrieval picks a word's sense). Translated terms: they weigh
     little and never decide alone."""
-    lowered = question.lower()
+    lowered = american(question.lower())
     for phrase, _ in glossary():
         lowered = re.sub(_phrase_pattern(phrase), " ", lowered)
     spellings = _place_spellings(places)
@@ -449,7 +450,7 @@ def unmapped_english_words(question: str, places: Scope | None = None) -> tuple[
     The corpus is Chinese, so such a word cannot be looked for; when nothing else in the
     question names a topic, the question is about something the glossary does not know.
     """
-    lowered = question.lower()
+    lowered = american(question.lower())
     for phrase, _ in glossary():
         lowered = re.sub(_phrase_pattern(phrase), " ", lowered)
     spellings = _place_spellings(places)

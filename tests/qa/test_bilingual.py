@@ -129,3 +129,15 @@ def test_an_english_questions_general_word_is_read_in_the_sense_its_retrieved_pa
     assert any(t.text == "论文" and t.translated for t in fed), fed
     answer = policyqa.ask("How many papers did Songjiang publish in the 13th five-year period?")
     assert any("论文" in c.quote for c in answer.citations), answer.answer
+
+
+def test_british_spellings_are_read_the_way_the_glossary_and_dictionary_write_them() -> None:
+    from qa.bilingual import american
+
+    assert american("standardisation of neighbourhood centres, practising gps") == (
+        "standardization of neighborhood centers, practicing gps"
+    )
+    # an -ise word that is -ise in American English too stays as it is
+    assert american("advise, exercise, promise, raise") == "advise, exercise, promise, raise"
+    terms = {t.text for t in key_terms("When should Jing'an finish the standardisation of its community health centres?", "en")}
+    assert {"标准化", "社区卫生服务中心"} <= terms, terms
