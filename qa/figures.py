@@ -156,13 +156,17 @@ _ASKED_EN = {
 _ASKED_EN_RE = re.compile(r"\bhow many (" + "|".join(sorted(_ASKED_EN, key=len, reverse=True)) + r")\b", re.I)
 
 
+# A unit symbol in brackets, as a table heading writes it ("具体目标数值（‰）是多少").
+_ASKED_SYMBOL = re.compile(r"[（(]\s*(‰|%|％)\s*[)）]")
+
+
 def asked_unit(question: str) -> str:
     """The unit a question asks its figure in, normalised ("多少张病床" → "张", "几家" → "个"),
     or "" when it names none or asks several figures: the evidence must state a figure in that unit, not any figure
     ("十家社区卫生服务中心" does not say how many beds)."""
     if len(re.findall(r"多少|几|\bhow many\b", question, re.I)) > 1:
         return ""  # several figures asked ("几个…多少辆"): each part is judged on its own
-    m = _ASKED_ZH.search(question)
+    m = _ASKED_ZH.search(question) or _ASKED_SYMBOL.search(question)
     word = m.group(1) if m else ""
     if not word and (e := _ASKED_EN_RE.search(question)):
         word = _ASKED_EN[e.group(1).lower()]

@@ -26,18 +26,20 @@ def lexicon() -> Lexicon:
     return Lexicon([p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))])
 
 
-def evidence(text: str, dense: float = 0.9) -> Evidence:
-    unit = Unit("doc", "sentence", 0, 0, len(text), text)
+def evidence(text: str, dense: float = 0.9, kind: str = "sentence") -> Evidence:
+    unit = Unit("doc", kind, 0, 0, len(text), text)  # type: ignore[arg-type]
     return Evidence(unit, "长宁区", 0.0, dense, 1.0, True, any(c.isdigit() for c in text), 1.0)
 
 
-def features_for(question: str, text: str, lexicon: Lexicon, pool_dense: float = 0.85) -> dict[str, float]:
+def features_for(
+    question: str, text: str, lexicon: Lexicon, pool_dense: float = 0.85, kind: str = "sentence"
+) -> dict[str, float]:
     analysis = analyze(question, KNOWN)
     terms = key_terms(analysis.question, analysis.lang, lexicon)
     weights = idf_weights(terms, [text, "其他句子。"])
     pool = [evidence("其他", pool_dense)] * 5
     return evidence_features(
-        terms, weights, [evidence(text)], english=False, per_district=False,
+        terms, weights, [evidence(text, kind=kind)], english=False, per_district=False,
         asks_number=analysis.asks_quantity, pool=pool, asks_money=analysis.asks_money, asks_time=analysis.asks_time,
         asked_unit=analysis.asked_unit,
     )
@@ -213,7 +215,12 @@ def test_a_figure_asked_in_a_unit_needs_a_figure_in_that_unit(lexicon: Lexicon) 
     assert features_for("宝山今年要改扩建几家服务站？", "完成5-6家服务站改扩建", lexicon)["number_missing"] == 0.0
     # a generic 个 asks no unit; a table row's bare figure takes its label's unit
     assert analyze("长宁要建多少个名中医工作室？", KNOWN).asked_unit == ""
-    assert features_for("长宁千人口床位数多少张？", "千人口床位数(张) | ≥6.2 |", lexicon)["number_missing"] == 0.0
+    assert features_for("长宁千人口床位数多少张？", "千人口床位数(张) | ≥6.2 |", lexicon, kind="table_row")["number_missing"] == 0.0
+    # in prose a figure with no unit states none ("5大主线" is no ‰), and a bracketed symbol asks one
+    asked = "宝山婴儿死亡率的具体目标数值（‰）是多少？"
+    assert analyze(asked, KNOWN).asked_unit == "‰"
+    assert features_for(asked, "婴儿死亡率紧扣5大主线,落实25项重点任务", lexicon)["number_missing"] == 1.0
+    assert features_for(asked, "婴儿死亡率控制在3‰以内", lexicon)["number_missing"] == 0.0
     # two figures asked: each part is judged on its own, the whole question asks no one unit
     assert analyze("闵行新建急救分站几个？新增急救车辆多少辆？", KNOWN).asked_unit == ""
 
