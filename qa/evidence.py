@@ -20,7 +20,7 @@ from ingest.tables import INDEX_LABELS
 from kernel.types import Document, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis
 from qa.figures import parse_figures
-from qa.periods import periods_agree, title_for, years_present
+from qa.periods import PERIODS, periods_agree, section_period, title_for, years_present
 from qa.terms import Term, coverage
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -139,7 +139,9 @@ def score_candidates(
         stated = stated_text(unit)
         with_context = f"{stated} {unit_context(unit)} {title_for(stated, doc.title)}"
         cov = max(cover(stated), 0.85 * cover(with_context))
-        years_ok = years_present(analysis.years, with_context) and periods_agree(analysis.question, stated)
+        # a sentence naming no period is about the one its section opens with (发展基础: “十三五”期间…)
+        dated = stated if any(p in stated for p in PERIODS) else f"{stated} {section_period(doc.text, unit.section, unit.start)}"
+        years_ok = years_present(analysis.years, with_context) and periods_agree(analysis.question, dated)
         # A figure the question asks for (years and ordinals are not figures).
         has_number = asks_figure and states_figure(stated)
         score = 0.55 * cov + 0.35 * float(sim) + 0.10 * (retrieval / top)

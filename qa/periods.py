@@ -51,3 +51,23 @@ def periods_agree(question: str, stated: str) -> bool:
     asked = periods_asked(question)
     named = {p for p in PERIODS if p in stated}
     return not (asked and named and not asked & named)
+
+
+SECTION_OPENING = 150  # characters after a top-level heading that say what period the section reviews
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def section_period(text: str, section: tuple[str, ...], start: int) -> str:
+    """The plan period the numbered section holding a sentence (at ``start``) opens with
+    ("一、发展基础" then "“十三五”期间，本区…"): a sentence of that section naming no period of
+    its own is about it. "" when the opening names none or no heading is found."""
+    heading = next((h for h in section if _NUMBERED.match(h)), "")
+    at = text.rfind(heading, 0, start) if heading else -1
+    return _period_opening(text, at + len(heading)) if at >= 0 else ""
+
+
+@lru_cache(maxsize=1024)
+def _period_opening(text: str, at: int) -> str:
+    opening = text[at : at + SECTION_OPENING]
+    named = [(opening.find(p), p) for p in PERIODS if p in opening]
+    return min(named)[1] if named else ""

@@ -58,3 +58,16 @@ def test_a_later_part_asking_another_period_is_named_open(policyqa) -> None:  # 
     answer = policyqa.ask("松江十三五期间引进了多少名高层次人才？十四五期间计划再引进多少名？")
     assert not answer.refused and "41人" in answer.answer
     assert any(n.startswith("unanswered part") and "十四五" in n for n in answer.notes), answer.notes
+
+
+def test_a_sentence_naming_no_period_is_about_the_one_its_section_opens_with() -> None:
+    from qa.periods import section_period
+
+    text = "一、发展基础\n“十三五”期间，本区稳步发展。\n（九）卫生应急\n新增5个急救分站。\n二、主要任务\n新建急救分站3个。"
+    review = text.find("新增5个")
+    assert section_period(text, ("一、发展基础", "（九）卫生应急"), review) == "十三五"
+    assert section_period(text, ("二、主要任务",), text.find("新建急救")) == ""  # its opening names none
+    assert section_period(text, ("（九）卫生应急",), review) == ""  # no numbered heading: nothing inherited
+    # the real plan: Songjiang's review of the 13th five-year period
+    at = SONGJIANG.find("新增5个急救分站")
+    assert section_period(SONGJIANG, ("一、发展基础", "（九）卫生应急核心能力显著提升"), at) == "十三五"
