@@ -84,7 +84,13 @@ def _table() -> dict[str, tuple[int, tuple[tuple[str, int], ...]]]:
 
 
 # British spellings CC-CEDICT writes the American way (neighbourhood, centre, behaviour).
-_BRITISH = ((re.compile(r"([bvlmni])our"), r"\1or"), (re.compile(r"(?<=[a-z]{2})tre(s?)$"), r"ter\1"))
+_BRITISH = ((re.compile(r"([bvlmni])our"), r"\1or"), (re.compile(r"(?<=[a-z]{2})tre(s?)\b"), r"ter\1"))
+
+
+def _respelled(text: str) -> str:
+    for pattern, replacement in _BRITISH:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 _ISE = re.compile(r"\b([a-z]{3,}?)is(e|ed|es|ing|ation|ations|er|ers)\b")
@@ -96,9 +102,7 @@ def american(text: str) -> str:
     (neighbourhood, centres, standardisation, practising -> neighborhood, centers,
     standardization, practicing). An -ise word becomes -ize only when the dictionary knows
     that spelling (organized, standardize), never advise or exercise."""
-    for pattern, replacement in _BRITISH:
-        text = re.sub(pattern.pattern.replace("$", "\\b"), replacement, text)
-    text = _PRACTISE.sub(r"practic\1", text)
+    text = _PRACTISE.sub(r"practic\1", _respelled(text))
 
     def ize(m: re.Match[str]) -> str:
         stem, ending = m.group(1), m.group(2)
@@ -113,9 +117,7 @@ def base_forms(word: str) -> tuple[str, ...]:
     """``word`` (in American spelling first, as the dictionary writes it: neighbourhood ->
     neighborhood) and the forms it may be inflected from (clinics -> clinic, illnesses ->
     illness, studies -> study, running -> run, eliminated -> eliminate)."""
-    american = word
-    for pattern, replacement in _BRITISH:
-        american = pattern.sub(replacement, american)
+    american = _respelled(word)
     if american != word:
         return tuple(dict.fromkeys((*_inflections(american), *_inflections(word))))
     return _inflections(word)
