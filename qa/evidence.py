@@ -19,7 +19,7 @@ import numpy as np
 from ingest.tables import INDEX_LABELS
 from kernel.types import Document, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis
-from qa.figures import parse_figures
+from qa.figures import parse_figures, states_unit
 from qa.periods import PERIODS, periods_agree, section_period, title_for, years_present
 from qa.terms import Term, coverage
 
@@ -97,6 +97,14 @@ def states_figure(text: str) -> bool:
     return bool(_NUMBER.search(text) or _CN_NUMERAL.search(text)) and bool(parse_figures(text))
 
 
+@lru_cache(maxsize=65536)
+def states_figure_in(text: str, unit: str, row: bool) -> bool:
+    """Whether ``text`` states a figure that can be in ``unit`` (``qa.figures.states_unit``);
+    a figure with no unit of its own only in a table row, whose label declares it."""
+    figures = [f for f in parse_figures(text) if row or f.unit] if states_figure(text) else []
+    return bool(figures) and states_unit(figures, unit)
+
+
 def collect_candidates(hits: Iterable[ScoredChunk], lookup: SentenceLookup) -> dict[Unit, float]:
     """Every sentence/row a hit brings in, with the best retrieval score that brought it."""
     found: dict[Unit, float] = {}
@@ -143,7 +151,9 @@ def score_candidates(
         dated = stated if any(p in stated for p in PERIODS) else f"{stated} {section_period(doc.text, unit.section, unit.start)}"
         years_ok = years_present(analysis.years, with_context) and periods_agree(analysis.question, dated)
         # A figure the question asks for (years and ordinals are not figures).
-        has_number = asks_figure and states_figure(stated)
+        has_number = asks_figure and (
+            states_figure_in(stated, analysis.asked_unit, unit.kind == "table_row") if analysis.asked_unit else states_figure(stated)
+        )
         score = 0.55 * cov + 0.35 * float(sim) + 0.10 * (retrieval / top)
         if has_number:
             score += 0.05

@@ -216,6 +216,10 @@ def test_a_figure_asked_in_a_unit_needs_a_figure_in_that_unit(lexicon: Lexicon) 
     # a generic 个 asks no unit; a table row's bare figure takes its label's unit
     assert analyze("长宁要建多少个名中医工作室？", KNOWN).asked_unit == ""
     assert features_for("长宁千人口床位数多少张？", "千人口床位数(张) | ≥6.2 |", lexicon, kind="table_row")["number_missing"] == 0.0
+    # a measure asked by name asks its unit; a count of things with that measure does not
+    assert analyze("长宁服务站的用房面积要多大？", KNOWN).asked_unit == "平方米"
+    assert analyze("闵行急救站服务半径是多少？", KNOWN).asked_unit == "米"
+    assert analyze("面积达标的服务站有多少个？", KNOWN).asked_unit == ""
     # in prose a figure with no unit states none ("5大主线" is no ‰), and a bracketed symbol asks one
     asked = "宝山婴儿死亡率的具体目标数值（‰）是多少？"
     assert analyze(asked, KNOWN).asked_unit == "‰"

@@ -250,3 +250,10 @@ def test_the_search_query_adds_the_plans_words_for_topics_not_for_generic_words(
     query = answerer._search_query(analysis, answerer._terms_to_cover(analysis))
     assert "签约覆盖率" in query
     assert "对象" not in query
+
+
+def test_a_measure_asked_by_name_is_answered_by_the_sentence_giving_it_in_its_unit(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # the annex's task row on the same stations gives counts (2家, 1家), the main text the area
+    answer = policyqa.ask("长宁的社区卫生服务站，业务用房面积的标准是多少？")
+    assert not answer.refused, answer.answer
+    assert any("平方米" in c.quote for c in answer.citations), answer.answer
