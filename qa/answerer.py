@@ -35,6 +35,7 @@ from qa.comparison import (
     figure_pair,
     independent_parts,
     names_anchor,
+    rate_consistency_clause,
     row_comparison,
     states_counterpart,
 )
@@ -303,6 +304,7 @@ class ExtractiveAnswerer:
         conclude = (
             row_comparison(analysis, claims)
             or change_clause(analysis, claims, figure_anchors(terms, weights))
+            or rate_consistency_clause(analysis, claims)
             or consistency_clause(analysis, claims, ranked)
         )
         if conclude is not None:
@@ -456,7 +458,10 @@ class ExtractiveAnswerer:
         conclude = next((c for p in parts if (c := row_comparison(p, chosen, analysis.question)) is not None), None)
         if conclude is None:  # "…是哪一年？主方案和附件4的说法一致吗？"
             pool = [e for _, d in answered for e in d.evidence]
-            conclude = next((c for p in parts if (c := consistency_clause(p, chosen, pool)) is not None), None)
+            conclude = next(
+                (c for p in parts if (c := rate_consistency_clause(p, chosen) or consistency_clause(p, chosen, pool)) is not None),
+                None,
+            )
         open_parts = [
             p.question
             for p, d in zip(parts, drafts, strict=True)

@@ -9,6 +9,7 @@ answered (or not) on their own.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -25,6 +26,7 @@ from qa.figures import (
     difference_text,
     figure_clause,
     figure_near,
+    number_text,
     parse_figures,
     verdict_text,
 )
@@ -314,7 +316,9 @@ def change_clause(analysis: QuestionAnalysis, chosen: Sequence[Evidence], anchor
 
 # Asks whether two statements agree ("主文件和附件4的说法一致吗", "do the two match").
 _ASKS_CONSISTENT = re.compile(
-    r"一致|一样|相同|矛盾|统一|出入|\b(?:consistent|inconsistent|the same|match(?:es)?|agree\w*|differ\w*|contradict\w*)\b", re.I
+    r"一致|一样|相同|矛盾|统一|出入|对得上|吻合"
+    r"|\b(?:consistent|inconsistent|the same|match(?:es)?|agree\w*|differ\w*|contradict\w*|lines? up|tall(?:y|ies)|correspond\w*)\b",
+    re.I,
 )
 _YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年)")
 
@@ -349,6 +353,86 @@ def consistency_clause(
         if figure is not None and len(same) > 1:
             return _consistency_text(list(same.items()), figure, lang)
     return None  # (agreement is not claimed: another place may say otherwise)
+
+
+# The population a per-capita figure counts per, in its unit ("名/万人口") or its indicator's
+# name ("千人口全科医生数"), and how a reader says it.
+_PER_POPULATION = (("十万人口", 100_000), ("10万人口", 100_000), ("万人口", 10_000), ("千人口", 1_000))
+_PER_EN = {100_000: "per 100,000", 10_000: "per 10,000", 1_000: "per 1,000"}
+
+
+def _per_population(figure: Figure, e: Evidence) -> int | None:
+    if "/" in figure.unit:
+        where = figure.unit.partition("/")[2]
+    elif e.unit.kind == "table_row":
+        where = _indicator(e)
+    else:
+        return None
+    return next((n for name, n in _PER_POPULATION if name in where), None)
+
+
+def rate_consistency_clause(analysis: QuestionAnalysis, chosen: Sequence[Evidence]) -> Conclusion | None:
+    """Whether two per-capita statements of one plan agree once put on one base, when the
+    question asks (社区全科医生4.5名每万常住人口 / 千人口全科医生数≥0.45: 换算后一致). The
+    first two figures of different bases in the chosen evidence, from two places of one
+    district's plans; None when there are none."""
+    if not _ASKS_CONSISTENT.search(analysis.question):
+        return None
+    lang = "en" if analysis.lang == "en" else "zh"
+    rates = [(e, f, base) for e in chosen for f in parse_figures(stated_text(e.unit)) if (base := _per_population(f, e))]
+    pair = next(
+        ((a, b) for i, a in enumerate(rates) for b in rates[i + 1 :]
+         if a[2] != b[2] and a[0].unit != b[0].unit and a[0].district == b[0].district and a[1].high is None
+         and b[1].high is None and _same_indicator(a[:2], b[:2])),
+        None,
+    )
+    if pair is None:
+        return None
+    (ea, fa, base_a), (eb, fb, base_b) = pair
+    same = math.isclose(fa.value / base_a, fb.value / base_b, rel_tol=1e-9)
+    converted = number_text(fa.value * base_b / base_a)
+
+    def conclude(cites: CitationList) -> str:
+        na, nb = cites.number(ea.unit, ea.district), cites.number(eb.unit, eb.district)
+        if lang == "zh":
+            a_text = f"每{_base_zh(base_a)}{number_text(fa.value)}"
+            verdict = "换算后一致" if same else "换算后不一致"
+            return f"{verdict}：{a_text}即每{_base_zh(base_b)}{converted}，另一处为每{_base_zh(base_b)}{number_text(fb.value)}[{na}][{nb}]。"
+        verdict = "Converted to one base they agree" if same else "Converted to one base they differ"
+        return (
+            f"{verdict}: {number_text(fa.value)} {_PER_EN[base_a]} is {converted} {_PER_EN[base_b]}, "
+            f"and the other statement gives {number_text(fb.value)} {_PER_EN[base_b]} [{na}][{nb}]."
+        )
+
+    return conclude
+
+
+_PER_PREFIX = re.compile(r"^(?:每)?(?:十万|10万|万|千)人口")
+
+
+def _same_indicator(a: tuple[Evidence, Figure], b: tuple[Evidence, Figure]) -> bool:
+    """Whether two per-capita figures count the same thing: a table row's indicator, without
+    its per-population prefix and unit (千人口全科医生数 -> 全科医生数), is named in the
+    clause stating the other figure ("社区全科医生数达到4.5名每万常住人口"; not "每万人口疾病预防
+    控制人员数达1.75名" for 千人口公共卫生人员数)."""
+    for (row, _), (other, figure) in ((a, b), (b, a)):
+        if row.unit.kind != "table_row":
+            continue
+        core = _PER_PREFIX.sub("", _indicator_name(row))
+        where = _indicator_name(other) if other.unit.kind == "table_row" else _lead(stated_text(other.unit), figure)
+        if len(core) >= 2 and core in where:
+            return True
+    return False
+
+
+def _lead(text: str, figure: Figure) -> str:
+    """The words just before a figure, back to the last mark (、 included): what it counts
+    ("从事公共卫生人员数达9名" in "…人员数达1.75名、从事公共卫生人员数达9名")."""
+    return re.split(r"[，,；;。、：:]", text[: figure.start])[-1]
+
+
+def _base_zh(base: int) -> str:
+    return {100_000: "十万人口", 10_000: "万人口", 1_000: "千人口"}[base]
 
 
 def _shared_figure(figures: Sequence[Figure], y: str) -> Figure | None:

@@ -502,6 +502,11 @@ def _same(x: float, y: float) -> bool:
     return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
 
 
+def number_text(value: float) -> str:
+    """A number as the answers write it: no trailing zeros (0.45, 4.5, 12)."""
+    return _num(value)
+
+
 def _num(v: float) -> str:
     if _same(v, round(v)):
         return str(int(round(v)))

@@ -58,3 +58,51 @@ def test_asking_by_how_much_is_read_through_a_search_box_querys_spaces(question:
     from qa.comparison import asks_amount
 
     assert asks_amount(question) is asks
+
+
+def _sentence(text: str, index: int = 0):  # type: ignore[no-untyped-def]
+    from kernel.types import Unit
+    from qa.evidence import Evidence
+
+    return Evidence(Unit("plan", "sentence", index, 0, len(text), text), "长宁区", 1.0, 0.9, 1.0, True, True, 1.0)
+
+
+def _row(name: str, target: str, planned: str, index: int = 1):  # type: ignore[no-untyped-def]
+    from kernel.types import Cell, Unit
+    from qa.evidence import Evidence
+
+    text = f"7 |\n{name} |\n{target} |\n{planned} |"
+    cells = (Cell("序号", "7", 0, 1), Cell("指标", name, 5, 5 + len(name)), Cell("2025年目标值", target, 0, 0), Cell("市卫健委规划值", planned, 0, 0))
+    return Evidence(Unit("plan", "table_row", index, 0, len(text), text, cells=cells), "长宁区", 1.0, 0.9, 1.0, True, True, 1.0)
+
+
+def _concluded(question: str, chosen: list) -> str | None:  # type: ignore[type-arg]
+    from qa.analysis import analyze
+    from qa.comparison import rate_consistency_clause
+
+    conclude = rate_consistency_clause(analyze(question, ["长宁区", "宝山区"]), chosen)
+    if conclude is None:
+        return None
+    class Numbered:  # the citation numbers: the unit's place in ``chosen``
+        def number(self, unit, district):  # type: ignore[no-untyped-def]
+            return unit.index + 1
+
+    return conclude(Numbered())  # type: ignore[arg-type]
+
+
+def test_per_capita_statements_on_two_bases_are_converted_before_they_are_weighed() -> None:
+    chosen = [_sentence("到2025年,社区全科医生数达到4.5名每万常住人口。"), _row("千人口全科医生数(人)*", "≥0.45", "0.45左右")]
+    said = _concluded("长宁社区全科医生每万人目标与千人口全科医生数目标换算后一致吗？", chosen)
+    assert said == "换算后一致：每万人口4.5即每千人口0.45，另一处为每千人口0.45[1][2]。"
+    english = _concluded("Does Changning's GP target per 10,000 line up with the indicator table?", chosen)
+    assert english is not None and english.startswith("Converted to one base they agree: 4.5 per 10,000 is 0.45 per 1,000")
+    assert _concluded("长宁社区全科医生有多少？", chosen) is None, "not asked whether they agree"
+
+
+def test_figures_of_two_different_indicators_are_never_weighed() -> None:
+    # 1.75 per 10,000 counts disease-control staff; the row counts public-health staff (9 per 10,000)
+    chosen = [_sentence("每万人口疾病预防控制人员数达1.75名、从事公共卫生人员数达9名。"), _row("千人口公共卫生人员数(人)*", "≥0.9", "/")]
+    said = _concluded("长宁每万人口公卫人员与千人口公共卫生人员数一致吗？", chosen)
+    assert said == "换算后一致：每万人口9即每千人口0.9，另一处为每千人口0.9[1][2]。"
+    other = [_sentence("每万人口疾病预防控制人员数达1.75名。"), _row("千人口公共卫生人员数(人)*", "≥0.9", "/")]
+    assert _concluded("长宁疾控人员与千人口公共卫生人员数一致吗？", other) is None
