@@ -27,6 +27,8 @@ QuestionKind = Literal["across", "comparison", "quantity", "table", "fact"]
 _NOT_COUNTING = re.compile(r"[这那好]几(?:个|家|年|天|项|名|所|次)?")
 _ACROSS_ZH = re.compile(
     r"(?:哪些区|哪几个区|哪个区|哪些地区|哪几个地区|各区|几个区|有哪些区|哪些行政区|哪家区|(?:其他|其它|其余|别的)(?:几个)?区)(?!域)|区有哪些"
+    # "五床联动 提到的区": a search box asking which districts mention it
+    r"|(?:提到|提及|涉及|谈到|写到|说到)(?:了|过)?的(?:区|地区)(?!域)"
     # "这五个区的文件里，哪几个提到…": the districts named first, "which" after
     r"|(?:[两二三四五六七八九十\d]+个|各个|所有|全部)区(?!域)[^？?。]{0,30}?哪(?:几|些|个|家)"
 )  # not 几个区域性…; "还有别的区也提…吗" asks which others do
