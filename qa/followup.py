@@ -200,6 +200,7 @@ _EN_TAIL = re.compile(r",?\s*\b(?:as well|too|instead)\s*[?.!]*$|\bthe same\b", 
 _ZH_COMPARE = re.compile(
     r"(?:跟|和|与|同|较|比起|相较于?|对比).{0,14}?(?:相?比(?![例重率])|比较|对比|相较|区别|差别|差异|不同|一样|相同)|^比(?![例重率])"
     r"|比(?![例重率])[^，,。？?]{0,10}?(?:更|还)?(?:高|低|多|少|大|小|快|慢|长|短|好|差|强|弱|早|晚)"  # 长宁的目标比宝山高吗
+    r"|(?:超过|超出|高于|低于|达没达到|有没有达到|赶上|不如)[^，,。？?]{0,8}?(?:这个|那个|这|那)"  # 有没有超过长宁这个数
 )
 _EN_COMPARE_PHRASE = re.compile(
     r"\bcompar(?:e|ed|es|ing|ison)\b|\bversus\b|\bvs\b|\b(?:more|less|fewer|higher|lower|larger|smaller|bigger)\s+than\b",
@@ -351,7 +352,13 @@ def _names_own_topic(text: str) -> bool:
     and the words of outdoing ("Hasn't Songjiang already gone past that?")."""
     rest = _ZH_GENERIC_ASK.sub(" ", _ZH_TIME.sub(" ", _ZH_THERE.sub(" ", _strip_places(_without_districts(text, " ")))))
     if _is_zh(text):
-        words = [w for w in cut(rest) if len(re.findall(f"[{_CJK}]", w)) >= 2 and not _ZH_FILLER.fullmatch(w)]
+        # a noun a pronoun points with ("这个机制", "这一项") or the plans themselves (文件, 指标表)
+        # names nothing of its own
+        rest = _ZH_POINTED.sub(" ", rest)
+        words = [
+            w for w in cut(rest)
+            if len(re.findall(f"[{_CJK}]", w)) >= 2 and not _ZH_FILLER.fullmatch(w) and not _ZH_DOCUMENT_WORD.fullmatch(w)
+        ]
         return any(names_a_thing(w) for w in words)
     words = [
         w for w in re.findall(r"[a-z]+", _EN_COMPARE.sub(" ", rest.lower()))
@@ -360,6 +367,16 @@ def _names_own_topic(text: str) -> bool:
     return bool(words)
 
 
+def _quoted_before(answer: str, noun: str) -> str:
+    """The term the last answer quotes right before ``noun`` ("“五床联动”机制" for 机制), or ""."""
+    if len(noun) < 2 or not re.fullmatch(f"[{_CJK}]+", noun):
+        return ""
+    m = re.search(f"(“[^”]{{2,20}}”){re.escape(noun)}", answer)
+    return m.group(1) if m else ""
+
+
+_ZH_POINTED = re.compile(r"(?:这个|这些|这一|这项|那个|那些|该|此)[\u4e00-\u9fff]{1,2}")
+_ZH_DOCUMENT_WORD = re.compile(r"文件|规划|计划|方案|文本|政策|指标表|附件|正文|表里|表中")
 _EN_OUTDO = frozenset("already yet still now gone past beyond over reached hit met achieved got get hasn hasnt isn doesn".split())
 
 
@@ -444,7 +461,11 @@ def _pronouns(q: str) -> list[tuple[int, int, str, str]]:
 def _refers_inside(before: str) -> bool:
     """Whether an earlier clause of the question states a topic a pronoun can point back to."""
     breaks = list(_CLAUSE_BREAK.finditer(before))
-    return bool(breaks) and _has_topic(before[: breaks[-1].start()], named=False)
+    if not breaks:
+        return False
+    earlier = before[: breaks[-1].start()]
+    # ("五个区的文件里，…这个机制": where to look is no topic to point back to)
+    return _has_topic(earlier, named=False) and (not _is_zh(earlier) or _names_own_topic(earlier))
 
 
 def _entities(text: str) -> list[str]:
@@ -619,6 +640,7 @@ def _resolve_one(
         return _followed_by(topic, q)
     if detect_language(q) == "other" or (
         scoped and not compare and _has_topic(q, named=False) and not nothing_new and not (anaphora and not own)
+        and not (anaphora and not _names_own_topic(q))
     ):
         return None  # a language we cannot read, or its own districts and a full topic: standalone
     others = [d for d in known if d not in topic_districts] if _OTHERS.search(q) else []
@@ -659,6 +681,8 @@ def _resolve_one(
                 sub = _join(topic_districts, "full") if zh else "the " + _join(topic_districts, "en")
             elif kind in ("topic", "entity") and word.lower() in ("这个", "这", "it", "this", "that") and _QUOTED.search(topic):
                 sub = _QUOTED.search(topic).group()  # "这个" → the term the topic quoted: “五床联动”
+            elif kind == "topic" and zh and (named := _quoted_before(answer, q[end : end + 2])):
+                sub = named  # "这个机制" → the term the answer quoted before 机制: “五床联动”
             else:
                 return _followed_by(topic, q)
             text = text[:start] + sub + text[end:]

@@ -224,6 +224,23 @@ def test_a_determiner_before_a_quoted_term_is_no_pronoun() -> None:
     assert resolve("这个“一区一品牌”别的区也提了吗？一共哪几个区提到？", TCM_CHAT, CORPUS) is None
 
 
+def test_this_noun_is_the_term_the_last_answer_quoted_before_it() -> None:
+    chat = [Turn("user", "宝山今年养老这块有什么新做法？"), Turn("assistant", "宝山提出探索“五床联动”机制，提升家庭病床覆盖率。")]
+    assert resolve("这几个区的文件里，还有哪些区提到了这个机制？", chat, CORPUS) == "这几个区的文件里，还有哪些区提到了“五床联动”机制？"
+
+
+def test_a_district_switch_whose_words_only_point_back_asks_the_chats_question() -> None:
+    # 指标表, 这一项: the plans and a pointer, nothing of its own
+    chat = [Turn("user", "松江的婴儿死亡率降到多少了？"), Turn("assistant", "降至0.83‰［1］。")]
+    assert resolve("那长宁呢？它的指标表里这一项怎么定的？", chat, CORPUS) == "长宁的婴儿死亡率降到多少了？"
+
+
+def test_outdoing_the_chats_figure_compares_the_two_districts() -> None:
+    chat = [Turn("user", "长宁的居民健康素养水平目标是多少？"), Turn("assistant", "≥36%［1］。")]
+    standalone = resolve("松江现在做到多少了？有没有超过长宁这个数？", chat, CORPUS)
+    assert standalone is not None and standalone.startswith("长宁和松江的居民健康素养水平目标是多少？"), standalone
+
+
 # -- topic switch -----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("question", "standalone"),
