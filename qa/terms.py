@@ -145,7 +145,8 @@ def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None
         for j in range(i + 2, i + 2 if counted else min(n, i + 3) + 1):
             joined = "".join(tokens[i:j])
             if len(joined) <= max_len and _CJK_RUN.search(joined) and attested(joined):
-                if not any(t in QUESTION_WORDS for t in tokens[i:j]):
+                # (never across punctuation: the plans' "2025年,社区" is no word)
+                if not any(t in QUESTION_WORDS or _MARK.search(t) for t in tokens[i:j]):
                     options.append((len(joined) ** 2 + best[j][0], j))
         best[i] = max(options, key=lambda o: (o[0], o[1]))
     merged, i = [], 0
@@ -154,6 +155,9 @@ def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None
         merged.append("".join(tokens[i:j]))
         i = j
     return merged
+
+
+_MARK = re.compile(r"[^\w\s]")  # punctuation: a token holding any is no part of a word
 
 
 def _alone(token: str) -> float:

@@ -154,3 +154,12 @@ def test_gapped_matches_find_what_the_regex_finds_in_the_plans(corpus: dict[str,
 def test_gapped_matches_backtrack_as_the_regex_engine_does(text: str, word: str, gap: int) -> None:
     """Overlapping candidates, gaps of repeated word characters, non-CJK gaps that stop a match."""
     assert gapped_matches(text, word, gap) == _regex_gapped(text, word, gap)
+
+
+def test_words_are_never_joined_across_punctuation(lexicon: Lexicon) -> None:
+    # the plans write "到2025年,社区全科医生数…": "年,社区" occurs, but it is no word
+    from qa.terms import merge_attested
+
+    assert lexicon("年,社区")
+    assert "年,社区" not in merge_attested(["2030", "年", ",", "社区", "这块"], lexicon)
+    assert "中医馆" in merge_attested(["达标", "中医", "馆"], lexicon)  # a domain compound still is
