@@ -38,6 +38,7 @@ from qa.comparison import (
     rate_consistency_clause,
     row_comparison,
     states_counterpart,
+    total_clause,
 )
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
 from qa.coordination import asks_each, coordinated_questions
@@ -303,6 +304,7 @@ class ExtractiveAnswerer:
         open_parts = self._open_later_parts(analysis, claims, ranked) if refers else []
         conclude = (
             row_comparison(analysis, claims)
+            or total_clause(analysis, claims)
             or change_clause(analysis, claims, figure_anchors(terms, weights))
             or rate_consistency_clause(analysis, claims)
             or consistency_clause(analysis, claims, ranked)
@@ -455,7 +457,9 @@ class ExtractiveAnswerer:
             for e in draft.evidence:
                 firsts.setdefault(e.unit.unit_id, e)  # one claim per passage, though two parts found it
         chosen = list(firsts.values())
-        conclude = next((c for p in parts if (c := row_comparison(p, chosen, analysis.question)) is not None), None)
+        conclude = next(
+            (c for p in parts if (c := row_comparison(p, chosen, analysis.question) or total_clause(p, chosen)) is not None), None
+        )
         if conclude is None:  # "…是哪一年？主方案和附件4的说法一致吗？"
             pool = [e for _, d in answered for e in d.evidence]
             conclude = next(

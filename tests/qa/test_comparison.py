@@ -106,3 +106,30 @@ def test_figures_of_two_different_indicators_are_never_weighed() -> None:
     assert said == "换算后一致：每万人口9即每千人口0.9，另一处为每千人口0.9[1][2]。"
     other = [_sentence("每万人口疾病预防控制人员数达1.75名。"), _row("千人口公共卫生人员数(人)*", "≥0.9", "/")]
     assert _concluded("长宁疾控人员与千人口公共卫生人员数一致吗？", other) is None
+
+
+def _total(question: str, text: str) -> str | None:
+    from qa.analysis import analyze
+    from qa.comparison import total_clause
+
+    conclude = total_clause(analyze(question, ["松江区"]), [_sentence(text)])
+
+    class Numbered:
+        def number(self, unit, district):  # type: ignore[no-untyped-def]
+            return 1
+
+    return conclude(Numbered()) if conclude else None  # type: ignore[arg-type]
+
+
+def test_the_total_of_things_named_together_is_summed_from_their_own_figures() -> None:
+    text = "累计完成道口查控332.74万人次，居家隔离3.30万人，集中隔离9.54万人，核酸检测110.4万人次。"
+    assert _total("居家和集中隔离的加起来一共多少万人？", text) == "合计：3.3万人+9.54万人=12.84万人[1]。"
+    staff = "“十三五”期间，共引进高层次人才41人，正高级卫生人才增加37人，副高级增加164人。"
+    assert _total("正高级和副高级卫生人才一共增加了多少人？", staff) == "合计：37人+164人=201人[1]。"
+
+
+def test_no_total_unless_asked_and_every_named_thing_has_its_figure() -> None:
+    text = "居家隔离3.30万人，集中隔离9.54万人。"
+    assert _total("居家和集中隔离各有多少人？", text) is None  # not asked for a total
+    assert _total("居家和方舱隔离一共多少人？", text) is None  # 方舱 has no figure
+    assert _total("居家和核酸一共多少？", "居家隔离3.30万人，核酸检测110.4万人次。") is None  # two units
