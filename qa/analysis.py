@@ -55,7 +55,12 @@ _TIME_ZH = re.compile(r"哪一?年|什么时候|何时|哪个时间|几月|几�
 _SHARE_ZH = re.compile(r"百分之多少|百分之几|百分比|(?:占比|比例|比重)(?:是|为|达到|要达到|定为)?多少")
 _SHARE_EN = re.compile(r"\bwhat (?:percentage|share|proportion|per ?cent)\b|\bhow many per ?cent\b", re.I)
 _TIME_EN = re.compile(r"\bwhen\b|\b(?:what|which) year\b|\bby what date\b", re.I)
-_MONEY_EN = re.compile(r"\b(?:budget\w*|cost|costs|invest\w*|funding|spend\w*|money|price|fee|fees)\b|\bhow much\b.*\b(?:yuan|rmb)\b", re.I)
+# ("budgeted beds", 编制床位: a participle before a noun counts the noun, not money)
+_MONEY_EN = re.compile(
+    r"\b(?:budget|budgets|budgeting|budgeted(?!\s+(?!(?:for|at|on|to|in|of|by|under|over|with|about)\b)[a-z])"
+    r"|cost|costs|invest\w*|funding|spend\w*|money|price|fee|fees)\b|\bhow much\b.*\b(?:yuan|rmb)\b",
+    re.I,
+)
 _ENTITY = re.compile(r"哪家|哪几家|哪所|哪个医院|哪些医院|哪个中心|\bwhich (hospital|centre|center|institution)s?\b", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?")

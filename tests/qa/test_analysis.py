@@ -336,3 +336,15 @@ def test_the_plans_own_per_capita_words_are_left_as_written() -> None:
     from qa.terms import _per_capita
 
     assert _per_capita("“每万人口从事公共卫生人员数”") == "“每万人口从事公共卫生人员数”"
+
+
+@pytest.mark.parametrize(
+    ("question", "money"),
+    [
+        ("Changning hospital beds per thousand, open vs budgeted beds?", False),  # 编制床位: beds
+        ("How much is budgeted for the new hospital?", True),
+        ("What is the budget?", True),
+    ],
+)
+def test_budgeted_before_a_noun_counts_the_noun_not_money(question: str, money: bool) -> None:
+    assert analyze(question, CORPUS).asks_money is money
