@@ -609,6 +609,8 @@ _IN_DOCUMENTS = re.compile(r"(?:文件|规划|计划|方案|文本|材料)(?:里
 # the asker wants done, not what the evidence must state.
 _LEAD_IN = re.compile(r"^(?:请|麻烦|帮忙|帮我)[^：:]*[：:]$")
 _STATEMENT_END = re.compile(r"[。！!]$")
+_COLON_END = re.compile(r"[：:]$")
+_REQUEST = re.compile(r"请教|请问|想问|问一下|问问|想了解|了解一下|咨询|打听|帮我|帮忙|麻烦")
 _WIDENING = re.compile(r"[（(](?:无论|不论|不管|不限于)[^）)]*[）)]")
 
 
@@ -631,6 +633,13 @@ def split_framing(question: str) -> tuple[str, str]:
     frame = _WIDENING.findall(question)
     focus = []
     clauses = _CLAUSE.findall(_WIDENING.sub("", question))
+    # a request before a colon that opens the questions ("…时间表有点复杂，想请教一下：") and what
+    # comes before it set the scene; a topic before a colon ("居民健康素养水平：…") does not
+    opening = max(
+        (i for i, c in enumerate(clauses)
+         if _COLON_END.search(c) and _REQUEST.search(c) and any(_ASKS.search(d) for d in clauses[i + 1 :])),
+        default=-1,
+    )
     for i, clause in enumerate(clauses):
         asks = _ASKS.search(_NOT_ASKING.sub("", clause))
         lead = _PURPOSE.match(clause) or _IN_DOCUMENTS.search(clause) or _LEAD_IN.search(clause)
@@ -638,7 +647,7 @@ def split_framing(question: str) -> tuple[str, str]:
         # a statement closed by a full stop before the question ("无偿献血常被当作城市文明的一个
         # 标尺。松江和长宁…哪个区定得更高？"): the journalist's lead-in
         statement = bool(_STATEMENT_END.search(clause)) and any(_ASKS.search(c) for c in clauses[i + 1 :])
-        (frame if (_ASKER.search(clause) or purpose or statement) and not asks else focus).append(clause)
+        (frame if (_ASKER.search(clause) or purpose or statement or i <= opening) and not asks else focus).append(clause)
     return "".join(frame), "".join(focus)
 
 

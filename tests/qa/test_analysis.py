@@ -224,6 +224,15 @@ def test_a_statement_before_the_question_is_its_lead_in() -> None:
     assert split_framing("宝山今年要建社区医院。")[0] == ""
 
 
+def test_a_request_before_a_colon_and_what_precedes_it_set_the_scene() -> None:
+    from qa.terms import split_framing
+
+    frame, focus = split_framing("宝山的体检安排有点乱，想请教一下：社区医院今年建几家？")
+    assert frame == "宝山的体检安排有点乱，想请教一下：" and focus == "社区医院今年建几家？"
+    # a topic before a colon is what is asked about
+    assert split_framing("居民健康素养水平：松江和长宁哪个更高？")[0] == ""
+
+
 def test_asking_which_plans_mention_an_indicator_asks_no_figure() -> None:
     """"哪些区提到了婴儿死亡率": a plan saying it fell ("有所下降") speaks of it, with no figure."""
     assert not analyze("哪些区提到了婴儿死亡率？", CORPUS).asks_quantity
