@@ -16,6 +16,7 @@ import numpy as np
 from index import Filters, HybridIndex
 from ingest.regions import find_districts, names_a_district, regions_named
 from kernel.types import Citation, Passage, ScoredChunk, Unit
+from qa.agreement import consistency_clause, rate_consistency_clause
 from qa.analysis import (
     QuestionAnalysis,
     analyze,
@@ -30,15 +31,12 @@ from qa.comparison import (
     Side,
     change_clause,
     comparison_clause,
-    consistency_clause,
     figure_anchors,
     figure_pair,
     independent_parts,
     names_anchor,
-    rate_consistency_clause,
     row_comparison,
     states_counterpart,
-    total_clause,
 )
 from qa.compose import CitationList, Claim, compose_en, compose_zh, merge_adjacent, unit_focus
 from qa.coordination import asks_each, coordinated_questions
@@ -75,6 +73,7 @@ from qa.terms import (
     term_match,
     unmapped_english_words,
 )
+from qa.totals import total_clause
 
 
 def _asked(part: str) -> str:

@@ -9,7 +9,6 @@ answered (or not) on their own.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -26,7 +25,6 @@ from qa.figures import (
     difference_text,
     figure_clause,
     figure_near,
-    number_text,
     parse_figures,
     verdict_text,
 )
@@ -210,7 +208,7 @@ def row_comparison(analysis: QuestionAnalysis, chosen: Sequence[Evidence], whole
             b_label = "the city health commission's planned value"
         text = verdict_text(a_label, a_fig, b_label, b_fig, lang).rstrip("。.")
         if len(rows) > 1:  # which row each verdict is about
-            text = f"{_indicator_name(e)}：{text}" if lang == "zh" else f"{_indicator_name(e)}: {text}"
+            text = f"{indicator_name(e)}：{text}" if lang == "zh" else f"{indicator_name(e)}: {text}"
         if gap := difference_text(a_fig, b_fig, lang):  # as in ``comparison_clause``
             text += f"，{gap}" if lang == "zh" else f", {gap}"
         return f"{text}[{cites.number(e.unit, e.district)}]{'。' if lang == 'zh' else '.'}"
@@ -221,21 +219,15 @@ def row_comparison(analysis: QuestionAnalysis, chosen: Sequence[Evidence], whole
     return conclude
 
 
-def _indicator(e: Evidence) -> str:
-    """The indicator a table row states: its longest cell that is not a value or a number."""
-    cells = [c.text for c in e.unit.cells if not _VALUE_LABEL.search(c.label) and not c.text.strip().isdigit()]
-    return max(cells, key=len, default="").strip()
-
-
-def _indicator_name(e: Evidence) -> str:
+def indicator_name(e: Evidence) -> str:
     """The indicator without its unit and footnote mark (千人口执业医师数(人)* -> 千人口执业医师数)."""
-    return re.sub(r"[(（][^)）]*[)）]|\*", "", _indicator(e)).strip()
+    return re.sub(r"[(（][^)）]*[)）]|\*", "", indicator_cell(e.unit) or "").strip()
 
 
 def _names_indicator(question: str, e: Evidence) -> bool:
     """Whether the question names the row's indicator: four characters of it in a row
     (千人口执业医师数, not only 千人口)."""
-    name = _indicator_name(e)
+    name = indicator_name(e)
     return any(name[i : i + 4] in question for i in range(len(name) - 3))
 
 
@@ -310,196 +302,6 @@ def change_clause(analysis: QuestionAnalysis, chosen: Sequence[Evidence], anchor
         if lang == "zh":
             return f"从{a.text()}到{b.text()}，{gap}[{n}]。"
         return f"From {a.text('en')} to {b.text('en')}: {gap}[{n}]."
-
-    return conclude
-
-
-# Asks the total of things named together ("正高级和副高级加起来一共增加了多少人").
-_ASKS_TOTAL = re.compile(r"(?:加起来|加在一起|一共|总共|合计|共计|总计)[^，,。？?]{0,8}?(?:多少|几)")
-_AND = frozenset({"和", "与", "及", "、", "跟", "同", "以及"})
-
-
-def _coordinated(question: str) -> list[str]:
-    """The words a question joins with 和/与/、 ("居家和集中" -> 居家, 集中), in order."""
-    from qa.terms import cut
-
-    words = [w for w in cut(question) if w.strip()]
-    found: list[str] = []
-    for i, w in enumerate(words[1:-1], start=1):
-        if w in _AND:
-            for side in (words[i - 1], words[i + 1]):
-                if len(side) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", side) and side not in found:
-                    found.append(side)
-    return found
-
-
-def total_clause(analysis: QuestionAnalysis, chosen: Sequence[Evidence]) -> Conclusion | None:
-    """The sum of the figures a sentence gives for the things the question names together,
-    when it asks their total ("居家和集中的加起来一共多少万": 3.3万人+9.54万人=12.84万人): each
-    figure's own words (back to the last mark) name one of them, all in one unit. Chinese
-    questions only; None when fewer than two are found."""
-    if analysis.lang != "zh" or not _ASKS_TOTAL.search(analysis.question):
-        return None
-    items = _coordinated(analysis.question)
-    if len(items) < 2:
-        return None
-    for e in chosen:
-        text = stated_text(e.unit)
-        named: list[tuple[Figure, str]] = []
-        for f in parse_figures(text):
-            lead = _lead(text, f)
-            word = next((w for w in items if w in lead and all(w != u for _, u in named)), None)
-            if word and f.high is None and f.bound == "=":
-                named.append((f, word))
-        if len(named) == len(items) and len({f.unit for f, _ in named}) == 1:
-            figures = [f for f, _ in named]
-            total = replace(figures[0], value=sum(f.value for f in figures))
-
-            def conclude(cites: CitationList, e: Evidence = e, figures: list[Figure] = figures, total: Figure = total) -> str:
-                return f"合计：{'+'.join(f.text() for f in figures)}={total.text()}[{cites.number(e.unit, e.district)}]。"
-
-            return conclude
-    return None
-
-
-# Asks whether two statements agree ("主文件和附件4的说法一致吗", "do the two match").
-_ASKS_CONSISTENT = re.compile(
-    r"一致|一样|相同|矛盾|统一|出入|对得上|吻合"
-    r"|\b(?:consistent|inconsistent|the same|match(?:es)?|agree\w*|differ\w*|contradict\w*|lines? up|tall(?:y|ies)|correspond\w*)\b",
-    re.I,
-)
-_YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年)")
-
-
-def consistency_clause(
-    analysis: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence] = ()
-) -> Conclusion | None:
-    """Where the statements of one plan disagree, when the question asks whether they agree:
-    one figure set for two different years ("到2025年…达到120元/人年" / "到2026年…达到
-    120元/人年"). The other statements come from the rest of the evidence (``pool``) too: a
-    plan restates a target in its annexes. Agreement is never claimed (a place not found
-    may say otherwise); None then."""
-    if analysis.districts and len(analysis.districts) > 1 or not _ASKS_CONSISTENT.search(analysis.question):
-        return None
-    lang = "en" if analysis.lang == "en" else "zh"
-    others = [e for e in pool[:25] if all(e.unit != c.unit for c in chosen)]
-    for a in chosen:
-        years_a = _YEAR_IN.findall(stated_text(a.unit))
-        if len(years_a) != 1:
-            continue
-        same: dict[str, Evidence] = {years_a[0]: a}
-        figure = None
-        figures_a = parse_figures(stated_text(a.unit))
-        for b in [*chosen, *others]:
-            if b.unit == a.unit or b.district != a.district:
-                continue
-            shared = _shared_figure(figures_a, stated_text(b.unit))
-            years_b = _YEAR_IN.findall(stated_text(b.unit))
-            if shared is not None and len(years_b) == 1:
-                figure = figure or shared
-                same.setdefault(years_b[0], b)
-        if figure is not None and len(same) > 1:
-            return _consistency_text(list(same.items()), figure, lang)
-    return None  # (agreement is not claimed: another place may say otherwise)
-
-
-# The population a per-capita figure counts per, in its unit ("名/万人口") or its indicator's
-# name ("千人口全科医生数"), and how a reader says it.
-_PER_POPULATION = (("十万人口", 100_000), ("10万人口", 100_000), ("万人口", 10_000), ("千人口", 1_000))
-_PER_EN = {100_000: "per 100,000", 10_000: "per 10,000", 1_000: "per 1,000"}
-
-
-def _per_population(figure: Figure, e: Evidence) -> int | None:
-    if "/" in figure.unit:
-        where = figure.unit.partition("/")[2]
-    elif e.unit.kind == "table_row":
-        where = _indicator(e)
-    else:
-        return None
-    return next((n for name, n in _PER_POPULATION if name in where), None)
-
-
-def rate_consistency_clause(analysis: QuestionAnalysis, chosen: Sequence[Evidence]) -> Conclusion | None:
-    """Whether two per-capita statements of one plan agree once put on one base, when the
-    question asks (社区全科医生4.5名每万常住人口 / 千人口全科医生数≥0.45: 换算后一致). The
-    first two figures of different bases in the chosen evidence, from two places of one
-    district's plans; None when there are none."""
-    if not _ASKS_CONSISTENT.search(analysis.question):
-        return None
-    lang = "en" if analysis.lang == "en" else "zh"
-    rates = [(e, f, base) for e in chosen for f in parse_figures(stated_text(e.unit)) if (base := _per_population(f, e))]
-    pair = next(
-        ((a, b) for i, a in enumerate(rates) for b in rates[i + 1 :]
-         if a[2] != b[2] and a[0].unit != b[0].unit and a[0].district == b[0].district and a[1].high is None
-         and b[1].high is None and _same_indicator(a[:2], b[:2])),
-        None,
-    )
-    if pair is None:
-        return None
-    (ea, fa, base_a), (eb, fb, base_b) = pair
-    same = math.isclose(fa.value / base_a, fb.value / base_b, rel_tol=1e-9)
-    converted = number_text(fa.value * base_b / base_a)
-
-    def conclude(cites: CitationList) -> str:
-        na, nb = cites.number(ea.unit, ea.district), cites.number(eb.unit, eb.district)
-        if lang == "zh":
-            a_text = f"每{_base_zh(base_a)}{number_text(fa.value)}"
-            verdict = "换算后一致" if same else "换算后不一致"
-            return f"{verdict}：{a_text}即每{_base_zh(base_b)}{converted}，另一处为每{_base_zh(base_b)}{number_text(fb.value)}[{na}][{nb}]。"
-        verdict = "Converted to one base they agree" if same else "Converted to one base they differ"
-        return (
-            f"{verdict}: {number_text(fa.value)} {_PER_EN[base_a]} is {converted} {_PER_EN[base_b]}, "
-            f"and the other statement gives {number_text(fb.value)} {_PER_EN[base_b]} [{na}][{nb}]."
-        )
-
-    return conclude
-
-
-_PER_PREFIX = re.compile(r"^(?:每)?(?:十万|10万|万|千)人口")
-
-
-def _same_indicator(a: tuple[Evidence, Figure], b: tuple[Evidence, Figure]) -> bool:
-    """Whether two per-capita figures count the same thing: a table row's indicator, without
-    its per-population prefix and unit (千人口全科医生数 -> 全科医生数), is named in the
-    clause stating the other figure ("社区全科医生数达到4.5名每万常住人口"; not "每万人口疾病预防
-    控制人员数达1.75名" for 千人口公共卫生人员数)."""
-    for (row, _), (other, figure) in ((a, b), (b, a)):
-        if row.unit.kind != "table_row":
-            continue
-        core = _PER_PREFIX.sub("", _indicator_name(row))
-        where = _indicator_name(other) if other.unit.kind == "table_row" else _lead(stated_text(other.unit), figure)
-        if len(core) >= 2 and core in where:
-            return True
-    return False
-
-
-def _lead(text: str, figure: Figure) -> str:
-    """The words just before a figure, back to the last mark (、 included): what it counts
-    ("从事公共卫生人员数达9名" in "…人员数达1.75名、从事公共卫生人员数达9名")."""
-    return re.split(r"[，,；;。、：:]", text[: figure.start])[-1]
-
-
-def _base_zh(base: int) -> str:
-    return {100_000: "十万人口", 10_000: "万人口", 1_000: "千人口"}[base]
-
-
-def _shared_figure(figures: Sequence[Figure], y: str) -> Figure | None:
-    """One of ``figures`` that text ``y`` states too, the same value in the same unit (years
-    are no figures)."""
-    ys = parse_figures(y)
-    return next((f for f in figures if any(f.unit == g.unit and f.value == g.value and f.high == g.high for g in ys)), None)
-
-
-def _consistency_text(stated: list[tuple[str, Evidence]], figure: Figure, lang: str) -> Conclusion:
-    """The verdict on statements of one figure, by the year each sets: [(year, evidence)]."""
-
-    def conclude(cites: CitationList) -> str:
-        value = figure.text(lang)  # type: ignore[arg-type]
-        refs = [(year, cites.number(e.unit, e.district)) for year, e in stated]
-        if lang == "zh":
-            return "两处表述不一致：同为" + value + "，" + "，".join(f"一处为{y}年[{n}]" for y, n in refs) + "。"
-        places = ", ".join(f"by {y} in {'one' if i == 0 else 'another'} [{n}]" for i, (y, n) in enumerate(refs))
-        return f"The statements differ: {value} {places}."
 
     return conclude
 

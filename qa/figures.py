@@ -243,6 +243,12 @@ def figure_clause(text: str, figure: Figure) -> str:
     return text[(starts[-1] if starts else 0) : (end.start() if end else len(text))]
 
 
+def figure_lead(text: str, figure: Figure) -> str:
+    """The words just before a figure, back to the last mark (、 included): what it counts
+    ("从事公共卫生人员数达9名" in "…人员数达1.75名、从事公共卫生人员数达9名")."""
+    return re.split(r"[，,；;。、：:]", text[: figure.start])[-1]
+
+
 def comparable(a: Figure, b: Figure) -> bool:
     """Same unit after normalisation: 个/家/所 are all counts, 秒/分钟/小时 all durations."""
     return _scale(a.unit)[0] == _scale(b.unit)[0]

@@ -77,8 +77,8 @@ def _row(name: str, target: str, planned: str, index: int = 1):  # type: ignore[
 
 
 def _concluded(question: str, chosen: list) -> str | None:  # type: ignore[type-arg]
+    from qa.agreement import rate_consistency_clause
     from qa.analysis import analyze
-    from qa.comparison import rate_consistency_clause
 
     conclude = rate_consistency_clause(analyze(question, ["长宁区", "宝山区"]), chosen)
     if conclude is None:
@@ -110,7 +110,7 @@ def test_figures_of_two_different_indicators_are_never_weighed() -> None:
 
 def _total(question: str, text: str) -> str | None:
     from qa.analysis import analyze
-    from qa.comparison import total_clause
+    from qa.totals import total_clause
 
     conclude = total_clause(analyze(question, ["松江区"]), [_sentence(text)])
 
