@@ -77,6 +77,9 @@ def test_a_county_name_elsewhere_is_a_term_here() -> None:
         ("这五个区的文件里，有哪几个提到要学三明经验？", "across"),  # the districts first, "which" after
         ("所有区里哪个提出了建设中医馆？", "across"),
         ("互联网医院 提到的区", "across"),  # a search box asking which districts mention it
+        ("请列出规划中设立眼病防治所的区，并说明数量。", "across"),  # "…的区": the districts that do it
+        ("眼病防治所 建设 区", "across"),
+        ("长宁的区中医医院在哪？", "fact"),  # 区 of 区中医医院 is no district list
         ("宝山要建几个区域性医疗中心？哪几个？", "quantity"),  # 区域性: no district
         ("长宁和宝山的社区医院建设有何不同?", "comparison"),
         ("Compare Minhang and Baoshan on ambulance stations", "comparison"),
