@@ -236,6 +236,7 @@ _EN_LOWER_OK = re.compile(r"^(?:what|which|how|when|where|who|whom|whose|why|is|
 _ZH_PRONOUN = re.compile(
     r"(?P<det>这个|这些|这家|这所|这项|这一|这座|那个|那些|那家|那所|那项|那座|(?<!应)该|此次|本次|(?<![因由为如彼从])此(?![外前后]))"
     r"|(?P<place>这里|这儿|那里|那儿)|(?P<it>它们|(?<!其)它|(?<![尤极及与])其(?![他它中余实次间]))"
+    r"|(?P<aspect>这方面|这一块|这块|这一项)"  # the chat's topic: "松江在这方面定的多少？"
 )
 _ZH_ORG_NOUN = re.compile(r"社区卫生服务中心|卫生服务中心|医疗机构|医院|中心|机构|单位|院|站|馆|学院|大学|集团|医联体|基地")
 _ZH_DISTRICT_NOUN = re.compile(r"(?:区|地区)(?!域)")
@@ -375,7 +376,7 @@ def _quoted_before(answer: str, noun: str) -> str:
     return m.group(1) if m else ""
 
 
-_ZH_POINTED = re.compile(r"(?:这个|这些|这一|这项|那个|那些|该|此)[\u4e00-\u9fff]{1,2}")
+_ZH_POINTED = re.compile(r"(?:这个|这些|这一|这项|那个|那些|该|此)[\u4e00-\u9fff]{1,2}|这方面|这一?块")
 _ZH_DOCUMENT_WORD = re.compile(r"文件|规划|计划|方案|文本|政策|指标表|附件|正文|表里|表中")
 _EN_OUTDO = frozenset("already yet still now gone past beyond over reached hit met achieved got get hasn hasnt isn doesn".split())
 
@@ -431,6 +432,8 @@ def _pronouns(q: str) -> list[tuple[int, int, str, str]]:
                 kind = "plan"  # 该规划 → 长宁区规划
             else:
                 kind = "entity" if m.group("det")[-1] in "家所" else "topic"
+        elif m.group("aspect"):
+            kind = "topic"
         else:
             kind = "place" if m.group("place") else "entity"
         found.append((m.start(), end, kind, m.group()))
@@ -621,7 +624,9 @@ def _resolve_one(
     own, topic_districts = _districts_in(q), _districts_in(topic)
     both = not own and len(recent) >= 2 and bool(_BOTH.search(q))
     nothing_new = _asks_nothing_new(q, topic)
-    compare = bool(_ZH_COMPARE.search(q) or _EN_COMPARE.search(q)) or both
+    # "两个区谁更高" naming one district: the other is the one the chat was about
+    pair = len(own) == 1 and bool(_BOTH.search(q)) and bool(set(topic_districts) - set(own))
+    compare = bool(_ZH_COMPARE.search(q) or _EN_COMPARE.search(q)) or both or pair
     scoped = own or analyze(q, [d.name for d in known], uses=_USES.get()).is_across
     pronouns = _pronouns(q)
     # a pronoun pointing at what the chat was about ("哪几个区提了这个？"), not at the plans
@@ -631,7 +636,7 @@ def _resolve_one(
         return _followed_by(topic, q)
     if (
         compare and own and anaphora and topic_districts and not set(own) & set(topic_districts)
-        and _is_zh(q) and _has_topic(_ZH_GENERIC_ASK.sub("", q), True)
+        and _is_zh(q) and _has_topic(_ZH_GENERIC_ASK.sub("", q), True) and _names_own_topic(q)
     ):
         # "松江“十三五”新增的急救分站数跟这个一样吗？": a topic of its own, compared with the
         # chat's figure ("这个") of another district: both are asked, then the comparison.

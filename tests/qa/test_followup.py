@@ -241,6 +241,11 @@ def test_outdoing_the_chats_figure_compares_the_two_districts() -> None:
     assert standalone is not None and standalone.startswith("长宁和松江的居民健康素养水平目标是多少？"), standalone
 
 
+def test_this_aspect_in_another_district_with_both_compared_asks_the_chats_question_of_both() -> None:
+    standalone = resolve("宝山在这方面定的多少？两个区谁更高？", TCM_CHAT, CORPUS)
+    assert standalone is not None and standalone.startswith("长宁和宝山到2025年要建成几个达标中医馆？"), standalone
+
+
 # -- topic switch -----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("question", "standalone"),
