@@ -468,7 +468,7 @@ class ExtractiveAnswerer:
         open_parts = [
             p.question
             for p, d in zip(parts, drafts, strict=True)
-            if d.refused and not self._answered_by(p, chosen, d.evidence) and row_comparison(p, chosen) is None
+            if d.refused and not self._answered_by(p, chosen, d.evidence) and row_comparison(p, chosen, analysis.question) is None
         ]
         tail = self._open_tail(analysis, open_parts)
         if not analysis.districts:

@@ -190,7 +190,9 @@ def row_comparison(analysis: QuestionAnalysis, chosen: Sequence[Evidence], whole
     """The verdict of the two value cells of an indicator-table row (the district's target
     against the city's planned value), when the question weighs one against the other; of
     every row the question (``whole``, when ``analysis`` is one of its parts) names."""
-    if len(analysis.districts) > 1 or not (_ASKS_VERDICT.search(analysis.question) and _names_the_city(analysis)):
+    weighs = _ASKS_VERDICT.search(analysis.question) or asks_amount(analysis.question)  # "how far apart are they?"
+    city = _names_the_city(analysis) or bool(whole and _CITY_SIDE.search(whole))  # the part may leave it to the whole
+    if len(analysis.districts) > 1 or not (weighs and city):
         return None
     rows = [(e, v) for e in chosen if e.unit.kind == "table_row" and len(v := _row_values(e)) == 2]
     if not rows:

@@ -257,3 +257,12 @@ def test_a_measure_asked_by_name_is_answered_by_the_sentence_giving_it_in_its_un
     answer = policyqa.ask("长宁的社区卫生服务站，业务用房面积的标准是多少？")
     assert not answer.refused, answer.answer
     assert any("平方米" in c.quote for c in answer.citations), answer.answer
+
+
+def test_how_far_apart_a_target_and_the_citys_value_are_is_computed_when_a_later_part_asks(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask(
+        "In Changning's indicator table, what is the 2025 target for registered nurses per 1,000 people, "
+        "what is the city health commission's planned value, and how far apart are they?"
+    )
+    assert "a difference of 3.45" in answer.answer, answer.answer
+    assert "how far apart" not in answer.answer, "the part is answered, not named open"
