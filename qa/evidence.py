@@ -20,7 +20,7 @@ from ingest.tables import INDEX_LABELS
 from kernel.types import Document, ScoredChunk, Unit
 from qa.analysis import QuestionAnalysis
 from qa.figures import parse_figures, states_unit
-from qa.periods import PERIODS, periods_agree, section_period, title_for, years_present
+from qa.periods import PERIODS, periods_agree, periods_asked, section_period, title_for, years_present
 from qa.terms import Term, coverage
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -133,6 +133,7 @@ def score_candidates(
     top = max(candidates.values()) or 1.0
     dense = unit_vectors @ query_vector if len(unit_vectors) else np.zeros(len(units))
     asks_figure = analysis.asks_quantity or analysis.asks_table or analysis.is_comparison
+    asks_period = bool(periods_asked(analysis.question))
     # A sentence that many regions' plans repeat word for word (a template's) is read once.
     covered: dict[str, float] = {}
 
@@ -147,8 +148,11 @@ def score_candidates(
         stated = stated_text(unit)
         with_context = f"{stated} {unit_context(unit)} {title_for(stated, doc.title)}"
         cov = max(cover(stated), 0.85 * cover(with_context))
-        # a sentence naming no period is about the one its section opens with (发展基础: “十三五”期间…)
-        dated = stated if any(p in stated for p in PERIODS) else f"{stated} {section_period(doc.text, unit.section, unit.start)}"
+        # a sentence naming no period is about the one its section opens with (发展基础: “十三五”期间…);
+        # looked up only when the question asks a period, as periods_agree needs it then only
+        dated = stated
+        if asks_period and not any(p in stated for p in PERIODS):
+            dated = f"{stated} {section_period(doc.text, unit.section, unit.start)}"
         years_ok = years_present(analysis.years, with_context) and periods_agree(analysis.question, dated)
         # A figure the question asks for (years and ordinals are not figures).
         has_number = asks_figure and (

@@ -25,8 +25,8 @@ from typing import Literal
 
 from ingest.regions import names_a_district
 from qa.analysis import QuestionAnalysis
-from qa.evidence import Evidence, stated_text
-from qa.figures import parse_figures, states_unit
+from qa.evidence import Evidence, stated_text, states_figure_in
+from qa.figures import parse_figures
 from qa.selection import evidence_text
 from qa.terms import (
     UNSEEN_WEIGHT,
@@ -110,15 +110,8 @@ def evidence_features(
     text = evidence_text(chosen)
     sentences = " ".join(stated_text(e.unit) for e in chosen)
     figures = parse_figures(sentences) if asks_number else []
-    # A figure with no unit of its own can be in the unit asked only in a table row, whose
-    # label declares it ("≥6.2" under "(人)"); in prose, "5大主线" states no ‰.
-    prose = " ".join(stated_text(e.unit) for e in chosen if e.unit.kind != "table_row")
-    in_unit = (
-        [*parse_figures(" ".join(stated_text(e.unit) for e in chosen if e.unit.kind == "table_row")),
-         *(f for f in parse_figures(prose) if f.unit)]
-        if asks_number and asked_unit
-        else figures
-    )
+    # in the unit asked (``qa.evidence.states_figure_in``: in prose, "5大主线" states no ‰)
+    in_unit = not asked_unit or any(states_figure_in(stated_text(e.unit), asked_unit, e.unit.kind == "table_row") for e in chosen)
     hard = [t for t in terms if t.hard]
     anchors = anchor_terms(terms, weights)
     top = max((weights.get(t.text, 0.0) for t in hard), default=0.0)
@@ -145,7 +138,7 @@ def evidence_features(
         "dense_margin": max((e.dense for e in chosen), default=0.0) - _mean_dense(pool[:20]),
         "number_missing": 1.0
         if (asks_number and not (figures or _WHOLE.search(sentences) or _SPAN.search(sentences)))
-        or (asks_number and not states_unit(in_unit, asked_unit))
+        or (asks_number and not in_unit)
         or (asks_time and not _TIME.search(sentences))
         or (asks_share and not _SHARE.search(sentences))
         else 0.0,

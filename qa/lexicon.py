@@ -47,7 +47,7 @@ def _begins_words(text: str, positions: Sequence[int]) -> bool:
     return all(p in starts for p in positions)
 
 
-def _everyday_word(word: str) -> bool:
+def everyday_word(word: str) -> bool:
     """Whether general Chinese uses the word often (jieba's dictionary frequency >= 100)."""
     from index.tokenize import any_tokenizer
 
@@ -95,7 +95,7 @@ class Lexicon:
         if self.count(word) < 5:  # a word the plans use often is their own word already
             for form in self._spelled_out(word):
                 found.setdefault(form, SPELLED_OUT_CREDIT)
-        elif len(word) == 2 and not _everyday_word(word):
+        elif len(word) == 2 and not everyday_word(word):
             # an abbreviation the plans also spell out (疾控: 疾病预防控制, 公卫: 公共卫生),
             # which general Chinese seldom uses (中医, 医保 it does: 中医 is no 中心医院)
             for form in self._spelled_out(word, gap=ABBREVIATION_GAP):

@@ -17,7 +17,7 @@ from importlib import resources
 
 from ingest.regions import Scope, region_spellings, region_words, regions_named
 from qa.bilingual import all_translations, american, translations
-from qa.lexicon import Lexicon, TextSet, Variant
+from qa.lexicon import Lexicon, TextSet, Variant, everyday_word
 from qa.periods import PERIODS, spanned
 
 # Words that say what kind of question it is, not what it is about.
@@ -692,9 +692,7 @@ def term_match(term: Term, text: str) -> float:
 
 
 def _is_dictionary_word(word: str) -> bool:
-    if not _CJK_RUN.search(word):
-        return True
-    return (_general_jieba().FREQ.get(word) or 0) >= 100
+    return not _CJK_RUN.search(word) or everyday_word(word)
 
 
 # Parts of speech that carry no topic: pronouns, adverbs, conjunctions, particles,
