@@ -51,7 +51,7 @@ from qa.evidence import (
     unit_context,
 )
 from qa.figures import comparable
-from qa.judge import Judge, Verdict, evidence_features
+from qa.judge import OPEN_PART_NOTE, Judge, Verdict, evidence_features, follow_up_left_open
 from qa.lexicon import Lexicon, TextSet
 from qa.periods import periods_agree, years_present
 from qa.plan import RetrievalPlan, plan_retrieval
@@ -309,15 +309,21 @@ class ExtractiveAnswerer:
             or consistency_clause(analysis, claims, ranked)
         )
         if conclude is not None:
-            # the row's two values answer the part that weighs them ("比市里的规划值高吗")
-            open_parts = [p for p in open_parts if row_comparison(self._part_analysis(p, analysis), claims) is None]
+            # the computed verdict answers the part that asks it: the row's two values weighed
+            # ("比市里的规划值高吗"), or two statements of one figure set side by side
+            # ("主方案和附件里说的达标年份一样吗")
+            open_parts = [
+                p for p in open_parts
+                if row_comparison(own := self._part_analysis(p, analysis), claims) is None
+                and consistency_clause(own, claims, ranked) is None
+            ]
         if open_parts:
             # a later part the evidence does not state: say so, and drop what was found for it
             claims = [e for e in claims if all(followed.get(p) is not e for p in open_parts)]
         groups = [(None if not analysis.districts else claims[0].district, [Claim(e.unit, e.district) for e in claims])]
         return self._compose(
             analysis, terms, groups, claims, chunk_hits, k, tail=self._open_tail(analysis, open_parts),
-            notes=tuple(f"unanswered part: {_asked(p)}" for p in open_parts), verdicts=judged, conclude=conclude,
+            notes=tuple(f"{OPEN_PART_NOTE}{_asked(p)}" for p in open_parts), verdicts=judged, conclude=conclude,
         )
 
     def _add_quoted(self, analysis: QuestionAnalysis, plan: RetrievalPlan, candidates: dict[Unit, float]) -> None:
@@ -394,17 +400,23 @@ class ExtractiveAnswerer:
             if own.years and not any(years_present(own.years, f"{stated_text(e.unit)} {unit_context(e.unit)} {e.title}") for e in chosen):
                 # a year asked of ("2024年实际是多少") that no evidence speaks of: exactness is the point
                 open_parts.append(part)
-            elif self._clearly_not_stated(own, chosen, pool):
+            elif self._clearly_not_stated(own, chosen, pool, points_back=refers_back(part)):
                 open_parts.append(part)
         return open_parts
 
-    def _clearly_not_stated(self, part: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence]) -> bool:
+    def _clearly_not_stated(
+        self, part: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence], points_back: bool = False
+    ) -> bool:
         """A later part is named as not stated when what it asks for is missing (a figure, a
         time, a sum of money) or the judge is confident, not merely unsure: its topic is the
-        first part's, found already, and its own few words weigh less than a question's."""
+        first part's, found already, and its own few words weigh less than a question's.
+        A part pointing back that asks when ("这个标准具体哪一年到位？") asks the time of what
+        was found: a time the evidence states answers it, whatever verb it is asked with."""
         terms = self._terms_to_cover(part)
         verdict = self._judge(part, terms, self._weights(terms), chosen, pool, per_district=False, scope=part.districts)
         missing = verdict.features.get("number_missing") or verdict.features.get("money_missing")
+        if points_back and part.asks_time and not missing:
+            return False
         return bool(missing) or verdict.score < self.judge.model.threshold / 2
 
     def _asks_own(self, part: str, lang: str) -> bool:
@@ -456,19 +468,22 @@ class ExtractiveAnswerer:
             for e in draft.evidence:
                 firsts.setdefault(e.unit.unit_id, e)  # one claim per passage, though two parts found it
         chosen = list(firsts.values())
-        conclude = next(
-            (c for p in parts if (c := row_comparison(p, chosen, analysis.question) or total_clause(p, chosen)) is not None), None
-        )
-        if conclude is None:  # "…是哪一年？主方案和附件4的说法一致吗？"
-            pool = [e for _, d in answered for e in d.evidence]
-            conclude = next(
-                (c for p in parts if (c := rate_consistency_clause(p, chosen) or consistency_clause(p, chosen, pool)) is not None),
-                None,
-            )
+        pool = [e for _, d in answered for e in d.evidence]
+
+        def computed(p: QuestionAnalysis) -> Conclusion | None:
+            return row_comparison(p, chosen, analysis.question) or total_clause(p, chosen)
+
+        def agreement(p: QuestionAnalysis) -> Conclusion | None:  # "…是哪一年？主方案和附件4的说法一致吗？"
+            return rate_consistency_clause(p, chosen) or consistency_clause(p, chosen, pool)
+
+        conclude = next((c for p in parts if (c := computed(p)) is not None), None)
+        if conclude is None:
+            conclude = next((c for p in parts if (c := agreement(p)) is not None), None)
+        # a part the computed verdict answers is not left open
         open_parts = [
             p.question
             for p, d in zip(parts, drafts, strict=True)
-            if d.refused and not self._answered_by(p, chosen, d.evidence) and row_comparison(p, chosen, analysis.question) is None
+            if d.refused and not self._answered_by(p, chosen, d.evidence) and computed(p) is None and agreement(p) is None
         ]
         tail = self._open_tail(analysis, open_parts)
         if not analysis.districts:
@@ -477,7 +492,7 @@ class ExtractiveAnswerer:
             order = list(dict.fromkeys(e.district for e in chosen))
             groups = [(d, [Claim(e.unit, e.district) for e in chosen if e.district == d]) for d in order]
         terms = [t for p, _ in answered for t in self._terms_to_cover(p)]
-        notes = tuple(f"unanswered part: {_asked(q)}" for q in open_parts)
+        notes = tuple(f"{OPEN_PART_NOTE}{_asked(q)}" for q in open_parts)
         return self._compose(
             analysis, terms, groups, chosen, chunk_hits, k, tail=tail, notes=notes, verdicts=verdicts, conclude=conclude
         )
@@ -809,6 +824,15 @@ class ExtractiveAnswerer:
         text = f"{text}{'' if analysis.lang == 'zh' else ' '}{tail}".strip() if tail else text
         passages = self._passages([e.unit for e in chosen], chunk_hits, k)
         return Draft(text, False, tuple(cites.citations), passages, notes, tuple(chosen), verdicts)
+
+    def settle_follow_up(self, analysis: QuestionAnalysis, draft: Draft, follow_up: str) -> Draft:
+        """The answer to a follow-up asked with the chat's topic question before it: a
+        refusal when the documents leave every part of the follow-up open, since what they
+        do state (the topic) was the earlier turn's answer."""
+        if draft.refused or not follow_up_left_open(follow_up, draft.notes):
+            return draft
+        text = refusal_text(analysis, self.index.districts, "not_stated")
+        return Draft(text, True, (), draft.passages, ("refused: not_stated",), (), draft.verdicts)
 
     def _refuse(
         self,

@@ -120,7 +120,7 @@ class PolicyQA:
         known = list(snapshot.index.districts)  # type: ignore[attr-defined]
         uses = snapshot.answerer.lexicon
         history = turns_from([{"role": "user", "content": _WARM_UP_ENGLISH}])
-        standalone, _ = resolve_detail(_WARM_UP_FOLLOW_UP, history, known, uses)
+        standalone = resolve_detail(_WARM_UP_FOLLOW_UP, history, known, uses).standalone
         for text in (_WARM_UP_ENGLISH, standalone or _WARM_UP_FOLLOW_UP):
             snapshot.answerer.answer(analyze(text, known, snapshot.index.regions_held, uses))  # type: ignore[attr-defined]
 
@@ -150,11 +150,11 @@ class PolicyQA:
         # the plans' words: a district's short name inside one (安宁 in 安宁疗护) names no place,
         # for the follow-up resolver as for the analysis
         uses = snapshot.answerer.lexicon
-        standalone, only_scoped = None, False
+        standalone, only_scoped, follow_up = None, False, None
         if history:
             from qa.followup import resolve_detail, turns_from
 
-            standalone, only_scoped = resolve_detail(text, turns_from(history), known, uses)
+            standalone, only_scoped, follow_up = resolve_detail(text, turns_from(history), known, uses)
             if standalone:
                 text = standalone
         if top_k is not None:
@@ -171,7 +171,9 @@ class PolicyQA:
             plain = analyze(asked, known, snapshot.index.regions_held, uses)  # type: ignore[attr-defined]
             unscoped = snapshot.answerer.answer(plain, wanted, passages_k=top_k)
             if not unscoped.refused and all(c.district is None for c in unscoped.citations):
-                analysis, draft, standalone = plain, unscoped, None
+                analysis, draft, standalone, follow_up = plain, unscoped, None, None
+        if follow_up:
+            draft = snapshot.answerer.settle_follow_up(analysis, draft, follow_up)
         t_answer = time.perf_counter()
         answer, mode, notes = self._maybe_generate(analysis, draft, snapshot)
         result = Answer(

@@ -55,6 +55,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ingest.regions import District, district_by_name, district_mentions, regions_named, scope_of
 from qa.analysis import (
@@ -723,13 +724,25 @@ def resolve(
     return resolve_detail(question, history, known_districts, uses)[0]
 
 
+class Resolution(NamedTuple):
+    """A follow-up read against the chat (``resolve_detail``)."""
+
+    standalone: str | None  # None: the question stands alone as asked
+    only_scoped: bool  # the only change was to keep the chat's district
+    follow_up: str | None = None  # set when the standalone repeats the chat's topic question
+    # before the follow-up ("宝山今年人才招引怎么安排？那“英才”和“优青”各培养几个？"): the
+    # topic question is context, already answered; the follow-up is what is asked now
+
+
 def resolve_detail(
     question: str, history: Sequence[Turn], known_districts: Sequence[str], uses: Callable[[str], bool] | None = None
-) -> tuple[str | None, bool]:
+) -> Resolution:
     """``resolve``, and whether the only change was to keep the chat's district: a question
     with a topic of its own that names no district ("家庭医生签约率要到多少？") is read as
     about the district the chat is about, but the caller may fall back to the question as
-    asked when that district's plan says nothing (it may be about an uploaded plan)."""
+    asked when that district's plan says nothing (it may be about an uploaded plan). When
+    the standalone is the chat's topic question followed by the follow-up, ``follow_up``
+    says which part is asked now."""
     if not isinstance(question, str):
         raise TypeError(f"question must be a string, got {type(question).__name__}")
     if isinstance(known_districts, str):
@@ -750,7 +763,7 @@ def resolve_detail(
         _KNOWN.reset(token)
 
 
-def _resolve_turns(question: str, history: Sequence[Turn], known: list[District]) -> str | None:
+def _resolve_turns(question: str, history: Sequence[Turn], known: list[District]) -> Resolution:
     topic: str | None = None
     answer = ""
     scope: list[District] = []
@@ -769,11 +782,14 @@ def _resolve_turns(question: str, history: Sequence[Turn], known: list[District]
             answer = ""
     q = re.sub(r"\s+", " ", question).strip()
     if not q or topic is None:
-        return None, False
+        return Resolution(None, False)
     resolved = _resolve_one(q, topic, answer, known, recent)
     only_scoped = False
     if resolved is None and scope and not _districts_in(q) and _is_question(q) and detect_language(q) != "other":
         # a question of its own, naming no district, in a chat about one: about that district
         scoped, _ = _in_scope(q, scope, known)
         resolved, only_scoped = scoped, True
-    return (None, False) if resolved == q else (resolved, only_scoped)
+    if resolved is None or resolved == q:
+        return Resolution(None, False)
+    context = resolved[: -len(q)] if resolved.endswith(q) else ""
+    return Resolution(resolved, only_scoped, q if context.rstrip().endswith(("？", "?")) else None)

@@ -18,13 +18,14 @@ from __future__ import annotations
 import json
 import math
 import re
+from difflib import SequenceMatcher
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Literal
 
 from ingest.regions import names_a_district
-from qa.analysis import QuestionAnalysis
+from qa.analysis import QuestionAnalysis, is_question, normalize_question, question_parts
 from qa.evidence import Evidence, stated_text, states_figure_in
 from qa.figures import parse_figures
 from qa.selection import evidence_text
@@ -217,3 +218,35 @@ class Judge:
         p = self.model.probability(features)
         answerable = p >= self.model.threshold
         return Verdict(answerable, p, "answered" if answerable else "not_stated", dict(features))
+
+
+OPEN_PART_NOTE = "unanswered part: "
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]+", "", normalize_question(text)).lower()
+
+
+def follow_up_left_open(follow_up: str, notes: Sequence[str]) -> bool:
+    """Whether an answer leaves every part of a follow-up open (its notes name them).
+
+    A follow-up is answered with the chat's topic question before it as context
+    ("宝山今年人才招引怎么安排？那…两项加起来最多多少人"); the topic was answered in an
+    earlier turn, so an answer stating only the topic again answers nothing asked now: it
+    is a refusal. The notes may put the district before a part or drop the scene set
+    before it, so a part is matched by its longest run of characters in common."""
+    open_parts = [_letters(n[len(OPEN_PART_NOTE) :]) for n in notes if n.startswith(OPEN_PART_NOTE)]
+    text = normalize_question(follow_up)
+    parts = question_parts(text)
+    asked = [_letters(p) for p in parts if is_question(p) or re.search(re.escape(p) + r"\s*[？?]", text)]
+    if not open_parts or not asked:
+        return False
+
+    def matched(part: str) -> bool:
+        for note in open_parts:
+            block = SequenceMatcher(None, part, note, autojunk=False).find_longest_match(0, len(part), 0, len(note))
+            if block.size >= 0.7 * min(len(part), len(note)):
+                return True
+        return False
+
+    return all(matched(p) for p in asked if p)

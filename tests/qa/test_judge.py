@@ -13,7 +13,7 @@ import pytest
 from kernel.types import Unit
 from qa.analysis import analyze
 from qa.evidence import Evidence
-from qa.judge import FEATURES, REASONS, Judge, JudgeModel, evidence_features
+from qa.judge import FEATURES, REASONS, Judge, JudgeModel, evidence_features, follow_up_left_open
 from qa.lexicon import Lexicon
 from qa.terms import Term, coverage, idf_weights, key_terms
 
@@ -250,3 +250,20 @@ def test_words_asking_for_a_figure_are_not_the_topic(lexicon: Lexicon) -> None:
     """"具体数值", "百分比目标" say in what form the answer comes; "46%" states it."""
     terms = {t.text: t for t in key_terms("哪些区给出了家庭医生签约率的百分比目标？具体数值分别是多少？", "zh", lexicon)}
     assert terms["数值"].soft and terms["百分比"].soft and not terms["签约率"].soft
+
+
+def test_a_follow_up_is_left_open_only_when_every_part_of_it_is() -> None:
+    open_note = "unanswered part: 闵行区这些联盟群一共要投入多少资金"
+    assert follow_up_left_open("这些联盟群一共要投入多少资金？", [open_note])
+    # the district put before the part and the punctuation changed: still the same part
+    assert follow_up_left_open("这些联盟群，一共要投入多少资金？", [open_note])
+    # one part answered (no note for it): the answer stands
+    asked = "How much money is budgeted for the substations? Also, which hospital opens in 2023?"
+    assert not follow_up_left_open(asked, ["unanswered part: In Minhang: How much money is budgeted for the substations"])
+    assert follow_up_left_open(
+        asked,
+        ["unanswered part: In Minhang: How much money is budgeted for the substations",
+         "unanswered part: Also, which hospital opens in 2023"],
+    )
+    assert not follow_up_left_open("这些联盟群一共要投入多少资金？", [])
+    assert not follow_up_left_open("这些联盟群一共要投入多少资金？", ["refused: not_stated"])

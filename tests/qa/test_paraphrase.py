@@ -266,3 +266,21 @@ def test_how_far_apart_a_target_and_the_citys_value_are_is_computed_when_a_later
     )
     assert "a difference of 3.45" in answer.answer, answer.answer
     assert "how far apart" not in answer.answer, "the part is answered, not named open"
+
+
+def test_a_follow_up_the_plans_leave_open_is_refused_not_answered_with_the_topic_again(policyqa) -> None:  # type: ignore[no-untyped-def]
+    first = policyqa.ask("闵行要建几个中医专科专病联盟群？")
+    assert not first.refused and "7-10个" in first.answer
+    history = [{"role": "user", "content": first.question}, {"role": "assistant", "content": first.answer}]
+    money = policyqa.ask("这些联盟群一共要投入多少资金？", history=history)
+    # the chat's topic question is read before the follow-up, but its answer was the last turn's
+    assert money.standalone_question is not None and money.standalone_question.endswith("这些联盟群一共要投入多少资金？")
+    assert money.refused and money.citations == () and "闵行区" in money.answer
+
+
+def test_a_follow_up_asking_when_is_answered_by_the_time_the_evidence_states(policyqa) -> None:  # type: ignore[no-untyped-def]
+    first = policyqa.ask("长宁区级财政对社区基本公卫经费的投入标准是多少？")
+    history = [{"role": "user", "content": first.question}, {"role": "assistant", "content": first.answer}]
+    when = policyqa.ask("这个投入标准要在哪一年达到？", history=history)
+    assert not when.refused and "2025年" in when.answer
+    assert not any(n.startswith("unanswered part") for n in when.notes), when.answer
