@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from difflib import SequenceMatcher
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from importlib import resources
 from typing import Literal
 
