@@ -57,6 +57,7 @@ from qa.periods import periods_agree, years_present
 from qa.plan import RetrievalPlan, plan_retrieval
 from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, by_district, select_claims, select_per_district, uncovered_terms
+from qa.source import SourceAsk, source_facts, source_text, statement_for
 from qa.terms import (
     FRAMING_WEIGHT,
     TRANSLATED_WEIGHT,
@@ -824,6 +825,25 @@ class ExtractiveAnswerer:
         text = f"{text}{'' if analysis.lang == 'zh' else ' '}{tail}".strip() if tail else text
         passages = self._passages([e.unit for e in chosen], chunk_hits, k)
         return Draft(text, False, tuple(cites.citations), passages, notes, tuple(chosen), verdicts)
+
+    def answer_source(self, topic: QuestionAnalysis, ask: SourceAsk, said: str, lang: str, k: int | None = None) -> Draft:
+        """Where the statement the chat was about comes from ("这个出自哪份文件？第几条？"):
+        the topic question is answered again to find the statement (of those it cites, the
+        one the chat's last answer, ``said``, speaks of), then its document's title line,
+        signature and headings are cited (``qa.source``). The topic not stated: a refusal."""
+        prior = self.answer(topic, passages_k=k)
+        statement = statement_for([e.unit for e in prior.evidence], said)
+        if prior.refused or statement is None:
+            return prior
+        district = next(e.district for e in prior.evidence if e.unit == statement)
+        facts = source_facts(self.index.documents[statement.doc_id], statement, ask)
+        cites = CitationList(self.index.documents)
+        numbers = [cites.number(f.unit, district) for f in facts]
+        text = source_text(facts, numbers, lang, district, district_english(district) if district else "")
+        own = self._passages([f.unit for f in facts], (), k or self.passages_k)
+        held = {(p.doc_id, p.start, p.end) for p in own}
+        passages = (*own, *(p for p in prior.passages if (p.doc_id, p.start, p.end) not in held))
+        return Draft(text, False, tuple(cites.citations), passages[: k or self.passages_k], ("source of the statement",), (), prior.verdicts)
 
     def settle_follow_up(self, analysis: QuestionAnalysis, draft: Draft, follow_up: str) -> Draft:
         """The answer to a follow-up asked with the chat's topic question before it: a

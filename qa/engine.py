@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest import settings
@@ -20,8 +20,9 @@ from ingest.regions import DocumentRegion, district_by_name
 from kernel.errors import DocumentNotFoundError, IndexNotBuiltError, UnsupportedDocumentError
 from kernel.types import Answer, Document, Passage
 from qa import staging
-from qa.analysis import analyze
+from qa.analysis import analyze, detect_language
 from qa.answerer import Draft, ExtractiveAnswerer
+from qa.source import source_ask
 from qa.validation import validate_question, validate_top_k
 
 Progress = Callable[[str, float], None]
@@ -150,19 +151,28 @@ class PolicyQA:
         # the plans' words: a district's short name inside one (安宁 in 安宁疗护) names no place,
         # for the follow-up resolver as for the analysis
         uses = snapshot.answerer.lexicon
-        standalone, only_scoped, follow_up = None, False, None
+        standalone, only_scoped, follow_up, topic = None, False, None, None
         if history:
             from qa.followup import resolve_detail, turns_from
 
-            standalone, only_scoped, follow_up = resolve_detail(text, turns_from(history), known, uses)
+            standalone, only_scoped, follow_up, topic = resolve_detail(text, turns_from(history), known, uses)
             if standalone:
                 text = standalone
+        source = source_ask(asked) if topic else None
         if top_k is not None:
             validate_top_k(top_k)
         wanted = self._resolve_districts(districts, known)
         analysis = analyze(text, known, snapshot.index.regions_held, uses)  # type: ignore[attr-defined]
         t_analyse = time.perf_counter()
-        draft = snapshot.answerer.answer(analysis, wanted, passages_k=top_k)
+        if source is not None and topic is not None:
+            # "这个出自哪份文件？": the source of the statement the chat was about
+            said = next((t["content"] for t in reversed(history or ()) if t.get("role") == "assistant"), "")
+            topic_analysis = analyze(topic, known, snapshot.index.regions_held, uses)  # type: ignore[attr-defined]
+            lang = "en" if detect_language(asked) == "en" else "zh"
+            draft = snapshot.answerer.answer_source(topic_analysis, source, said, lang, top_k)
+            analysis = replace(analysis, lang=lang)
+        else:
+            draft = snapshot.answerer.answer(analysis, wanted, passages_k=top_k)
         if only_scoped and draft.refused and any(d.district is None for d in snapshot.index.documents.values()):  # type: ignore[attr-defined]
             # kept in the chat's district, whose plan says nothing: a plan that belongs to no
             # district (an upload, a city-wide plan) may be what the question is about (月光诊所

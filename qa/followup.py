@@ -732,6 +732,7 @@ class Resolution(NamedTuple):
     follow_up: str | None = None  # set when the standalone repeats the chat's topic question
     # before the follow-up ("宝山今年人才招引怎么安排？那“英才”和“优青”各培养几个？"): the
     # topic question is context, already answered; the follow-up is what is asked now
+    topic: str | None = None  # the chat's topic question (the latest user turn, resolved)
 
 
 def resolve_detail(
@@ -782,7 +783,7 @@ def _resolve_turns(question: str, history: Sequence[Turn], known: list[District]
             answer = ""
     q = re.sub(r"\s+", " ", question).strip()
     if not q or topic is None:
-        return Resolution(None, False)
+        return Resolution(None, False, None, topic)
     resolved = _resolve_one(q, topic, answer, known, recent)
     only_scoped = False
     if resolved is None and scope and not _districts_in(q) and _is_question(q) and detect_language(q) != "other":
@@ -790,6 +791,6 @@ def _resolve_turns(question: str, history: Sequence[Turn], known: list[District]
         scoped, _ = _in_scope(q, scope, known)
         resolved, only_scoped = scoped, True
     if resolved is None or resolved == q:
-        return Resolution(None, False)
+        return Resolution(None, False, None, topic)
     context = resolved[: -len(q)] if resolved.endswith(q) else ""
-    return Resolution(resolved, only_scoped, q if context.rstrip().endswith(("？", "?")) else None)
+    return Resolution(resolved, only_scoped, q if context.rstrip().endswith(("？", "?")) else None, topic)
