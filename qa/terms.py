@@ -144,7 +144,9 @@ def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None
         counted = i > 0 and tokens[i - 1] in _QUANTITY_ASKS and len(tokens[i]) == 1
         for j in range(i + 2, i + 2 if counted else min(n, i + 3) + 1):
             joined = "".join(tokens[i:j])
-            if len(joined) <= max_len and _CJK_RUN.search(joined) and attested(joined):
+            if _CJK_RUN.search(joined) and (
+                (len(joined) <= max_len and attested(joined)) or _names_once(tokens[i:j], joined, attested)
+            ):
                 # (never across punctuation: the plans' "2025年,社区" is no word)
                 if not any(t in QUESTION_WORDS or _MARK.search(t) for t in tokens[i:j]):
                     options.append((len(joined) ** 2 + best[j][0], j))
@@ -158,6 +160,18 @@ def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None
 
 
 _MARK = re.compile(r"[^\w\s]")  # punctuation: a token holding any is no part of a word
+
+
+def _names_once(pieces: Sequence[str], joined: str, attested: Callable[[str], bool]) -> bool:
+    """A lone character jieba cut off a word the plans use (亚 | 定点医院 for 亚定点医院): the
+    plans' longer word, even used once, is what the question names; left apart, the
+    character is dropped and the question asks about the plain 定点医院."""
+    count = getattr(attested, "count", None)
+    return (
+        len(pieces) == 2 and len(joined) <= 6 and callable(count)
+        and any(len(p) == 1 and _CJK_RUN.fullmatch(p) for p in pieces) and all(len(p) >= 1 for p in pieces)
+        and min(len(p) for p in pieces) == 1 and max(len(p) for p in pieces) >= 3 and count(joined) >= 1
+    )
 
 
 def _alone(token: str) -> float:

@@ -360,3 +360,21 @@ def test_the_plans_own_per_capita_words_are_left_as_written() -> None:
 )
 def test_budgeted_before_a_noun_counts_the_noun_not_money(question: str, money: bool) -> None:
     assert analyze(question, CORPUS).asks_money is money
+
+
+def test_a_lone_character_cut_off_a_word_the_plans_use_is_joined_back() -> None:
+    """亚定点医院 (used once in the plans) is not the plain 定点医院 the jieba cut leaves."""
+    from qa.terms import merge_attested
+
+    class Plans:
+        text = "定点医院按照不低于床位总数的10%设置ICU床位数。亚定点医院按照不低于床位总数的10%设置监护床位。"
+
+        def __call__(self, word: str) -> bool:
+            return self.text.count(word) >= 2
+
+        def count(self, word: str) -> int:
+            return self.text.count(word)
+
+    assert merge_attested(["长宁", "的", "亚", "定点医院", "比例"], Plans()) == ["长宁", "的", "亚定点医院", "比例"]
+    # two words of two characters each are not joined on a single use
+    assert merge_attested(["设置", "监护"], Plans()) == ["设置", "监护"]
