@@ -383,7 +383,11 @@ _EN_OUTDO = frozenset("already yet still now gone past beyond over reached hit m
 
 
 # Time words, and the verbs that go with a target: nothing a topic is made of.
-_ZH_TIME = re.compile(r"(?:19|20)\d{2}年?|今年|明年|去年|年底|年内|期间|现在|目前|当前|如今|达到|做到|到")
+_ZH_TIME = re.compile(
+    r"(?:19|20)\d{2}年?|今年|明年|去年|年底|年内|期间|现在|目前|当前|如今|实际上?|已经|达到|做到|到"
+    # the unit a figure is asked in ("做到几分钟了", "多少公里"): how it is asked, not what
+    r"|(?:几|多少)(?:分钟|分|秒|小时|天|公里|米|平方米|岁|年|个|家|张|人|名|项|台|所|元|万元|亿元)"
+)
 
 
 def _asks_nothing_new(text: str, topic: str = "") -> bool:

@@ -643,3 +643,19 @@ def test_a_district_over_there_now_asks_the_chat_question_about_that_district() 
     )
     resolved = resolve("松江那边现在做到多少了？", history, CORPUS)
     assert resolved is not None and "急救站点平均服务半径" in resolved and "松江" in resolved and "闵行" not in resolved
+
+
+def test_the_unit_a_figure_is_asked_in_is_no_topic_of_its_own() -> None:
+    """"实际做到几分钟了": 实际 says which figure, 几分钟 how it is counted; the follow-up asks the
+    chat's question about the district over there, and compares it with the chat's figure."""
+    history = turns_from(
+        [
+            {"role": "user", "content": "闵行急救反应时间的目标是多少？"},
+            {"role": "assistant", "content": "急救平均反应时间≤12分钟。"},
+        ]
+    )
+    resolved = resolve("松江那边实际做到几分钟了？比闵行这个目标快吗", history, CORPUS)
+    assert resolved is not None and "急救反应时间" in resolved and "松江" in resolved and "闵行" in resolved
+    # a word of its own is still a topic of its own: not the chat's question about 松江
+    own = resolve("松江那边的献血率实际是多少？", history, CORPUS)
+    assert own is None or ("献血" in own and "急救" not in own)
