@@ -128,6 +128,13 @@ def _resolved(part: str, bridges: Sequence[str]) -> str:
     return f"{bridges[0]} {part}"
 
 
+def _by_district(chosen: Sequence[Evidence]) -> list[tuple[str | None, list[Claim]]]:
+    """The claims under the name of the district whose plan states them, in the order first
+    cited: a reader who named no district still learns whose plan says it."""
+    order = list(dict.fromkeys(e.district for e in chosen))
+    return [(d, [Claim(e.unit, e.district) for e in chosen if e.district == d]) for d in order]
+
+
 def _is_asked(part: str, question: str) -> bool:
     """Whether a part of a question asks something: it ends in a question mark, or has a
     question word; a remark after the question does not."""
@@ -321,7 +328,7 @@ class ExtractiveAnswerer:
         if open_parts:
             # a later part the evidence does not state: say so, and drop what was found for it
             claims = [e for e in claims if all(followed.get(p) is not e for p in open_parts)]
-        groups = [(None if not analysis.districts else claims[0].district, [Claim(e.unit, e.district) for e in claims])]
+        groups = _by_district(claims) if not analysis.districts else [(claims[0].district, [Claim(e.unit, e.district) for e in claims])]
         return self._compose(
             analysis, terms, groups, claims, chunk_hits, k, tail=self._open_tail(analysis, open_parts),
             notes=tuple(f"{OPEN_PART_NOTE}{_asked(p)}" for p in open_parts), verdicts=judged, conclude=conclude,
@@ -487,11 +494,8 @@ class ExtractiveAnswerer:
             if d.refused and not self._answered_by(p, chosen, d.evidence) and computed(p) is None and agreement(p) is None
         ]
         tail = self._open_tail(analysis, open_parts)
-        if not analysis.districts:
-            groups = [(None, [Claim(e.unit, e.district) for e in chosen])]
-        else:  # each district's claims under its own name, in the order the parts ask them
-            order = list(dict.fromkeys(e.district for e in chosen))
-            groups = [(d, [Claim(e.unit, e.district) for e in chosen if e.district == d]) for d in order]
+        # each district's claims under its own name, in the order the parts ask them
+        groups = _by_district(chosen)
         terms = [t for p, _ in answered for t in self._terms_to_cover(p)]
         notes = tuple(f"{OPEN_PART_NOTE}{_asked(q)}" for q in open_parts)
         return self._compose(

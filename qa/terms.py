@@ -377,7 +377,11 @@ def _english_terms(
     for token in _ASCII_TERM.findall(lowered):
         if token in ENGLISH_STOPWORDS or len(token) < 2:
             continue
-        if token in acronyms or token.isdigit() or any(ch.isdigit() for ch in token):
+        if token.isdigit() and isinstance(attested, Lexicon) and attested.count(f"“{token}”"):
+            # a number the plans quote as a name (“887365” for 8 am to 8 pm, 7 days, 365 days)
+            # is the topic, not a figure
+            terms.append(Term(f"“{token}”"))
+        elif token in acronyms or token.isdigit() or any(ch.isdigit() for ch in token):
             terms.append(Term(token.upper() if token.isalpha() else token))
     if isinstance(attested, Lexicon):
         terms.extend(_dictionary_terms(lowered, attested, spellings))

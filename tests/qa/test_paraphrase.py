@@ -284,3 +284,11 @@ def test_a_follow_up_asking_when_is_answered_by_the_time_the_evidence_states(pol
     when = policyqa.ask("这个投入标准要在哪一年达到？", history=history)
     assert not when.refused and "2025年" in when.answer
     assert not any(n.startswith("unanswered part") for n in when.notes), when.answer
+
+
+def test_an_answer_names_the_district_whose_plan_says_it_though_the_question_named_none(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("“887365”诊疗模式具体指什么？")
+    assert not answer.refused and {c.district for c in answer.citations} == {"宝山区"}
+    assert answer.answer.startswith("宝山区："), answer.answer
+    english = policyqa.ask("What does the 887365 model mean?")
+    assert english.answer.startswith("Baoshan (宝山区)"), english.answer
