@@ -78,6 +78,10 @@ def _relevance(piece: str, terms: Sequence[Term], numbers: Sequence[str], want_n
     return score
 
 
+# A clause spelling out what the one before it names ("…工程，即建设…、孵化…").
+_NAMELY = re.compile(r"即(?![使便])|也就是|包括|包含|分别(?:是|为)|具体(?:是|为|包括)")
+
+
 def focus_text(unit_text: str, terms: Sequence[Term], numbers: Sequence[str], want_number: bool) -> str:
     """The part of a sentence that answers: its best sentence piece, cut down to the run of
     clauses holding the key terms. Always a verbatim substring of ``unit_text`` and never
@@ -95,6 +99,10 @@ def focus_text(unit_text: str, terms: Sequence[Term], numbers: Sequence[str], wa
     if not hits:
         return text
     start, end = clauses[hits[0]][0], clauses[hits[-1]][1]
+    after = clauses[hits[-1] + 1] if hits[-1] + 1 < len(clauses) else None
+    if after is not None and _NAMELY.match(text[after[0] : after[1]].lstrip()):
+        # "推进“六个一”工程，即建设一幢…、孵化一批…": what the term is, spelled out, is said with it
+        return text[start : after[1]].strip().rstrip("，,：:")
     piece = text[start:end].strip().rstrip("，,：:")
     if len(piece) > _TRIM_OVER and "、" in piece:
         # a long list of targets: keep the items that hold the key terms
