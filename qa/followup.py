@@ -179,6 +179,10 @@ _OTHERS = re.compile(
     r"(?:其他|其它|其余|别的|剩下的?|另外的?)(?:几个)?区(?!域)|\b(?:the\s+)?(?:other|remaining)\s+(?:\w+\s+)?districts\b|\bthe others\b",
     re.IGNORECASE,
 )
+_EXCEPT = re.compile(
+    r"除了?[^，,？?。]{1,12}?(?:以外|之外|外|[，,])|\b(?:besides|apart from|other than|except(?: for)?|aside from)\s+[^,?.;]{1,30}",
+    re.IGNORECASE,
+)
 # "那两个区谁定得高？", "both districts": the last two districts the chat named.
 _BOTH = re.compile(r"(?:这|那)?两个?区(?!域)|两区|两者|\bboth\b|\bthe two\b", re.IGNORECASE)
 _ALL = re.compile(r"(?:所有|全部|各个?)的?区(?!域)|\b(?:all|each|every)\s+(?:the\s+)?(?:\w+\s+)?districts?\b", re.IGNORECASE)
@@ -627,6 +631,10 @@ def _resolve_one(
     if switched:
         return switched
     own, topic_districts = _districts_in(q), _districts_in(topic)
+    # "除了宝山，还有哪个区也提了？", "Besides Baoshan, which others…": a district set aside
+    # is not asked about; the others are
+    excluded = [d for m in _EXCEPT.finditer(q) for d in _districts_in(m.group())]
+    own = [d for d in own if d not in excluded]
     both = not own and len(recent) >= 2 and bool(_BOTH.search(q))
     nothing_new = _asks_nothing_new(q, topic)
     # "两个区谁更高" naming one district: the other is the one the chat was about
@@ -653,7 +661,9 @@ def _resolve_one(
         and not (anaphora and not _names_own_topic(q))
     ):
         return None  # a language we cannot read, or its own districts and a full topic: standalone
-    others = [d for d in known if d not in topic_districts] if _OTHERS.search(q) else []
+    others = (
+        [d for d in known if d not in topic_districts and d not in excluded] if _OTHERS.search(q) or excluded else []
+    )
     named = own + others + (list(known) if _ALL.search(q) else []) + (list(recent[-2:]) if both else [])
     cjk = len(re.findall(f"[{_CJK}]", q))
     ellipsis = bool(

@@ -659,3 +659,16 @@ def test_the_unit_a_figure_is_asked_in_is_no_topic_of_its_own() -> None:
     # a word of its own is still a topic of its own: not the chat's question about 松江
     own = resolve("松江那边的献血率实际是多少？", history, CORPUS)
     assert own is None or ("献血" in own and "急救" not in own)
+
+
+def test_a_district_set_aside_is_not_asked_about_the_others_are() -> None:
+    history = turns_from(
+        [
+            {"role": "user", "content": "宝山的“五床联动”是怎么回事？"},
+            {"role": "assistant", "content": "宝山探索“五床联动”机制。"},
+        ]
+    )
+    for q in ("除了宝山，还有哪个区也提了这个？", "Besides Baoshan, which other district mentions it?"):
+        resolved = resolve(q, history, CORPUS)
+        assert resolved is not None and "宝山" not in resolved and "Baoshan" not in resolved, resolved
+        assert "静安" in resolved or "Jing'an" in resolved, resolved
