@@ -294,7 +294,13 @@ def _disjunctions(
                 group.insert(0, out.pop())
             j = i + 2
             right = tokens[i + 1]
-            while j < len(tokens) and attested is not None and len(right + tokens[j]) <= 4 and attested(right + tokens[j]):
+            count = getattr(attested, "count", None)
+            while j < len(tokens) and attested is not None and len(right + tokens[j]) <= 4 and (
+                attested(right + tokens[j])
+                # the last alternative, closing the clause, as the plans write it even once
+                # ("迁址、迁建或者异地新建？"): left apart, 新建 became a word every answer must state
+                or (callable(count) and _closes_clause(tokens, j + 1) and count(right + tokens[j]) >= 1)
+            ):
                 right, j = right + tokens[j], j + 1
             out.append(_OR.join([*group, right]))
             i = j
@@ -305,6 +311,10 @@ def _disjunctions(
 
 
 _WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def _closes_clause(tokens: Sequence[str], at: int) -> bool:
+    return at >= len(tokens) or bool(_MARK.fullmatch(tokens[at]))
 
 
 def _variants_of(word: str, attested: Callable[[str], bool] | None) -> tuple[Variant, ...]:
@@ -625,7 +635,7 @@ _PURPOSE = re.compile(r"^(?:为了?|为便于|以便)|^在[^，,]*时[，,]?$") 
 _IN_DOCUMENTS = re.compile(r"(?:文件|规划|计划|方案|文本|材料)(?:里|中|内|当中)[，,：:]?$")
 # A request introducing the question after a colon ("请梳理一下：", "请梳理五份文件："): what
 # the asker wants done, not what the evidence must state.
-_LEAD_IN = re.compile(r"^(?:请|麻烦|帮忙|帮我)[^：:]*[：:]$")
+_LEAD_IN = re.compile(r"^(?:请|麻烦|帮忙|帮我)[^：:]*[：:]$|^(?:梳理|整理|汇总|盘点|归纳|总结|列举|列出|对比|比较)(?:一下)?[^：:]*[：:]$")
 _STATEMENT_END = re.compile(r"[。！!]$")
 _COLON_END = re.compile(r"[：:]$")
 _REQUEST = re.compile(r"请教|请问|想问|问一下|问问|想了解|了解一下|咨询|打听|帮我|帮忙|麻烦")

@@ -378,3 +378,24 @@ def test_a_lone_character_cut_off_a_word_the_plans_use_is_joined_back() -> None:
     assert merge_attested(["长宁", "的", "亚", "定点医院", "比例"], Plans()) == ["长宁", "的", "亚定点医院", "比例"]
     # two words of two characters each are not joined on a single use
     assert merge_attested(["设置", "监护"], Plans()) == ["设置", "监护"]
+
+
+def test_a_task_set_before_a_colon_sets_the_scene() -> None:
+    from qa.terms import split_framing
+
+    frame, focus = split_framing("梳理一下各区材料：哪几个区写了区疾控中心要迁建？")
+    assert frame == "梳理一下各区材料：" and focus == "哪几个区写了区疾控中心要迁建？"
+
+
+def test_the_last_alternative_of_a_list_runs_to_the_end_of_its_clause() -> None:
+    """"迁址、迁建或者异地新建？": the plans write 异地新建 (once); 新建 is no word of its own to
+    require. In "学习或推广三明经验" the clause goes on: 三明经验 stays a term."""
+    from qa.lexicon import Lexicon
+    from qa.terms import key_terms
+
+    plans = Lexicon(["推进区疾病预防控制中心异地新建项目。完成疾控中心迁址。确保疾控中心迁建项目开工。推广三明医改经验。学习三明经验。"])
+    terms = key_terms("哪些区要把疾控中心迁址、迁建或者异地新建？", "zh", plans)
+    moved = next(t for t in terms if "迁址" in t.forms())
+    assert "异地新建" in moved.forms() and all(t.text != "新建" for t in terms), terms
+    learned = key_terms("哪些区提出要学习或推广三明经验？", "zh", plans)
+    assert any("三明" in t.text for t in learned if "学习" not in t.forms()), learned
