@@ -383,6 +383,12 @@ def _quoted_before(answer: str, noun: str) -> str:
 
 _ZH_POINTED = re.compile(r"(?:这个|这些|这一|这项|那个|那些|该|此)[\u4e00-\u9fff]{1,2}|这方面|这一?块")
 _ZH_DOCUMENT_WORD = re.compile(r"文件|规划|计划|方案|文本|政策|指标表|附件|正文|表里|表中")
+# "that" after a preposition or an auxiliary ("on that row", "How does that compare") can
+# only point: a conjunction or a relative "that" follows a verb or a noun.
+_EN_POINTING_THAT = re.compile(
+    r"\b(?:on|in|for|with|to|about|than|of|at|from|by|under|against|does|do|did|is|was|are|were|will|would|can|could|has|have)\s+$",
+    re.IGNORECASE,
+)
 _EN_OUTDO = frozenset("already yet still now gone past beyond over reached hit met achieved got get hasn hasnt isn doesn".split())
 
 
@@ -463,7 +469,7 @@ def _pronouns(q: str) -> list[tuple[int, int, str, str]]:
             found.append((m.start(), m.end(), "district", word))
         elif nxt in ("plan", "document", "policy") and word in ("this", "that"):
             found.append((m.start(), m.start() + len(word), "plan", word))
-        elif word == "that" and _has_topic(q, named=False):
+        elif word == "that" and _has_topic(q, named=False) and not _EN_POINTING_THAT.search(q[: m.start()]) and nxt != "same":
             continue  # "does the plan say that …": a conjunction, not a pronoun
         elif nxt not in _EN_NOT_DET and not (m.group("next") or "a")[0].isupper():  # "… that Songjiang plans"
             found.append((m.start(), m.start() + len(word), "topic", word))

@@ -672,3 +672,17 @@ def test_a_district_set_aside_is_not_asked_about_the_others_are() -> None:
         resolved = resolve(q, history, CORPUS)
         assert resolved is not None and "宝山" not in resolved and "Baoshan" not in resolved, resolved
         assert "静安" in resolved or "Jing'an" in resolved, resolved
+
+
+def test_that_after_a_preposition_or_auxiliary_points_back() -> None:
+    history = turns_from(
+        [
+            {"role": "user", "content": "Does Changning set any ICU bed targets for its designated hospital?"},
+            {"role": "assistant", "content": "Yes: 10% in normal times, 20% in an emergency."},
+        ]
+    )
+    resolved = resolve("And what's the city's planning value on that same row?", history, CORPUS)
+    assert resolved is not None and "ICU" in resolved, resolved
+    # after a verb of saying, "that" joins a clause: the question has its own topic
+    said = resolve("Does the plan say that the target for family doctors will be met?", history, CORPUS)
+    assert said is None or "ICU" not in said, said
