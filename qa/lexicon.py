@@ -30,6 +30,15 @@ from qa import thesaurus
 SYNONYM_CREDIT = 0.8
 SPELLED_OUT_CREDIT = 0.85
 RELATED_CREDIT = 0.6
+GLOSSED_CREDIT = 0.7  # the same thing by its English sense: closer than a related word
+
+
+def _glossed(word: str) -> list[str]:
+    """The glossary's Chinese for the English senses CC-CEDICT gives a Chinese word."""
+    from qa.bilingual import american, english_senses
+    from qa.terms import glossary_matches
+
+    return [form for sense in english_senses(word) for chinese, _ in glossary_matches(american(sense)) for form in chinese]
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 ABBREVIATION_GAP = 3  # 疾[病预防]控: characters left out between an abbreviation's two
 
@@ -102,6 +111,12 @@ class Lexicon:
                 if _begins_words(form, (0, len(form) - 1)):
                     found.setdefault(form, SPELLED_OUT_CREDIT)
         if not self(word):
+            if not found and not self.count(word):
+                # a word the plans never use, put into English and back through the health
+                # glossary (救护车 -> ambulance -> 急救, 临终关怀 -> hospice care -> 安宁疗护)
+                for form in _glossed(word):
+                    if len(form) >= 2 and form not in word and self(form):
+                        found.setdefault(form, GLOSSED_CREDIT)
             if not found:
                 for form in thesaurus.related(word):
                     if len(form) >= 2 and form not in word and self(form):
@@ -135,6 +150,7 @@ class Lexicon:
         self._index()
         thesaurus.synonyms("大夫")
         thesaurus.related("大夫")
+        _glossed("救护车")
 
     def _pinyin_forms(self, word: str) -> tuple[str, ...]:
         """Corpus words of two to four characters pronounced ``word`` (gucun -> 顾村)."""

@@ -248,7 +248,7 @@ def _chinese_terms(
             # word the glossary knows is its Chinese; any other English word, as in an
             # English question, cannot be looked for in Chinese plans.
             if token.lower() not in _place_spellings(places):
-                terms.extend(Term(c[0], c[1:], soft=all(w in SOFT_WORDS for w in c)) for c, _ in _glossary_matches(token.lower()))
+                terms.extend(Term(c[0], c[1:], soft=all(w in SOFT_WORDS for w in c)) for c, _ in glossary_matches(token.lower()))
             continue
         variants = attested.variants(token) if isinstance(attested, Lexicon) else ()
         if len(token) == 1 and _CJK_RUN.match(token) and not variants:
@@ -327,7 +327,7 @@ def _variants_of(word: str, attested: Callable[[str], bool] | None) -> tuple[Var
 _EXCLUDED = re.compile(r"[（(]?(?:而非|并非|而不是|不包括|不含)[^，,。；;？?！!）)]*[）)]?")
 
 
-def _glossary_matches(lowered: str) -> list[tuple[tuple[str, ...], tuple[int, int]]]:
+def glossary_matches(lowered: str) -> list[tuple[tuple[str, ...], tuple[int, int]]]:
     """Glossary phrases found in ``lowered``, leftmost-longest and without overlaps: in
     "13th five-year plan" the phrase "13th five-year" (十三五) wins over "five-year plan".
     Every occurrence is returned (the caller blanks each; a second "TCM" left in the text
@@ -363,7 +363,7 @@ def _english_terms(
     lowered = american(text.lower())
     spellings = _place_spellings(places)
     terms: list[Term] = []
-    for chinese, (start, end) in _glossary_matches(lowered):
+    for chinese, (start, end) in glossary_matches(lowered):
         if all(t.forms() != chinese for t in terms):
             terms.append(Term(chinese[0], chinese[1:], soft=all(c in SOFT_WORDS for c in chinese)))
         lowered = lowered[:start] + " " * (end - start) + lowered[end:]

@@ -163,3 +163,21 @@ def test_words_are_never_joined_across_punctuation(lexicon: Lexicon) -> None:
     assert lexicon("年,社区")
     assert "年,社区" not in merge_attested(["2030", "年", ",", "社区", "这块"], lexicon)
     assert "中医馆" in merge_attested(["达标", "中医", "馆"], lexicon)  # a domain compound still is
+
+
+def test_a_word_the_plans_never_use_matches_by_its_english_sense(lexicon: Lexicon, corpus: dict[str, str]) -> None:
+    """救护车 is no word of the plans, nor has Cilin a synonym for it; CC-CEDICT says it means
+    "ambulance", which the health glossary puts as 急救."""
+    from qa.bilingual import english_senses
+    from qa.lexicon import GLOSSED_CREDIT
+
+    assert "ambulance" in english_senses("救护车")
+    text = sentence(corpus, "minhang-2023-2025-health-service-plan", "急救平均反应时间≤12分钟")
+    term = Term("救护车", variants=lexicon.variants("救护车"))
+    assert term_match(term, text) == pytest.approx(GLOSSED_CREDIT)
+    hospice = {v.form for v in lexicon.variants("临终关怀")}
+    assert "安宁疗护" in hospice
+    # a word the plans use, even once, is matched as written, not by its sense
+    assert all(v.credit != GLOSSED_CREDIT for v in lexicon.variants("组长"))
+    # and a word with no health sense gets none
+    assert lexicon.variants("彩票") == ()
