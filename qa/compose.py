@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from kernel.types import Citation, Document, Unit
 from qa.analysis import district_english
 from qa.figures import declared_unit
+from qa.figures_en import english_figures
 from qa.terms import Term, term_match
 
 _TRIM_OVER = 120  # sentences longer than this are cut down to the clauses that matter
@@ -204,9 +205,22 @@ def _cited(groups: Groups, texts: Mapping[Unit, str], cites: CitationList, patte
     so that only the answer's own markers read as markers."""
     for district, claims in groups:
         yield district, sep.join(
-            pattern.format(text=_MARKER_LIKE.sub(r"［\1］", texts[c.unit]), n=cites.number(c.unit, c.district))
+            pattern.format(
+                text=_MARKER_LIKE.sub(r"［\1］", texts[c.unit]),
+                n=cites.number(c.unit, c.district),
+                # a table row's cells carry their units in the row's labels: its figures are not glossed
+                gloss=_gloss(texts[c.unit]) if c.unit.kind != "table_row" else "",
+            )
+            if "{gloss}" in pattern
+            else pattern.format(text=_MARKER_LIKE.sub(r"［\1］", texts[c.unit]), n=cites.number(c.unit, c.district))
             for c in claims
         )
+
+
+def _gloss(text: str) -> str:
+    """The quoted clause's figures in English, in brackets after its marker ("" if none)."""
+    figures = english_figures(text)
+    return f" ({'; '.join(figures)})" if figures else ""
 
 
 def compose_zh(groups: Groups, texts: Mapping[Unit, str], cites: CitationList, lead: str = "", tail: str = "") -> str:
@@ -224,6 +238,6 @@ def compose_en(groups: Groups, texts: Mapping[Unit, str], cites: CitationList, l
         f"{district_english(district)} ({district}) — the plan states: {phrases}."
         if district
         else f"The plan states: {phrases}."
-        for district, phrases in _cited(groups, texts, cites, "“{text}” [{n}]", "; ")
+        for district, phrases in _cited(groups, texts, cites, "“{text}” [{n}]{gloss}", "; ")
     ]
     return " ".join(p for p in (lead, " ".join(parts), tail) if p).strip()
