@@ -479,7 +479,12 @@ class ExtractiveAnswerer:
         pool = [e for _, d in answered for e in d.evidence]
 
         def computed(p: QuestionAnalysis) -> Conclusion | None:
-            return row_comparison(p, chosen, analysis.question) or total_clause(p, chosen)
+            terms = self._terms_to_cover(p)
+            return (
+                row_comparison(p, chosen, analysis.question)
+                or total_clause(p, chosen)
+                or change_clause(p, chosen, figure_anchors(terms, self._weights(terms)))  # "跟2015年比多活了多久"
+            )
 
         def agreement(p: QuestionAnalysis) -> Conclusion | None:  # "…是哪一年？主方案和附件4的说法一致吗？"
             return rate_consistency_clause(p, chosen) or consistency_clause(p, chosen, pool)

@@ -137,6 +137,14 @@ def names_anchor(pair: tuple[Side, Side], anchors: Sequence[str]) -> bool:
     return all(any(a in stated_text(e.unit) for a in anchors) for _, e, _ in pair)
 
 
+_ASKS_SPEED = re.compile(r"快|慢|迅速|\b(?:fast|faster|fastest|quick|quicker|quickest|slow|slower|slowest|sooner|speed)\b", re.I)
+
+
+def asks_speed(question: str) -> bool:
+    """Whether the question asks which is faster ("哪边来得快", "which is quicker")."""
+    return bool(_ASKS_SPEED.search(question))
+
+
 def comparison_clause(analysis: QuestionAnalysis, pair: tuple[Side, Side]) -> Conclusion:
     """The verdict of two districts' figures, to be written once citations are numbered."""
     (a_name, a_ev, a_fig), (b_name, b_ev, b_fig) = pair
@@ -150,7 +158,7 @@ def comparison_clause(analysis: QuestionAnalysis, pair: tuple[Side, Side]) -> Co
     def conclude(cites: CitationList) -> str:
         na = cites.number(a_ev.unit, a_ev.district)
         nb = cites.number(b_ev.unit, b_ev.district)
-        text = verdict_text(label(a_name), a_fig, label(b_name), b_fig, lang).rstrip("。.")
+        text = verdict_text(label(a_name), a_fig, label(b_name), b_fig, lang, asks_speed(analysis.question)).rstrip("。.")
         if gap:
             text += f"，{gap}" if lang == "zh" else f", {gap}"
         end = "。" if lang == "zh" else "."
@@ -246,7 +254,8 @@ def _row_values(e: Evidence) -> list[tuple[str, Figure]]:
 # "下降了多少个千分点", "提高了多少", "比规划值高多少", "how much did it fall": the change between two figures
 _ASKS_AMOUNT = re.compile(
     r"(?:高出|低出|相差|差|多出|少|降|升|增|减|提高|下降|降低|减少|增加|增长|上升)了?(?:多少|几)"
-    r"|比.{0,16}?[高低大小长短快慢多]了?(?:多少|几)"
+    # "比…多了多少", and with the verb after 多/少 ("跟2015年比多活了多久", "少花了多少")
+    r"|比.{0,16}?[高低大小长短快慢多少][\u4e00-\u9fff]?了?(?:多少|几|多久|多长)"
     r"|\bhow much (?:higher|lower|more|less|bigger|smaller)\b|\bby how (?:much|many)\b|\bhow far apart\b"
     r"|\bwhat(?:'s| is) the (?:gap|difference)\b",
     re.I,

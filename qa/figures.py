@@ -262,8 +262,10 @@ class Verdict:
     a: Figure
     b: Figure
 
-    def text(self, a_label: str, b_label: str, lang: Lang = "zh") -> str:
-        """One clause for the answer, e.g. "宝山区（30%）高于长宁区（20%）"; labels kept as given."""
+    def text(self, a_label: str, b_label: str, lang: Lang = "zh", speed: bool = False) -> str:
+        """One clause for the answer, e.g. "宝山区（30%）高于长宁区（20%）"; labels kept as given.
+        ``speed``: the question asks which is faster, and two durations are how long something
+        takes: the longer is the slower ("闵行区（≤12分钟）慢于松江区（10分45秒）")."""
         _check_lang(lang)
         a, b = self.a.text(lang), self.b.text(lang)
         zh = lang == "zh"
@@ -279,7 +281,8 @@ class Verdict:
             if zh:
                 return f"{a_label}为{a}，{b_label}为{b}，范围有重叠"
             return f"{a_label} is {a} and {b_label} is {b}; the ranges overlap"
-        words = _WORDS[_scale(self.a.unit)[2]]
+        kind = _scale(self.a.unit)[2]
+        words = _WORDS["speed" if speed and kind == "time" else kind]
         word = words[(0 if self.relation == "higher" else 1) + (0 if zh else 2)]
         return f"{a_label}（{a}）{word}{b_label}（{b}）" if zh else f"{a_label} ({a}) {word} {b_label} ({b})"
 
@@ -299,9 +302,9 @@ def compare(a: Figure, b: Figure) -> Verdict:
     return Verdict("overlap", a, b)
 
 
-def verdict_text(a_label: str, a: Figure, b_label: str, b: Figure, lang: Lang = "zh") -> str:
-    """``compare(a, b)`` written for an answer in ``lang``."""
-    return compare(a, b).text(a_label, b_label, lang)
+def verdict_text(a_label: str, a: Figure, b_label: str, b: Figure, lang: Lang = "zh", speed: bool = False) -> str:
+    """``compare(a, b)`` written for an answer in ``lang`` (``speed``: see ``Verdict.text``)."""
+    return compare(a, b).text(a_label, b_label, lang, speed)
 
 
 def difference_text(a: Figure, b: Figure, lang: Lang = "zh") -> str:
@@ -478,6 +481,7 @@ _WORDS = {
     "rate": ("高于", "低于", "is higher than", "is lower than"),
     "count": ("多于", "少于", "has more than", "has fewer than"),
     "time": ("长于", "短于", "is longer than", "is shorter than"),
+    "speed": ("慢于", "快于", "is slower than", "is faster than"),  # durations, asked which is faster
     "size": ("大于", "小于", "is larger than", "is smaller than"),
 }
 _ENGLISH = {

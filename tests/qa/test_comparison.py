@@ -52,6 +52,8 @@ def test_the_city_side_of_a_comparison_is_the_corpus_cities(known: list[str], qu
         ("几个区提出了目标？", False),
         ("松江 户籍人口 期望寿命 十三五", False),
         ("How much is the budget?", False),
+        ("跟2015年比多活了多久？", True),  # the verb after 多: how much longer
+        ("比去年少花了多少钱？", True),
     ],
 )
 def test_asking_by_how_much_is_read_through_a_search_box_querys_spaces(question: str, asks: bool) -> None:

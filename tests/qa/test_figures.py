@@ -461,3 +461,14 @@ def test_a_sentence_stating_its_figure_in_chinese_numerals_states_a_figure() -> 
     assert states_figure("每年至少专题研究一次医改工作")
     assert states_figure("十家社区卫生服务中心开展居家安宁疗护")
     assert not states_figure("进一步推进医防融合")
+
+
+def test_durations_asked_which_is_faster_are_weighed_in_speed() -> None:
+    minhang = parse_figures("急救平均反应时间≤12分钟")[0]
+    songjiang = parse_figures("平均急救反应时间缩短至10分45秒")[0]
+    assert verdict_text("闵行区", minhang, "松江区", songjiang, "zh") == "闵行区（≤12分钟）长于松江区（10分45秒）"
+    assert verdict_text("闵行区", minhang, "松江区", songjiang, "zh", speed=True) == "闵行区（≤12分钟）慢于松江区（10分45秒）"
+    assert verdict_text("Songjiang", songjiang, "Minhang", minhang, "en", speed=True) == "Songjiang (10 min 45 s) is faster than Minhang (≤12 min)"
+    # a speed asked of figures that are no durations changes nothing
+    rates = parse_figures("签约率提至46%"), parse_figures("签约覆盖率达到48%")
+    assert verdict_text("宝山区", rates[0][0], "长宁区", rates[1][0], "zh", speed=True) == "宝山区（46%）低于长宁区（48%）"
