@@ -171,7 +171,7 @@ def comparison_clause(analysis: QuestionAnalysis, pair: tuple[Side, Side]) -> Co
 # 高吗", "is that above what the city set?"): both sides are cells of one indicator-table row.
 _ASKS_VERDICT = re.compile(
     r"比.{0,12}?(?:高|低|多|少|大|小|快|慢)|高出|低于|高于|超过|超出|达到.{0,6}吗|谁高|哪个高|\bvs\b"
-    r"|\b(?:higher|lower|above|below|exceed\w*|more than|less than|beat\w*)\b",
+    r"|相比|对比|比较|\b(?:higher|lower|above|below|exceed\w*|more than|less than|beat\w*|compar\w*|against)\b",
     re.I,
 )
 _CITY_SIDE = re.compile(r"规划值|市里|市级|全市|市卫健委|本市|\b(?:city|municipal)\b", re.I)

@@ -135,3 +135,20 @@ def test_no_total_unless_asked_and_every_named_thing_has_its_figure() -> None:
     assert _total("居家和集中隔离各有多少人？", text) is None  # not asked for a total
     assert _total("居家和方舱隔离一共多少人？", text) is None  # 方舱 has no figure
     assert _total("居家和核酸一共多少？", "居家隔离3.30万人，核酸检测110.4万人次。") is None  # two units
+
+
+@pytest.mark.parametrize(
+    ("question", "weighs"),
+    [
+        ("And how does the target compare with the city's figure?", True),
+        ("长宁这项指标与市卫健委规划值相比如何？", True),
+        ("长宁这项指标的市卫健委规划值是多少？", False),  # the city's value asked, not weighed
+    ],
+)
+def test_asking_to_compare_with_the_city_weighs_the_row(question: str, weighs: bool) -> None:
+    from qa.analysis import analyze
+    from qa.comparison import row_comparison
+
+    row = _row("综合医院设置中医床位占总床位比例(%)", "5", "5")
+    conclude = row_comparison(analyze(question, ["长宁区", "宝山区"]), [row])
+    assert (conclude is not None) is weighs
