@@ -482,7 +482,7 @@ class ExtractiveAnswerer:
             terms = self._terms_to_cover(p)
             return (
                 row_comparison(p, chosen, analysis.question)
-                or total_clause(p, chosen)
+                or total_clause(p, chosen, analysis.question)
                 or change_clause(p, chosen, figure_anchors(terms, self._weights(terms)))  # "跟2015年比多活了多久"
             )
 

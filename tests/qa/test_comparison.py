@@ -130,6 +130,13 @@ def test_the_total_of_things_named_together_is_summed_from_their_own_figures() -
     assert _total("正高级和副高级卫生人才一共增加了多少人？", staff) == "合计：37人+164人=201人[1]。"
 
 
+def test_a_total_reads_quoted_things_ranges_and_one_character_things() -> None:
+    talents = "加强高端人才引育,稳步推进11名“英才”(优秀学科带头人)培育工作,启动25-30名“优青”(优秀青年)培养计划。"
+    assert _total("“英才”和“优青”加起来最多多少人？", talents) == "合计：11名+25-30名=36-41名[1]。"
+    network = "到2025年,基本实现“10个中心、1个分中心、44个站”共55个社区卫生服务机构资源配置。"
+    assert _total("中心、分中心、站一共多少个？", network) == "合计：10个+1个+44个=55个[1]。"
+
+
 def test_no_total_unless_asked_and_every_named_thing_has_its_figure() -> None:
     text = "居家隔离3.30万人，集中隔离9.54万人。"
     assert _total("居家和集中隔离各有多少人？", text) is None  # not asked for a total
