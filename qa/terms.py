@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ingest.regions import Scope, region_spellings, region_words, regions_named
-from qa.bilingual import all_translations, american, translations
+from qa.bilingual import all_translations, american, phrase_translations, translations
 from qa.lexicon import Lexicon, TextSet, Variant, everyday_word
 from qa.periods import PERIODS, spanned
 
@@ -363,9 +363,24 @@ def _english_terms(
     lowered = american(text.lower())
     spellings = _place_spellings(places)
     terms: list[Term] = []
-    for chinese, (start, end) in glossary_matches(lowered):
+    glossed = glossary_matches(lowered)
+    # phrases the dictionary translates whole (public health -> 公共卫生) win over the
+    # glossary's single words inside them ("health"), not over its phrases
+    phrases = [
+        (forms, (start, end))
+        for forms, (start, end) in (_phrase_terms(lowered, attested) if isinstance(attested, Lexicon) else [])
+        # a capitalised run is a name ("Shanghai University of TCM" is no 上海大学)
+        if not re.search(r"(?<!^)(?<![.?!]\s)\b(?:" + "|".join(w.capitalize() for w in lowered[start:end].split()) + r")\b", text)
+        and not any(" " in lowered[s:e].strip() or "-" in lowered[s:e] for _, (s, e) in glossed if s < end and start < e)
+    ]
+    for chinese, (start, end) in glossed:
+        if any(s < end and start < e for _, (s, e) in phrases):
+            continue
         if all(t.forms() != chinese for t in terms):
             terms.append(Term(chinese[0], chinese[1:], soft=all(c in SOFT_WORDS for c in chinese)))
+        lowered = lowered[:start] + " " * (end - start) + lowered[end:]
+    for forms, (start, end) in phrases:
+        terms.append(Term(forms[0], forms[1:], translated=True))
         lowered = lowered[:start] + " " * (end - start) + lowered[end:]
     if isinstance(attested, Lexicon):  # place names in pinyin (Gucun -> 顾村)
         for word in re.findall(r"\b[A-Z][a-z]{3,}\b", text):
@@ -404,6 +419,30 @@ def _english_terms(
 
 
 MAX_DICTIONARY_FORMS = 4  # of a word's translations the plans use, how many count
+
+
+def _phrase_terms(lowered: str, lexicon: Lexicon) -> list[tuple[tuple[str, ...], tuple[int, int]]]:
+    """Runs of two or three words the glossary does not know that CC-CEDICT translates
+    whole ("public health" -> 公共卫生, "general practitioner" -> 全科医生, "life expectancy"
+    -> 寿命), in the nouns the plans use; longest first, without overlaps, and no run holding
+    a function word ("at least", "each other" say how, not what)."""
+    words = [(m.group(), m.start(), m.end()) for m in _ENGLISH_WORD.finditer(lowered)]
+    found: list[tuple[tuple[str, ...], tuple[int, int]]] = []
+    taken: set[int] = set()
+    for size in (3, 2):
+        for i in range(len(words) - size + 1):
+            run = words[i : i + size]
+            if taken & set(range(i, i + size)) or any(w in ENGLISH_STOPWORDS for w, _, _ in run):
+                continue
+            if any(lowered[a_end:b_start].strip() for (_, _, a_end), (_, b_start, _) in zip(run, run[1:], strict=False)):
+                continue  # words apart (a comma between) are no phrase
+            phrase = " ".join(w for w, _, _ in run)
+            chinese = phrase_translations(phrase) or (phrase_translations(phrase[:-1]) if phrase.endswith("s") else ())
+            forms = tuple(c for c in chinese if lexicon.count(c) >= 1 and not _predicate(c))[:MAX_DICTIONARY_FORMS]
+            if forms:
+                found.append((forms, (run[0][1], run[-1][2])))
+                taken |= set(range(i, i + size))
+    return found
 
 
 def _predicate(word: str) -> bool:

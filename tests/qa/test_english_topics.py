@@ -133,3 +133,19 @@ def test_a_follow_up_naming_a_code_is_answered_from_the_sentence_stating_it(poli
     answer = policyqa.ask("In Changning, how many P2+ labs will be built?")
     assert not answer.refused, answer.answer
     assert any("P2+" in c.quote for c in answer.citations), answer.answer
+
+
+def test_a_phrase_the_dictionary_translates_whole_is_one_term() -> None:
+    """"public health" is 公共卫生, not 健康 for "health" and nothing for "public" (a word too
+    general to translate alone); a capitalised run is a name, not the dictionary's phrase."""
+    from qa.bilingual import phrase_translations
+    from qa.lexicon import Lexicon
+
+    assert "公共卫生" in phrase_translations("public health")
+    lexicon = Lexicon(["社区基本公共卫生服务经费投入标准达到120元/人年。", "上海大学。上海中医药大学附属曙光医院。健康。"])
+    terms = {t.text for t in key_terms("How much will Changning spend on community public health services?", "en", lexicon)}
+    assert "公共卫生" in terms and "健康" not in terms
+    named = {t.text for t in key_terms("Which hospital becomes affiliated to Shanghai University of TCM?", "en", lexicon)}
+    assert "上海大学" not in named
+    # a function word makes no phrase ("at least" is how, not what)
+    assert "至少" not in {t.text for t in key_terms("Does it meet at least once a year?", "en", Lexicon(["至少一次。"]))}
