@@ -399,3 +399,9 @@ def test_the_last_alternative_of_a_list_runs_to_the_end_of_its_clause() -> None:
     assert "异地新建" in moved.forms() and all(t.text != "新建" for t in terms), terms
     learned = key_terms("哪些区提出要学习或推广三明经验？", "zh", plans)
     assert any("三明" in t.text for t in learned if "学习" not in t.forms()), learned
+
+
+def test_asking_how_big_or_how_high_asks_a_figure() -> None:
+    assert analyze("中选药品平均降价幅度有多大？", CORPUS).asks_quantity
+    assert analyze("达标的服务站用房面积要求多大？", CORPUS).asks_quantity
+    assert not analyze("宝山的887365是什么意思？", CORPUS).asks_quantity
