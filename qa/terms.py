@@ -225,6 +225,12 @@ def _chinese_terms(
     place_words = _place_words(places)
     text = _per_capita(_ACROSS_PHRASE.sub(" ", _EXCLUDED.sub(" ", text)))
     terms: list[Term] = []
+    count = getattr(attested, "count", None)
+    for m in _QUOTED_CODE.finditer(text):
+        # a code the plans write (“1+1+10”, “2+7+N”) is one term, not the numbers in it
+        if callable(count) and count(m.group(1)) >= 1:
+            terms.append(Term(m.group(1)))
+            text = text.replace(m.group(), " ")
     tokens = _disjunctions(
         _split_classifiers([t.strip() for t in jieba.lcut(text) if t.strip()]), attested, place_words
     )
@@ -263,6 +269,7 @@ def _chinese_terms(
 
 # An English word inside a Chinese question: letters, at least one lower-case (CMI, HPV stay names)
 _ENGLISH_IN_CHINESE = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*")
+_QUOTED_CODE = re.compile(r"[“\"「‘]([0-9A-Za-z][0-9A-Za-z+＋·-]{1,14})[”\"」’]")
 _QUOTED_TERM = re.compile(r"[“\"「‘]([\u4e00-\u9fff]{3,12})[”\"」’]")
 
 
@@ -709,13 +716,23 @@ def split_framing(question: str) -> tuple[str, str]:
          if _COLON_END.search(c) and _REQUEST.search(c) and any(_ASKS.search(d) for d in clauses[i + 1 :])),
         default=-1,
     )
+    # the sentence each clause belongs to (clauses up to a full stop or question mark)
+    sentence_of, current = [], 0
+    for clause in clauses:
+        sentence_of.append(current)
+        current += bool(re.search(r"[。！!？?]$", clause))
+    asking = {sentence_of[i] for i, c in enumerate(clauses) if _ASKS.search(_NOT_ASKING.sub("", c))}
     for i, clause in enumerate(clauses):
         asks = _ASKS.search(_NOT_ASKING.sub("", clause))
         lead = _PURPOSE.match(clause) or _IN_DOCUMENTS.search(clause) or _LEAD_IN.search(clause)
         purpose = i == 0 and len(clauses) > 1 and bool(lead)
         # a statement closed by a full stop before the question ("无偿献血常被当作城市文明的一个
-        # 标尺。松江和长宁…哪个区定得更高？"): the journalist's lead-in
-        statement = bool(_STATEMENT_END.search(clause)) and any(_ASKS.search(c) for c in clauses[i + 1 :])
+        # 标尺。松江和长宁…哪个区定得更高？"): the journalist's lead-in, every clause of it
+        # ("最近在做临终关怀方面的专题，注意到长宁提了一个…模式。想请教一下…")
+        closes = next((j for j in range(i, len(clauses)) if sentence_of[j] == sentence_of[i] and _STATEMENT_END.search(clauses[j])), None)
+        statement = (
+            closes is not None and sentence_of[i] not in asking and any(_ASKS.search(c) for c in clauses[closes + 1 :])
+        )
         (frame if (_ASKER.search(clause) or purpose or statement or i <= opening) and not asks else focus).append(clause)
     return "".join(frame), "".join(focus)
 

@@ -405,3 +405,19 @@ def test_asking_how_big_or_how_high_asks_a_figure() -> None:
     assert analyze("中选药品平均降价幅度有多大？", CORPUS).asks_quantity
     assert analyze("达标的服务站用房面积要求多大？", CORPUS).asks_quantity
     assert not analyze("宝山的887365是什么意思？", CORPUS).asks_quantity
+
+
+def test_every_clause_of_a_statement_before_the_question_sets_the_scene() -> None:
+    from qa.terms import split_framing
+
+    frame, focus = split_framing("最近在做临终关怀方面的专题，注意到长宁提了一个社区模式。想请教一下，这个模式由哪些机构负责？")
+    assert frame.startswith("最近在做临终关怀方面的专题，注意到") and focus.endswith("这个模式由哪些机构负责？")
+
+
+def test_a_quoted_code_the_plans_write_is_one_term() -> None:
+    from qa.lexicon import Lexicon
+    from qa.terms import key_terms
+
+    plans = Lexicon(["形成“1+1+10”具有特色的安宁疗护一体化新型社区服务管理模式。"])
+    texts = [t.text for t in key_terms("长宁的“1+1+10”模式指什么？", "zh", plans)]
+    assert "1+1+10" in texts and "10" not in texts
