@@ -257,6 +257,9 @@ _ASKS_AMOUNT = re.compile(
     # "比…多了多少", and with the verb after 多/少 ("跟2015年比多活了多久", "少花了多少")
     r"|比.{0,16}?[高低大小长短快慢多少][\u4e00-\u9fff]?了?(?:多少|几|多久|多长)"
     r"|\bhow much (?:higher|lower|more|less|bigger|smaller)\b|\bby how (?:much|many)\b|\bhow far apart\b"
+    # "how many years … did they gain", "how much did it fall": the size of a change
+    r"|\bhow (?:many|much)\b[^?]{0,100}?\b(?:gain|gained|rise|rose|risen|increase|increased|fall|fell|fallen|drop|dropped"
+    r"|decline|declined|grow|grew|grown|improve|improved|shrink|shrank)\b"
     r"|\bwhat(?:'s| is) the (?:gap|difference)\b",
     re.I,
 )

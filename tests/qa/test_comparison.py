@@ -53,6 +53,9 @@ def test_the_city_side_of_a_comparison_is_the_corpus_cities(known: list[str], qu
         ("松江 户籍人口 期望寿命 十三五", False),
         ("How much is the budget?", False),
         ("跟2015年比多活了多久？", True),  # the verb after 多: how much longer
+        ("How many years of life expectancy did Songjiang's residents gain since 2015?", True),
+        ("How much did infant mortality fall?", True),
+        ("How many beds does the plan add?", False),
         ("比去年少花了多少钱？", True),
     ],
 )
