@@ -251,6 +251,9 @@ def analyze(
     # "哪些区提到了婴儿死亡率": which plans speak of it, not what figure they give, unless a
     # figure is asked for in so many words (多少, 数字, 目标值)
     mentions_only = kind == "across" and bool(_MENTIONS.search(text)) and not _FIGURE_ASKED.search(text)
+    # "哪些区要建儿童早期发展基地？有没有说建几家？": whether a plan gives a figure is asked,
+    # so a plan without one still counts; the figure is not what picks the districts
+    counted = " ".join(p for p in sub_questions(text) if not _WHETHER_SAYS.search(p)) if kind == "across" else text
     return QuestionAnalysis(
         question=text,
         lang=lang,
@@ -261,7 +264,7 @@ def analyze(
         numbers=numbers,
         # "哪几个区" asks which districts, not how many of something.
         asks_quantity=not mentions_only
-        and bool(_QUANTITY_ZH.search(_NOT_COUNTING.sub("", _ACROSS_ZH.sub("", text))) or _QUANTITY_EN.search(text)),
+        and bool(_QUANTITY_ZH.search(_NOT_COUNTING.sub("", _ACROSS_ZH.sub("", counted))) or _QUANTITY_EN.search(counted)),
         asks_table=not mentions_only and bool(_TABLE_ZH.search(text) or _TABLE_EN.search(text)),
         asks_entity=bool(_ENTITY.search(text)),
         asks_money=bool(_MONEY_ZH.search(text) or _MONEY_EN.search(text)),
@@ -273,6 +276,11 @@ def analyze(
 
 
 _PART_BREAK = re.compile(r"[？?；;]")
+# A part asking whether the plans say something at all ("有没有说建几家", "does it give a number")
+_WHETHER_SAYS = re.compile(
+    r"有没有(?:说|提|写|讲|明确|给出?)|是否(?:说|提|写|明确|给出?)|有无|\b(?:do|does|did) (?:it|they|the plans?) (?:say|give|mention|put)\b",
+    re.IGNORECASE,
+)
 _REFERS_BACK = re.compile(r"这家|这所|这个|该院|该医院|该中心|此院|它的|它|其(?![中他余次实])|这一|那家|\b(it|its|this hospital|that hospital|the same)\b", re.I)
 
 

@@ -421,3 +421,9 @@ def test_a_quoted_code_the_plans_write_is_one_term() -> None:
     plans = Lexicon(["形成“1+1+10”具有特色的安宁疗护一体化新型社区服务管理模式。"])
     texts = [t.text for t in key_terms("长宁的“1+1+10”模式指什么？", "zh", plans)]
     assert "1+1+10" in texts and "10" not in texts
+
+
+def test_asking_whether_a_plan_gives_a_figure_does_not_require_one() -> None:
+    """"哪些区要建…？有没有说建几家？": a district whose plan names no number still qualifies."""
+    assert not analyze("哪些区明确要建儿童早期发展基地？有没有说建几家？", CORPUS).asks_quantity
+    assert analyze("哪些区要建儿童早期发展基地？各建几家？", CORPUS).asks_quantity
