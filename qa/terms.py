@@ -269,7 +269,9 @@ def _chinese_terms(
 
 # An English word inside a Chinese question: letters, at least one lower-case (CMI, HPV stay names)
 _ENGLISH_IN_CHINESE = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*")
-_QUOTED_CODE = re.compile(r"[“\"「‘]([0-9A-Za-z][0-9A-Za-z+＋·-]{1,14})[”\"」’]")
+# a quoted code holds a digit ('2+7+N', “1+1+10”, “887365”); a quote opens after a space or
+# a mark, not inside a word (Jing'an's)
+_QUOTED_CODE = re.compile(r"(?<![A-Za-z])[“\"「‘']((?=[^”\"」’']*\d)[0-9A-Za-z][0-9A-Za-z+＋·-]{1,14})[”\"」’'](?![A-Za-z])")
 _QUOTED_TERM = re.compile(r"[“\"「‘]([\u4e00-\u9fff]{3,12})[”\"」’]")
 
 
@@ -403,6 +405,12 @@ def _english_terms(
             if forms:
                 terms.append(Term(forms[0], forms[1:]))
                 lowered = re.sub(rf"(?<![a-z]){low}(?![a-z])", " ", lowered)
+    # A quoted code the plans write ('2+7+N', “1+1+10”) is one term, not the numbers in it.
+    count = getattr(attested, "count", None)
+    for m in _QUOTED_CODE.finditer(text):
+        if callable(count) and count(m.group(1)) >= 1:
+            terms.append(Term(m.group(1)))
+            lowered = lowered.replace(m.group(1).lower(), " ")
     # A code of letters and digits (P2+, H7N9, 5G) is a name, written in capitals as the plans do.
     for code in dict.fromkeys(m.group() for m in _CODE.finditer(text)):
         terms.append(Term(code.upper()))

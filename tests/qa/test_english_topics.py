@@ -149,3 +149,12 @@ def test_a_phrase_the_dictionary_translates_whole_is_one_term() -> None:
     assert "上海大学" not in named
     # a function word makes no phrase ("at least" is how, not what)
     assert "至少" not in {t.text for t in key_terms("Does it meet at least once a year?", "en", Lexicon(["至少一次。"]))}
+
+
+def test_a_quoted_code_is_one_term_and_an_apostrophe_opens_no_quote() -> None:
+    from qa.lexicon import Lexicon
+
+    lexicon = Lexicon(["构建“2+7+N”心理健康新模式。静安区。"])
+    assert "2+7+N" in {t.text for t in key_terms("What does Baoshan's '2+7+N' model consist of?", "en", lexicon)}
+    # "Jing'an's" holds no quoted code
+    assert all("+" not in t.text and t.text != "an" for t in key_terms("When will Jing'an's centres finish?", "en", lexicon))

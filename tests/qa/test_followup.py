@@ -686,3 +686,16 @@ def test_that_after_a_preposition_or_auxiliary_points_back() -> None:
     # after a verb of saying, "that" joins a clause: the question has its own topic
     said = resolve("Does the plan say that the target for family doctors will be met?", history, CORPUS)
     assert said is None or "ICU" not in said, said
+
+
+def test_it_before_a_quoted_term_is_the_plan_of_the_chats_district() -> None:
+    history = turns_from(
+        [
+            {"role": "user", "content": "宝山居民心理健康素养要提到多少？"},
+            {"role": "assistant", "content": "提至26%。"},
+        ]
+    )
+    resolved = resolve("它那个“2+7+N”模式里面的2和7分别指什么？", history, CORPUS)
+    assert resolved is not None and resolved.startswith("宝山") and "心理健康素养" not in resolved, resolved
+    english = resolve("What does the '2+7+N' model it mentions consist of?", history, CORPUS)
+    assert english is not None and "Baoshan" in english and "literacy" not in english, english
