@@ -41,7 +41,7 @@ _ACROSS_EN = re.compile(
 )
 _COMPARE_ZH = re.compile(r"比较|对比|比一比|相比|有何不同|有什么不同|有何区别|有什么区别|区别|差异|分别|异同|哪个更|谁更|两区|两个区")
 _COMPARE_EN = re.compile(r"\b(compare|comparison|versus|vs\.?|differ|difference|both|respectively)\b", re.I)
-_QUANTITY_ZH = re.compile(r"目标|数字|多少|几个|几家|几项|几名|几台|几所|几张|几岁|几分钟|几年|多长|多[大高远宽广重]|比例|占比|百分之|率(?:目标|要|是|达到)?|数(?:目标|要|是)?$")
+_QUANTITY_ZH = re.compile(r"目标|数字|多少|几个|几家|几项|几名|几台|几所|几张|几岁|几分钟|几年|几[天次种类位人批周月]|几小时|多长|多[大高远宽广重]|比例|占比|百分之|率(?:目标|要|是|达到)?|数(?:目标|要|是)?$")
 _QUANTITY_EN = re.compile(r"\bhow (many|much|long|often)\b|\bwhat (share|percentage|proportion|rate|number)\b|\b(rate|ratio|target|number of|per 1,?000)\b", re.I)
 # Asking whether a plan speaks of something at all, and asking for a figure in so many words.
 _MENTIONS = re.compile(r"提到|提及|涉及|说到|谈到|写到|写了|有提|提了|\b(?:mention\w*|refer\w*|talk\w* about)\b", re.I)
@@ -55,7 +55,7 @@ _MONEY_ZH = re.compile(r"多少钱|花多少|多少(?:万|亿)?元|几(?:万|亿
 _TIME_ZH = re.compile(r"哪一?年|什么时候|何时|哪个时间|几月|几时|啥时候")
 # "百分之多少" / "what percentage": a share, which "应签尽签" or a count does not state
 _SHARE_ZH = re.compile(r"百分之多少|百分之几|百分比|(?:占比|比例|比重)(?:是|为|达到|要达到|定为)?多少")
-_SHARE_EN = re.compile(r"\bwhat (?:percentage|share|proportion|per ?cent)\b|\bhow many per ?cent\b", re.I)
+_SHARE_EN = re.compile(r"\bwhat (?:percentage|share|proportion|per ?cent)\b|\bhow many per ?cent\b|\bper ?cent(?:age)?\b", re.I)
 _TIME_EN = re.compile(r"\bwhen\b|\b(?:what|which) year\b|\bby what date\b", re.I)
 # ("budgeted beds", 编制床位: a participle before a noun counts the noun, not money)
 _MONEY_EN = re.compile(

@@ -427,3 +427,17 @@ def test_asking_whether_a_plan_gives_a_figure_does_not_require_one() -> None:
     """"哪些区要建…？有没有说建几家？": a district whose plan names no number still qualifies."""
     assert not analyze("哪些区明确要建儿童早期发展基地？有没有说建几家？", CORPUS).asks_quantity
     assert analyze("哪些区要建儿童早期发展基地？各建几家？", CORPUS).asks_quantity
+
+
+@pytest.mark.parametrize(
+    ("question", "quantity", "share"),
+    [
+        ("平均住院日要压到几天？", True, False),
+        ("一年要组织几次演练？", True, False),
+        ("jingan family doctor sign up rate target percent", True, True),
+        ("What percentage of residents should sign up?", True, True),
+    ],
+)
+def test_counting_words_and_percent_ask_a_figure(question: str, quantity: bool, share: bool) -> None:
+    found = analyze(question, CORPUS)
+    assert (found.asks_quantity, found.asks_share) == (quantity, share)
