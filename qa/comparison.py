@@ -320,11 +320,15 @@ def change_clause(analysis: QuestionAnalysis, chosen: Sequence[Evidence], anchor
     return conclude
 
 
+_REMARK = re.compile(r"[（(][^()（）]*[)）][.。!！]?")
+
+
 def independent_parts(analysis: QuestionAnalysis, index_districts: Sequence[str]) -> list[QuestionAnalysis]:
     """The parts of a question that ask separate things, each analysed on its own, with the
     districts the whole question names; [] when it asks one thing (or a later part refers
     back to the first, which the answerer follows instead)."""
-    parts = question_parts(analysis.question)
+    # a remark in brackets after the question ("(I realise one might be a target…)") asks nothing
+    parts = [p for p in question_parts(analysis.question) if not _REMARK.fullmatch(p.strip())]
     if len(parts) < 2 or any(refers_back(p) for p in parts[1:]):
         return []
     known = list(analysis.districts)

@@ -438,6 +438,8 @@ def _pronouns(q: str) -> list[tuple[int, int, str, str]]:
         end, after = m.end(), q[m.end() :]
         if m.group("det") and _QUOTED.match(after):
             continue  # 这个“五床联动”: the quoted term says what is meant
+        if m.group("det") and re.search(r"[”\"」’]\s*$", q[: m.start()]):
+            continue  # “五床联动”这个说法: the quoted term just before it
         if m.group("det"):
             org, dist = _ZH_ORG_NOUN.match(after), _ZH_DISTRICT_NOUN.match(after)
             if org:

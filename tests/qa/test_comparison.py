@@ -162,3 +162,14 @@ def test_asking_to_compare_with_the_city_weighs_the_row(question: str, weighs: b
     row = _row("综合医院设置中医床位占总床位比例(%)", "5", "5")
     conclude = row_comparison(analyze(question, ["长宁区", "宝山区"]), [row])
     assert (conclude is not None) is weighs
+
+
+def test_a_remark_in_brackets_after_the_question_is_no_part() -> None:
+    from qa.analysis import analyze
+    from qa.comparison import independent_parts
+
+    known = ["闵行区", "松江区"]
+    question = "Whose response time is quicker, Minhang or Songjiang? (I realise one might be a target.)"
+    assert independent_parts(analyze(question, known), known) == []
+    two = "闵行的急救反应时间是多少？松江的急救半径是多少？（我在写报道。）"
+    assert len(independent_parts(analyze(two, known), known)) == 2

@@ -699,3 +699,13 @@ def test_it_before_a_quoted_term_is_the_plan_of_the_chats_district() -> None:
     assert resolved is not None and resolved.startswith("宝山") and "心理健康素养" not in resolved, resolved
     english = resolve("What does the '2+7+N' model it mentions consist of?", history, CORPUS)
     assert english is not None and "Baoshan" in english and "literacy" not in english, english
+
+
+def test_this_after_a_quoted_term_points_at_the_term_not_the_chat() -> None:
+    history = turns_from(
+        [
+            {"role": "user", "content": "闵行医养结合打算用哪几种模式？"},
+            {"role": "assistant", "content": "托管服务、嵌入服务、签约服务三种。"},
+        ]
+    )
+    assert resolve("“五床联动”这个说法，哪些区的文件里有？", history, CORPUS) is None
