@@ -330,6 +330,25 @@ def _scope_english(known: frozenset[str]) -> re.Pattern[str] | None:
     return _en_pattern(en)
 
 
+@lru_cache(maxsize=64)
+def _scope_syllables(known: frozenset[str]) -> tuple[re.Pattern[str] | None, dict[str, Region]]:
+    """The corpus's districts with their pinyin syllables written apart ("Min Hang",
+    "Song-jiang"), as people new to pinyin write them; only the districts the corpus holds,
+    where a two-word match cannot be an English phrase's accident."""
+    from ingest.region_names import _syllables
+
+    forms: dict[str, Region] = {}
+    for r in _scope(known).districts:
+        syllables = _syllables(r.short)
+        if len(syllables) >= 2 and r.english.lower().replace("'", "") == "".join(syllables):
+            for sep in (" ", "-"):
+                forms[sep.join(syllables)] = r
+    if not forms:
+        return None, {}
+    body = "|".join(re.escape(f).replace(r"\ ", r"\s+").replace(r"\-", "-") for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z])(?:{body})(?![A-Za-z])", re.IGNORECASE), forms
+
+
 def find_mentions(text: str, known: Iterable[str] = (), uses: Callable[[str], bool] | None = None) -> list[Mention]:
     """Every region named in ``text``, in order: full names of any region, short names of
     provinces, cities and the corpus's cities' districts, and their English spellings.
@@ -348,6 +367,12 @@ def find_mentions(text: str, known: Iterable[str] = (), uses: Callable[[str], bo
         for m in en.finditer(text):
             if not any(s < m.end() and m.start() < e for s, e in taken):
                 found.append(Mention(m.start(), m.end(), m.group(), regions_named(m.group())))
+                taken.append((m.start(), m.end()))
+        spaced, forms = _scope_syllables(key)
+        for m in spaced.finditer(text) if spaced is not None else ():
+            if not any(s < m.end() and m.start() < e for s, e in taken):
+                region = forms[re.sub(r"\s+", " ", m.group().lower())]
+                found.append(Mention(m.start(), m.end(), m.group(), (region,)))
     found.sort(key=lambda m: m.start)
     return [_ranked(m, found, key) for m in found]
 

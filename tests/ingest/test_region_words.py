@@ -74,3 +74,20 @@ def test_the_benchmark_questions_name_the_same_districts(uses: Callable[[str], b
     assert len(texts) > 1400
     changed = [t for t in texts if _names(t, SHANGHAI, uses) != _names(t, SHANGHAI, None)]
     assert changed == []
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Min Hang vs Songjiang: whose ambulances are quicker?", ["闵行区", "松江区"]),
+        ("What does Song-jiang plan?", ["松江区"]),
+        ("How does Bao  Shan compare?", ["宝山区"]),
+    ],
+)
+def test_a_corpus_districts_syllables_written_apart_name_it(question: str, named: list[str]) -> None:
+    assert [d.name for d in find_districts(question, SHANGHAI)] == named
+
+
+def test_syllables_apart_name_only_the_corpus_districts() -> None:
+    # 龙华 (a Shenzhen district) written apart is no mention: only the corpus's districts are read so
+    assert find_districts("Is Long Hua a hospital?", SHANGHAI) == []
