@@ -434,6 +434,7 @@ def test_asking_whether_a_plan_gives_a_figure_does_not_require_one() -> None:
     [
         ("平均住院日要压到几天？", True, False),
         ("一年要组织几次演练？", True, False),
+        ("医养融合要全面铺开的是哪几种模式？", False, False),  # which kinds, not how many
         ("jingan family doctor sign up rate target percent", True, True),
         ("What percentage of residents should sign up?", True, True),
     ],
