@@ -16,7 +16,7 @@ from qa.figures import Figure, figure_lead, number_text, parse_figures
 
 # Asks whether two statements agree ("主文件和附件4的说法一致吗", "do the two match").
 _ASKS_CONSISTENT = re.compile(
-    r"一致|一样|相同|矛盾|统一|出入|对得上|吻合"
+    r"一致|一样|相同|矛盾|统一|出入|对得上|吻合|也是[^？?，,。]{0,8}吗"
     r"|\b(?:consistent|inconsistent|the same|match(?:es)?|agree\w*|differ\w*|contradict\w*|lines? up|tall(?:y|ies)|correspond\w*)\b",
     re.I,
 )

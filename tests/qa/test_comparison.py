@@ -173,3 +173,22 @@ def test_a_remark_in_brackets_after_the_question_is_no_part() -> None:
     assert independent_parts(analyze(question, known), known) == []
     two = "闵行的急救反应时间是多少？松江的急救半径是多少？（我在写报道。）"
     assert len(independent_parts(analyze(two, known), known)) == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "concluded"),
+    [
+        ("附件里的社区卫生三年计划也是这个年份吗？", True),  # "also this year?" asks whether they agree
+        ("主方案和附件说的达标年份一样吗？", True),
+        ("经费标准是多少？", False),
+    ],
+)
+def test_asking_whether_a_figure_is_also_so_elsewhere_asks_agreement(question: str, concluded: bool) -> None:
+    from qa.agreement import consistency_clause
+    from qa.analysis import analyze
+
+    chosen = [
+        _sentence("到2025年,区级财政对社区基本公共卫生服务经费投入标准达到120元/人年。", 0),
+        _sentence("到2026年,区级财政对社区基本公共卫生服务经费投入标准达到120元/人年。", 1),
+    ]
+    assert (consistency_clause(analyze(question, ["长宁区"]), chosen) is not None) is concluded
