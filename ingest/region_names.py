@@ -41,7 +41,8 @@ CHAR_READINGS: dict[str, str] = {"长": "chang", "都": "du", "棱": "ling", "�
 NAME_READINGS: dict[str, tuple[str, ...]] = {"闵行": ("min", "hang"), "长子": ("zhang", "zi")}
 
 
-def _syllables(chinese: str) -> list[str]:
+def pinyin_syllables(chinese: str) -> list[str]:
+    """A place name's pinyin syllables, in the readings place names use (闵行: min, hang)."""
     from pypinyin import lazy_pinyin
 
     for name, reading in NAME_READINGS.items():
@@ -53,7 +54,7 @@ def _syllables(chinese: str) -> list[str]:
 
 def pinyin_name(chinese: str) -> str:
     """Syllables joined, capitalised, with the apostrophe before a/o/e syllables: Jing'an."""
-    syllables = _syllables(chinese)
+    syllables = pinyin_syllables(chinese)
     text = syllables[0] + "".join(("'" + s) if s[:1] in "aoe" else s for s in syllables[1:]) if syllables else ""
     return text[:1].upper() + text[1:]
 

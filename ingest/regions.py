@@ -27,7 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from ingest.gazetteer import Level, china_divisions, world_places_en, world_places_zh
-from ingest.region_names import NAMING_VERSION, english_name, english_spellings, is_everyday_word
+from ingest.region_names import (
+    NAMING_VERSION,
+    english_name,
+    english_spellings,
+    is_everyday_word,
+    pinyin_syllables,
+)
 from ingest.settings import home_dir
 
 
@@ -335,11 +341,9 @@ def _scope_syllables(known: frozenset[str]) -> tuple[re.Pattern[str] | None, dic
     """The corpus's districts with their pinyin syllables written apart ("Min Hang",
     "Song-jiang"), as people new to pinyin write them; only the districts the corpus holds,
     where a two-word match cannot be an English phrase's accident."""
-    from ingest.region_names import _syllables
-
     forms: dict[str, Region] = {}
     for r in _scope(known).districts:
-        syllables = _syllables(r.short)
+        syllables = pinyin_syllables(r.short)
         if len(syllables) >= 2 and r.english.lower().replace("'", "") == "".join(syllables):
             for sep in (" ", "-"):
                 forms[sep.join(syllables)] = r

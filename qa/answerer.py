@@ -51,7 +51,7 @@ from qa.evidence import (
     unit_context,
 )
 from qa.figures import comparable
-from qa.judge import OPEN_PART_NOTE, Judge, Verdict, evidence_features, follow_up_left_open
+from qa.judge import Judge, Verdict, evidence_features, follow_up_left_open
 from qa.lexicon import Lexicon, TextSet
 from qa.periods import periods_agree, years_present
 from qa.plan import RetrievalPlan, plan_retrieval
@@ -165,6 +165,7 @@ class Draft:
     notes: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = field(default=(), repr=False)
     verdicts: Judged = field(default=(), repr=False)
+    open_parts: tuple[str, ...] = ()  # the parts of the question it says the documents leave open
 
 
 class ExtractiveAnswerer:
@@ -331,7 +332,7 @@ class ExtractiveAnswerer:
         groups = _by_district(claims) if not analysis.districts else [(claims[0].district, [Claim(e.unit, e.district) for e in claims])]
         return self._compose(
             analysis, terms, groups, claims, chunk_hits, k, tail=self._open_tail(analysis, open_parts),
-            notes=tuple(f"{OPEN_PART_NOTE}{_asked(p)}" for p in open_parts), verdicts=judged, conclude=conclude,
+            open_parts=open_parts, verdicts=judged, conclude=conclude,
         )
 
     def _add_quoted(self, analysis: QuestionAnalysis, plan: RetrievalPlan, candidates: dict[Unit, float]) -> None:
@@ -489,22 +490,21 @@ class ExtractiveAnswerer:
         def agreement(p: QuestionAnalysis) -> Conclusion | None:  # "…是哪一年？主方案和附件4的说法一致吗？"
             return rate_consistency_clause(p, chosen) or consistency_clause(p, chosen, pool)
 
-        conclude = next((c for p in parts if (c := computed(p)) is not None), None)
-        if conclude is None:
-            conclude = next((c for p in parts if (c := agreement(p)) is not None), None)
+        computed_by, agreed_by = [computed(p) for p in parts], [agreement(p) for p in parts]
+        conclude = next((c for c in computed_by if c is not None), None) or next((c for c in agreed_by if c is not None), None)
         # a part the computed verdict answers is not left open
         open_parts = [
             p.question
-            for p, d in zip(parts, drafts, strict=True)
-            if d.refused and not self._answered_by(p, chosen, d.evidence) and computed(p) is None and agreement(p) is None
+            for p, d, c, a in zip(parts, drafts, computed_by, agreed_by, strict=True)
+            if d.refused and not self._answered_by(p, chosen, d.evidence) and c is None and a is None
         ]
         tail = self._open_tail(analysis, open_parts)
         # each district's claims under its own name, in the order the parts ask them
         groups = _by_district(chosen)
         terms = [t for p, _ in answered for t in self._terms_to_cover(p)]
-        notes = tuple(f"{OPEN_PART_NOTE}{_asked(q)}" for q in open_parts)
         return self._compose(
-            analysis, terms, groups, chosen, chunk_hits, k, tail=tail, notes=notes, verdicts=verdicts, conclude=conclude
+            analysis, terms, groups, chosen, chunk_hits, k, tail=tail, open_parts=open_parts, verdicts=verdicts,
+            conclude=conclude,
         )
 
     def _answered_by(self, part: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence]) -> bool:
@@ -820,6 +820,7 @@ class ExtractiveAnswerer:
         notes: tuple[str, ...] = (),
         verdicts: Judged = (),
         conclude: Conclusion | None = None,
+        open_parts: Sequence[str] = (),
     ) -> Draft:
         cites = CitationList(self.index.documents)
         want_number = analysis.asks_quantity or analysis.asks_table
@@ -833,7 +834,9 @@ class ExtractiveAnswerer:
                 text = f"{text}{'' if analysis.lang == 'zh' else ' '}{verdict_text}"
         text = f"{text}{'' if analysis.lang == 'zh' else ' '}{tail}".strip() if tail else text
         passages = self._passages([e.unit for e in chosen], chunk_hits, k)
-        return Draft(text, False, tuple(cites.citations), passages, notes, tuple(chosen), verdicts)
+        asked = tuple(_asked(p) for p in open_parts)
+        notes = (*notes, *(f"unanswered part: {a}" for a in asked))
+        return Draft(text, False, tuple(cites.citations), passages, notes, tuple(chosen), verdicts, asked)
 
     def answer_source(self, topic: QuestionAnalysis, ask: SourceAsk, said: str, lang: str, k: int | None = None) -> Draft:
         """Where the statement the chat was about comes from ("这个出自哪份文件？第几条？"):
@@ -858,7 +861,7 @@ class ExtractiveAnswerer:
         """The answer to a follow-up asked with the chat's topic question before it: a
         refusal when the documents leave every part of the follow-up open, since what they
         do state (the topic) was the earlier turn's answer."""
-        if draft.refused or not follow_up_left_open(follow_up, draft.notes):
+        if draft.refused or not follow_up_left_open(follow_up, draft.open_parts):
             return draft
         text = refusal_text(analysis, self.index.districts, "not_stated")
         return Draft(text, True, (), draft.passages, ("refused: not_stated",), (), draft.verdicts)

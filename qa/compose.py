@@ -199,20 +199,18 @@ def merge_adjacent(
 _MARKER_LIKE = re.compile(r"\[(\d+)\]")
 
 
-def _cited(groups: Groups, texts: Mapping[Unit, str], cites: CitationList, pattern: str, sep: str):  # type: ignore[no-untyped-def]
+def _cited(  # type: ignore[no-untyped-def]
+    groups: Groups, texts: Mapping[Unit, str], cites: CitationList, pattern: str, sep: str, gloss: bool = False
+):
     """(district, its claims written with ``pattern`` and joined by ``sep``) per group; a
     bracketed number the sentence itself holds is written in full-width brackets (［99］),
-    so that only the answer's own markers read as markers."""
+    so that only the answer's own markers read as markers. ``gloss``: each sentence's
+    figures in English after its marker (a table row's cells carry their units in the row's
+    labels: its figures are not glossed)."""
     for district, claims in groups:
         yield district, sep.join(
-            pattern.format(
-                text=_MARKER_LIKE.sub(r"［\1］", texts[c.unit]),
-                n=cites.number(c.unit, c.district),
-                # a table row's cells carry their units in the row's labels: its figures are not glossed
-                gloss=_gloss(texts[c.unit]) if c.unit.kind != "table_row" else "",
-            )
-            if "{gloss}" in pattern
-            else pattern.format(text=_MARKER_LIKE.sub(r"［\1］", texts[c.unit]), n=cites.number(c.unit, c.district))
+            pattern.format(text=_MARKER_LIKE.sub(r"［\1］", texts[c.unit]), n=cites.number(c.unit, c.district))
+            + (_gloss(texts[c.unit]) if gloss and c.unit.kind != "table_row" else "")
             for c in claims
         )
 
@@ -238,6 +236,6 @@ def compose_en(groups: Groups, texts: Mapping[Unit, str], cites: CitationList, l
         f"{district_english(district)} ({district}) — the plan states: {phrases}."
         if district
         else f"The plan states: {phrases}."
-        for district, phrases in _cited(groups, texts, cites, "“{text}” [{n}]{gloss}", "; ")
+        for district, phrases in _cited(groups, texts, cites, "“{text}” [{n}]", "; ", gloss=True)
     ]
     return " ".join(p for p in (lead, " ".join(parts), tail) if p).strip()

@@ -418,7 +418,7 @@ def _bound(t: str, s: int, e: int) -> Bound:
 def _cn_counts(text: str, t: str) -> list[Figure]:
     out: list[Figure] = []
     for m in _CN.finditer(t):
-        value = _cn_number(m.group("cn"))
+        value = chinese_number(m.group("cn"))
         before = t[max(m.start() - 1, 0) : m.start()]
         if value is None or before in ("第", "“", "\"", "「") or re.match(r"[零〇一二两三四五六七八九十百千]", before):
             continue
@@ -431,15 +431,15 @@ def _cn_percents(text: str, t: str) -> list[Figure]:
     out: list[Figure] = []
     for m in _CN_PCT.finditer(t):
         n = m.group("n")
-        value = _float(n) if n[0].isdigit() else _cn_number(n)
+        value = _float(n) if n[0].isdigit() else chinese_number(n)
         if value is not None:
             unit = "%" if m.group("kind") == "百分之" else "‰"
             out.append(Figure(value, None, unit, _bound(t, m.start(), m.end()), m.start(), m.end(), text[m.start() : m.end()]))
     return out
 
 
-def _cn_number(s: str) -> float | None:
-    """三十 → 30, 一百零五 → 105, 三十五点五 → 35.5; None for positional forms like 二〇二五."""
+def chinese_number(s: str) -> float | None:
+    """A number in Chinese numerals: 三十 → 30, 一百零五 → 105, 三十五点五 → 35.5; None for positional forms like 二〇二五."""
     whole, _, frac = s.partition("点")
     total = section = 0
     digit: int | None = None

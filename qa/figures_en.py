@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from qa.figures import Figure, parse_figures
+from qa.figures import Figure, chinese_number, number_text, parse_figures
 
 # Measure words as English nouns ("3套" → "3 sets"); a measure word English has no noun for
 # (个, 家, 所) says only "how many", and the quote says of what.
@@ -25,7 +25,6 @@ _NOUNS = {
     "万元": "× 10,000 yuan", "亿元": "× 100 million yuan", "人次": "person-times", "万人次": "× 10,000 person-times",
 }
 _BOUNDS = {"=": "", ">=": "at least ", "<=": "at most ", ">": "over ", "<": "under "}
-_CN_COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _TIMES = {1: "once", 2: "twice"}
 
 # Expressions read as a whole before single figures (each with the English it becomes).
@@ -62,7 +61,7 @@ def _per_period(m: re.Match[str]) -> str:
 
 def _frequency(m: re.Match[str]) -> str:
     period, floor, count = m.group(1), m.group(2), m.group(3)
-    n = int(count) if count.isdigit() else _CN_COUNT[count]
+    n = int(count) if count.isdigit() else int(chinese_number(count) or 0)
     said = _TIMES.get(n, f"{n} times")
     every = _PERIOD_EN[period]
     return f"{'at least ' if floor else ''}{said} {every}".strip()
@@ -77,14 +76,10 @@ def _figure(f: Figure) -> str | None:
     if f.unit == "秒" and f.high is None and f.value >= 60:
         minutes, seconds = divmod(int(f.value), 60)
         return f"{_BOUNDS[f.bound]}{minutes} min {seconds} s"
-    number = _num(f.value) if f.high is None else f"{_num(f.value)}-{_num(f.high)}"
+    number = number_text(f.value) if f.high is None else f"{number_text(f.value)}-{number_text(f.high)}"
     if f.unit in ("个月", "天", "周", "年", "小时", "分钟", "秒") and f.high is None and f.value == 1:
         noun = noun.rstrip("s")
     return f"{_BOUNDS[f.bound]}{number} {noun}"
-
-
-def _num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
 def english_figures(text: str) -> list[str]:

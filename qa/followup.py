@@ -66,7 +66,7 @@ from qa.analysis import (
     is_question,
     place_spans,
 )
-from qa.terms import cut, names_a_thing
+from qa.terms import QUOTED_CODE, cut, names_a_thing
 
 ROLES = ("user", "assistant", "system")
 
@@ -198,7 +198,6 @@ _EN_VERDICT = re.compile(r"\b(?:which|who|whose|already)\b|\b(?:more|less|fewer)
 _SIDELESS = re.compile(r"^\s*(?:那|那么|这)?\s*(?:比|跟|和|与|同|较)|^\s*(?:is|was|are)\s+(?:that|this|it)\b", re.I)
 # A term the user quoted; English writers also quote a Chinese term in single quotes
 # ('五床联动'), which an apostrophe (Baoshan's) never starts with Chinese after it.
-_QUOTED_CODE = re.compile(r"(?<![A-Za-z])['\"“‘](?=[^'\"”’]*\d)[0-9A-Za-z][0-9A-Za-z+·-]{1,14}['\"”’](?![A-Za-z])")  # '2+7+N', “1+1+10”
 _QUOTED = re.compile(r"“[^”]{2,20}”|\"[^\"]{2,20}\"|'[\u4e00-\u9fff][^']{1,19}'")
 _ZH_MID_TAIL = re.compile(r"(?:的)?呢[\s？?]+(?=\S)")
 _EN_LEAD = re.compile(r"^(?:(?:and|but|so|ok(?:ay)?|then)[\s,]+)?(?:what|how)\s+about\b\s*|^and\b[\s,]*", re.IGNORECASE)
@@ -712,7 +711,7 @@ def _resolve_one(
                 sub = _QUOTED.search(topic).group()  # "这个" → the term the topic quoted: “五床联动”
             elif kind == "topic" and zh and (named := _quoted_before(answer, q[end : end + 2])):
                 sub = named  # "这个机制" → the term the answer quoted before 机制: “五床联动”
-            elif kind == "entity" and topic_districts and (_QUOTED.search(q[end:]) or _QUOTED_CODE.search(q)):
+            elif kind == "entity" and topic_districts and (_QUOTED.search(q[end:]) or QUOTED_CODE.search(q)):
                 # "它那个“2+7+N”模式", "the '2+7+N' model it mentions": the plan of the district
                 # the chat is about, which writes the quoted term
                 sub = _join(topic_districts, "full" if zh else "en") + ("'s plan" if not zh and word.lower() in ("it", "they") else "")

@@ -220,22 +220,20 @@ class Judge:
         return Verdict(answerable, p, "answered" if answerable else "not_stated", dict(features))
 
 
-OPEN_PART_NOTE = "unanswered part: "
-
-
 def _letters(text: str) -> str:
     return re.sub(r"[\W_]+", "", normalize_question(text)).lower()
 
 
-def follow_up_left_open(follow_up: str, notes: Sequence[str]) -> bool:
-    """Whether an answer leaves every part of a follow-up open (its notes name them).
+def follow_up_left_open(follow_up: str, left_open: Sequence[str]) -> bool:
+    """Whether an answer leaves every part of a follow-up open (``left_open``: the parts of
+    the question it names as not stated, ``Draft.open_parts``).
 
     A follow-up is answered with the chat's topic question before it as context
     ("宝山今年人才招引怎么安排？那…两项加起来最多多少人"); the topic was answered in an
     earlier turn, so an answer stating only the topic again answers nothing asked now: it
-    is a refusal. The notes may put the district before a part or drop the scene set
-    before it, so a part is matched by its longest run of characters in common."""
-    open_parts = [_letters(n[len(OPEN_PART_NOTE) :]) for n in notes if n.startswith(OPEN_PART_NOTE)]
+    is a refusal. A part named open may have the district put before it or the scene set
+    before it dropped, so a part is matched by its longest run of characters in common."""
+    open_parts = [_letters(p) for p in left_open]
     text = normalize_question(follow_up)
     parts = question_parts(text)
     asked = [_letters(p) for p in parts if is_question(p) or re.search(re.escape(p) + r"\s*[？?]", text)]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kernel.types import Document, Unit
+from qa.figures import chinese_number
 
 # What asks for the source, not for what the source says: "出自哪份文件", "是哪个文件里写的",
 # "文件落款是哪天", "第几条", "which document is that from", "when was it issued". Verbs
@@ -44,14 +45,12 @@ _PLACE_EN = re.compile(r"\b(?:which|what) (?:section|part|item|chapter|point)\b"
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日\s*$")
 _ISSUER_LINE = re.compile(r"(?:委员会|人民政府|办公室|局|委|政府|中心)\s*$")
 _ITEM = re.compile(r"^\s*(?:(\d{1,2})[、.．]|[（(](\d{1,2})[）)]|([一二三四五六七八九十]{1,3})[、.．])")
-_CN_NUMBER = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 
 @dataclass(frozen=True)
 class SourceAsk:
-    """What a question asks about a statement's source."""
+    """What a question asks about a statement's source besides its document."""
 
-    document: bool = True
     date: bool = False
     issuer: bool = False
     place: bool = False
@@ -74,7 +73,7 @@ def source_ask(question: str) -> SourceAsk | None:
     document = bool(_DOCUMENT_ZH.search(question) or _DOCUMENT_EN.search(question))
     if not (document or date or issuer):
         return None  # "第几条" alone may ask about the plan's own list, not a source
-    return SourceAsk(document=True, date=date, issuer=issuer, place=place)
+    return SourceAsk(date=date, issuer=issuer, place=place)
 
 
 @dataclass(frozen=True)
@@ -121,7 +120,7 @@ def _item(doc: Document, unit: Unit) -> tuple[Unit | None, int | None]:
         m = _ITEM.match(u.text)
         if m and len(u.text) <= 60:
             digits = m.group(1) or m.group(2)
-            return u, int(digits) if digits else _CN_NUMBER.get(m.group(3)[-1])
+            return u, int(digits) if digits else int(chinese_number(m.group(3)) or 0) or None
     return None, None
 
 

@@ -169,10 +169,10 @@ def _names_once(pieces: Sequence[str], joined: str, attested: Callable[[str], bo
     plans' longer word, even used once, is what the question names; left apart, the
     character is dropped and the question asks about the plain 定点医院."""
     count = getattr(attested, "count", None)
+    lone = [p for p in pieces if len(p) == 1 and _CJK_RUN.fullmatch(p)]
     return (
-        len(pieces) == 2 and len(joined) <= 6 and callable(count)
-        and any(len(p) == 1 and _CJK_RUN.fullmatch(p) for p in pieces) and all(len(p) >= 1 for p in pieces)
-        and min(len(p) for p in pieces) == 1 and max(len(p) for p in pieces) >= 3 and count(joined) >= 1
+        len(pieces) == 2 and len(lone) == 1 and max(len(p) for p in pieces) >= 3 and len(joined) <= 6
+        and callable(count) and count(joined) >= 1
     )
 
 
@@ -226,7 +226,7 @@ def _chinese_terms(
     text = _per_capita(_ACROSS_PHRASE.sub(" ", _EXCLUDED.sub(" ", text)))
     terms: list[Term] = []
     count = getattr(attested, "count", None)
-    for m in _QUOTED_CODE.finditer(text):
+    for m in QUOTED_CODE.finditer(text):
         # a code the plans write (“1+1+10”, “2+7+N”) is one term, not the numbers in it
         if callable(count) and count(m.group(1)) >= 1:
             terms.append(Term(m.group(1)))
@@ -271,7 +271,7 @@ def _chinese_terms(
 _ENGLISH_IN_CHINESE = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*")
 # a quoted code holds a digit ('2+7+N', “1+1+10”, “887365”); a quote opens after a space or
 # a mark, not inside a word (Jing'an's)
-_QUOTED_CODE = re.compile(r"(?<![A-Za-z])[“\"「‘']((?=[^”\"」’']*\d)[0-9A-Za-z][0-9A-Za-z+＋·-]{1,14})[”\"」’'](?![A-Za-z])")
+QUOTED_CODE = re.compile(r"(?<![A-Za-z])[“\"「‘']((?=[^”\"」’']*\d)[0-9A-Za-z][0-9A-Za-z+＋·-]{1,14})[”\"」’'](?![A-Za-z])")
 _QUOTED_TERM = re.compile(r"[“\"「‘]([\u4e00-\u9fff]{3,12})[”\"」’]")
 
 
@@ -407,7 +407,7 @@ def _english_terms(
                 lowered = re.sub(rf"(?<![a-z]){low}(?![a-z])", " ", lowered)
     # A quoted code the plans write ('2+7+N', “1+1+10”) is one term, not the numbers in it.
     count = getattr(attested, "count", None)
-    for m in _QUOTED_CODE.finditer(text):
+    for m in QUOTED_CODE.finditer(text):
         if callable(count) and count(m.group(1)) >= 1:
             terms.append(Term(m.group(1)))
             lowered = lowered.replace(m.group(1).lower(), " ")
