@@ -844,6 +844,13 @@ def idf_weights(terms: Sequence[Term], texts: Sequence[str] | TextSet) -> dict[s
             # A verb or adjective the plans never use is how this asker says it (降到, 放到,
             # 弄): it weighs little. A noun they never use (火星) is a topic they do not cover.
             weight *= UNSEEN_PREDICATE_FACTOR
+        elif term.variants and (term.phrasing or not names_a_thing(term.text)) and not any(
+            text_set.containing(form) for form in term.forms()
+        ):
+            # ... however many plan words a thesaurus relates it to (来得 ~ 展示): the variants
+            # give it credit where found, not the weight of a word the plans use.
+            unseen = math.log((n + 1) / 0.5) * (0.3 if term.soft else 1.0) * topicality(term.text)
+            weight = min(weight, unseen * UNSEEN_PREDICATE_FACTOR)
         weights[term.text] = weight
     return weights
 

@@ -181,3 +181,17 @@ def test_a_word_the_plans_never_use_matches_by_its_english_sense(lexicon: Lexico
     assert all(v.credit != GLOSSED_CREDIT for v in lexicon.variants("组长"))
     # and a word with no health sense gets none
     assert lexicon.variants("彩票") == ()
+
+
+def test_a_thesaurus_variant_gives_an_unused_verb_credit_not_weight() -> None:
+    """来得 (how the asker says "comes quickly") is related by Cilin to 展示, which a plan uses
+    four times: found, the variant counts, but the verb must not weigh as a plan word would."""
+    from qa.lexicon import TextSet, Variant
+    from qa.terms import idf_weights
+
+    texts = TextSet(["展示成果。", "展示服务。", "救护车急救反应时间缩短至10分45秒。", *[f"其他句子{i}。" for i in range(40)]])
+    bare, related = Term("来得"), Term("来得", variants=(Variant("展示", 0.8),))
+    noun = Term("救护车", variants=(Variant("急救", 0.7),))
+    weights = idf_weights([bare, noun], texts)
+    assert idf_weights([related], texts)["来得"] <= weights["来得"]  # no heavier than unseen
+    assert weights["来得"] < weights["救护车"]
