@@ -27,11 +27,14 @@ from qa.analysis import (
     sub_questions,
 )
 from qa.comparison import (
+    ALIGNED_SOURCES,
     Conclusion,
     Side,
+    aligned_counterpart,
     change_clause,
     comparison_clause,
     figure_anchors,
+    figure_options,
     figure_pair,
     independent_parts,
     names_anchor,
@@ -712,8 +715,8 @@ class ExtractiveAnswerer:
             pair = figure_pair(sides, anchors)
             if pair is not None:
                 # each side's sentences stating a figure of the other side's kind, however worded
-                counterparts = self._counterparts(analysis, terms, weights, pair, qvec)
-                pair = figure_pair(sides, anchors, counterparts) or pair
+                counterparts, partners = self._counterparts(analysis, terms, weights, sides, anchors, pair, qvec)
+                pair = figure_pair(sides, anchors, counterparts, partners) or pair
             if pair is not None:
                 per = {**per, **{d: self._leading(e, per[d]) for d, e, _ in pair}}
         paired = {d for d, _, _ in pair} if pair is not None and comparable(pair[0][2], pair[1][2]) else set()
@@ -754,28 +757,50 @@ class ExtractiveAnswerer:
         analysis: QuestionAnalysis,
         terms: Sequence[Term],
         weights: dict[str, float],
+        sides: Sequence[tuple[str, Sequence[Evidence], Sequence[Evidence]]],
+        anchors: Sequence[str],
         pair: tuple[Side, Side],
         qvec: np.ndarray,
-    ) -> dict[str, list[Evidence]]:
-        """Each side's sentences that state a figure of the other side's kind beside the
-        question's words: two plans state one indicator in different words (签约率 /
-        签约覆盖率), and retrieval by the question's words may rank only one of them."""
-        anchors = figure_anchors(terms, weights, heads=False)
+    ) -> tuple[dict[str, list[Evidence]], dict[Unit, frozenset[Unit]]]:
+        """Each side's sentences that state a figure of the other side's kind: beside the
+        question's words, or worded most like one of the other side's figure sentences that
+        name the topic (with those sentences, its partners). Two plans state one indicator in
+        different words (签约率 / 签约覆盖率), and retrieval by the question's words may rank
+        only one of them."""
+        near = figure_anchors(terms, weights, heads=False)
         found: dict[str, list[Evidence]] = {}
-        for (_, _, figure), (district, _, _) in (pair, pair[::-1]):
-            units = [
-                u
-                for doc in self.index.documents.values()
-                if doc.district == district
+        partners: dict[Unit, frozenset[Unit]] = {}
+        own = {
+            district: [
+                u for doc in self.index.documents.values() if doc.district == district
                 for u in (*doc.sentences, *doc.table_rows)
-                if states_counterpart(u, figure, anchors)
             ]
+            for district, _, _ in sides[:2]
+        }
+        for (_, _, figure), (district, _, _) in (pair, pair[::-1]):
+            units = [u for u in own[district] if states_counterpart(u, figure, near)]
+            found[district] = units
+        for this, other in (sides[:2], sides[1::-1]):
+            sources = [side for _, local, side in sorted(figure_options(*this, anchors), key=lambda o: -o[0]) if local]
+            if not sources:
+                continue
+            units, back = own[other[0]], own[this[0]]
+            vectors, back_vectors = self.index.vectors_for(units), self.index.vectors_for(back)
+            for _, evidence, figure in sources[:ALIGNED_SOURCES]:
+                (vector,) = self.index.vectors_for([evidence.unit])
+                aligned = aligned_counterpart(figure, (evidence.unit, vector), units, vectors, back, back_vectors)
+                if aligned is not None:
+                    partners[aligned] = partners.get(aligned, frozenset()) | {evidence.unit}
+                    found[other[0]] = [*found[other[0]], aligned]
+        scored: dict[str, list[Evidence]] = {}
+        for district, units in found.items():
+            units = list(dict.fromkeys(units))
             if units:
-                candidates = dict.fromkeys(units, 0.0)
-                found[district] = score_candidates(
-                    candidates, analysis, terms, weights, qvec, self.index.vectors_for(units), self.index.documents
+                scored[district] = score_candidates(
+                    dict.fromkeys(units, 0.0), analysis, terms, weights, qvec, self.index.vectors_for(units),
+                    self.index.documents,
                 )
-        return found
+        return scored, partners
 
     def _judge_pair(
         self,

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
+import numpy as np
+
 from ingest.regions import regions_named
 from kernel.types import Unit
 from qa.analysis import QuestionAnalysis, analyze, district_english, question_parts, refers_back
@@ -68,10 +70,45 @@ def _in_clause(text: str, figure: Figure, anchors: Sequence[str]) -> bool:
     return any(a in clause for a in anchors)
 
 
+Option = tuple[float, bool, Side]  # (merit, whether the figure's clause names the topic, side)
+Partners = Mapping[Unit, frozenset[Unit]]
+
+
+def figure_options(
+    district: str,
+    chosen: Sequence[Evidence],
+    ranked: Sequence[Evidence],
+    anchors: Sequence[str],
+    extra: Sequence[Evidence] = (),
+    partners: Partners | None = None,
+) -> list[Option]:
+    """A district's candidate figures for a comparison: from the evidence selection chose
+    and the best ranked (not far below the best coverage), and from ``extra`` counterparts
+    whose figure's clause names the topic or that restate a figure of the other side
+    (``partners``)."""
+    pool = list(dict.fromkeys([*chosen, *ranked[:_POOL]]))
+    top = max((e.coverage for e in pool), default=0.0)
+    found = []
+    for e in [*pool, *(e for e in extra if e not in pool)]:
+        if e in pool and e.coverage < 0.5 * top:
+            continue
+        text = stated_text(e.unit)
+        figure = figure_near(text, anchors)
+        if figure is None:
+            continue
+        local = _in_clause(text, figure, anchors)
+        if e not in pool and not local and e.unit not in (partners or {}):
+            continue
+        merit = e.coverage + (_KEEP_BONUS if e in chosen else 0.0)
+        found.append((merit, local, (district, e, _declared_unit(figure, e))))
+    return found
+
+
 def figure_pair(
     sides: Sequence[tuple[str, Sequence[Evidence], Sequence[Evidence]]],
     anchors: Sequence[str],
     counterparts: Mapping[str, Sequence[Evidence]] | None = None,
+    partners: Partners | None = None,
 ) -> tuple[Side, Side] | None:
     """The two figures a comparison compares: one per district, of the same kind when the
     districts' evidence allows it.
@@ -79,44 +116,68 @@ def figure_pair(
     Each side is (district, the evidence selection chose, the district's ranked evidence).
     The most complete evidence of a district may talk about the topic without its figure
     (长宁's 签约服务 sentence, not its "签约覆盖率…48%" one), so the pair is chosen jointly:
-    comparable figures first, then figures whose own clause names the topic, then the
-    evidence that covers the question best. ``counterparts`` are a district's sentences
-    stating a figure of the other side's kind (``states_counterpart``): they need no
-    coverage of the question's words, only the topic in the figure's clause.
+    comparable figures first, then figures that name the topic, then the evidence that covers the question best. ``counterparts`` are a
+    district's sentences stating a figure of the other side's kind (``states_counterpart``,
+    ``aligned_counterpart``). ``partners`` maps a counterpart worded like one of the other
+    side's figure sentences to those sentences (the same indicator in the other plan's
+    words): paired with one of them, it names the topic as that sentence does.
     """
-    options: list[list[tuple[float, bool, Side]]] = []
-    for district, chosen, ranked in sides[:2]:
-        pool = list(dict.fromkeys([*chosen, *ranked[:_POOL]]))
-        top = max((e.coverage for e in pool), default=0.0)
-        extra = [e for e in (counterparts or {}).get(district, ()) if e not in pool]
-        found = []
-        for e in [*pool, *extra]:
-            if e in pool and e.coverage < 0.5 * top:
-                continue
-            text = stated_text(e.unit)
-            figure = figure_near(text, anchors)
-            if figure is None:
-                continue
-            local = _in_clause(text, figure, anchors)
-            if e in extra and not local:
-                continue
-            merit = e.coverage + (_KEEP_BONUS if e in chosen else 0.0)
-            found.append((merit, local, (district, e, _declared_unit(figure, e))))
-        if not found:
-            return None
-        options.append(found)
-    if len(options) < 2:
+    partners = partners or {}
+    options = [
+        figure_options(district, chosen, ranked, anchors, (counterparts or {}).get(district, ()), partners)
+        for district, chosen, ranked in sides[:2]
+    ]
+    if len(options) < 2 or not all(options):
         return None
+    def names_topic(side: Option, other: Option) -> bool:
+        # in its own clause, or restating the other side's figure sentence, which does
+        return side[1] or (other[1] and other[2][1].unit in partners.get(side[2][1].unit, ()))
+
     (_, _, a), (_, _, b) = max(
         ((x, y) for x in options[0] for y in options[1]),
         key=lambda p: (
             comparable(p[0][2][2], p[1][2][2]),
-            p[0][1] + p[1][1],
+            names_topic(p[0], p[1]) + names_topic(p[1], p[0]),
             p[0][0] + p[1][0],
             p[0][2][1].score + p[1][2][1].score,
         ),
     )
     return a, b
+
+
+ALIGNED_FLOOR = 0.92  # e5 cosine: two plans' sentences on one indicator (0.94), not two topics (<= 0.93)
+ALIGNED_SOURCES = 3  # how many of a side's figures that name the topic look for their restatement
+
+
+def aligned_counterpart(
+    figure: Figure,
+    source: tuple[Unit, np.ndarray],
+    units: Sequence[Unit],
+    vectors: np.ndarray,
+    source_units: Sequence[Unit],
+    source_vectors: np.ndarray,
+) -> Unit | None:
+    """The restatement of a figure sentence (``source``) in the other plan: of ``units``
+    stating a figure of its kind, the one most like it, if close enough to be the same
+    indicator and if, back in the source's plan (``source_units``), the source is the one
+    most like it (mutual nearest neighbours: a long list sentence is close to many). 长宁
+    words 宝山's "家庭医生签约率提至46%" as "全人群、重点人群签约覆盖率分别达到48%", naming
+    none of the question's words (签家庭医生…签上)."""
+    best = _nearest(figure, source[1], units, vectors)
+    if best is None:
+        return None
+    (vector,) = (v for u, v in zip(units, vectors, strict=True) if u == best)
+    return best if _nearest(figure, vector, source_units, source_vectors) == source[0] else None
+
+
+def _nearest(figure: Figure, vector: np.ndarray, units: Sequence[Unit], vectors: np.ndarray) -> Unit | None:
+    """The unit most like ``vector`` (at least ``ALIGNED_FLOOR``) stating a figure of its kind."""
+    best, best_sim = None, ALIGNED_FLOOR
+    for unit, v in zip(units, vectors, strict=True):
+        sim = float(np.dot(v, vector))
+        if sim >= best_sim and any(comparable(f, figure) for f in parse_figures(stated_text(unit))):
+            best, best_sim = unit, sim
+    return best
 
 
 def states_counterpart(unit: Unit, figure: Figure, anchors: Sequence[str]) -> bool:

@@ -280,7 +280,7 @@ class Verdict:
         if self.relation == "overlap":
             if zh:
                 return f"{a_label}为{a}，{b_label}为{b}，范围有重叠"
-            return f"{a_label} is {a} and {b_label} is {b}; the ranges overlap"
+            return f"{a_label} is {a} and {b_label} is {b}, so the ranges overlap"
         kind = _scale(self.a.unit)[2]
         words = _WORDS["speed" if speed and kind == "time" else kind]
         word = words[(0 if self.relation == "higher" else 1) + (0 if zh else 2)]

@@ -192,3 +192,52 @@ def test_asking_whether_a_figure_is_also_so_elsewhere_asks_agreement(question: s
         _sentence("到2026年,区级财政对社区基本公共卫生服务经费投入标准达到120元/人年。", 1),
     ]
     assert (consistency_clause(analyze(question, ["长宁区"]), chosen) is not None) is concluded
+
+
+def _unit(text: str, index: int) -> object:
+    from kernel.types import Unit
+
+    return Unit("plan", "sentence", index, 0, len(text), text)
+
+
+def test_a_figure_sentence_is_restated_by_its_mutual_nearest_neighbour_of_the_same_kind() -> None:
+    """Vectors are hand-made: the restatement must state a figure of the source's kind, be
+    close enough, and have the source as its own nearest neighbour back in the source's plan."""
+    import numpy as np
+
+    from qa.comparison import aligned_counterpart
+
+    def unit_vector(*xs: float) -> np.ndarray:
+        v = np.array(xs, dtype=np.float32)
+        return v / np.linalg.norm(v)
+
+    source = _unit("推动常住居民家庭医生签约率提至46%。", 0)
+    figure = parse_figures(source.text)[0]
+    restated = _unit("全人群签约覆盖率分别达到48%。", 1)
+    counted = _unit("培育10个优秀家庭医生工作室。", 2)  # closer, but a count, not a share
+    far = _unit("社区门诊量占门诊总量的比例达40%。", 3)
+    units = [restated, counted, far]
+    vectors = np.stack([unit_vector(1, 0.25, 0), unit_vector(1, 0.05, 0), unit_vector(0, 1, 0)])
+    src = (source, unit_vector(1, 0, 0))
+    assert aligned_counterpart(figure, src, units, vectors, [source], src[1][None, :]) == restated
+    # another sentence of the source's plan is nearer the restatement: not mutual, no partner
+    closer = _unit("医养签约率100%。", 4)
+    back_vectors = np.stack([src[1], unit_vector(1, 0.26, 0)])
+    assert aligned_counterpart(figure, src, units, vectors, [source, closer], back_vectors) is None
+    # nothing close enough: no partner
+    assert aligned_counterpart(figure, src, [far], vectors[2:], [source], src[1][None, :]) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["宝山和长宁，哪边想让更多居民签家庭医生？", "Which plan wants more residents to have a family doctor, Baoshan or Changning?"],
+)
+def test_two_plans_wording_one_indicator_differently_are_compared_on_it(policyqa, question: str) -> None:  # type: ignore[no-untyped-def]
+    """长宁 states the sign-up target as "全人群…签约覆盖率…48%", without 家庭医生: its
+    restatement of 宝山's "家庭医生签约率提至46%" is what is weighed, not a 20% quota for
+    specialist appointments of a sentence that names 家庭医生."""
+    answer = policyqa.ask(question)
+    verdict = answer.answer.rsplit("。" if answer.lang == "zh" else ". ", 2)[-2:]
+    assert "46%" in "".join(verdict) and "48%" in "".join(verdict), answer.answer
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "签约覆盖率" in quotes and "签约率提至46%" in quotes

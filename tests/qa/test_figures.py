@@ -292,7 +292,7 @@ def test_ranges_equal_overlap_and_apart() -> None:
     assert comparable(jingan, stations)  # 个 and 家 are both counts
     assert compare(jingan, stations).relation == "overlap"
     assert verdict_text("静安区", jingan, "长宁区", stations, "zh") == "静安区为3-5个，长宁区为2-3家，范围有重叠"
-    assert verdict_text("Jing'an", jingan, "Changning", stations, "en") == "Jing'an is 3-5 and Changning is 2-3; the ranges overlap"
+    assert verdict_text("Jing'an", jingan, "Changning", stations, "en") == "Jing'an is 3-5 and Changning is 2-3, so the ranges overlap"
     baoshan = near(BAOSHAN, STATIONS, "完成")
     alliances = near(MINHANG, "做实做优“龙华医院-闵行”中医医联体，建设7-10个中医专科专病联盟群。", "联盟群", "建设")
     assert verdict_text("宝山区", baoshan, "闵行区", alliances, "zh") == "宝山区（5-6家）少于闵行区（7-10个）"
