@@ -18,7 +18,7 @@ from ingest.regions import (
     district_english as district_english,  # re-exported: answers name districts in English
 )
 from qa.figures import asked_unit
-from qa.terms import without_purpose
+from qa.terms import without_dialled, without_purpose
 
 Language = Literal["zh", "en", "other"]
 QuestionKind = Literal["across", "comparison", "quantity", "table", "fact"]
@@ -247,7 +247,7 @@ def analyze(
     # what the question asks, not why ("在比较各区资源配置目标时，静安的…是多少")
     kind = classify(without_purpose(text) if lang == "zh" else text, lang, len(districts))
     years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
-    numbers = tuple(n for n in _NUMBER.findall(text) if not (len(n) == 4 and n.isdigit() and int(n) in years))
+    numbers = tuple(n for n in _NUMBER.findall(without_dialled(text)) if not (len(n) == 4 and n.isdigit() and int(n) in years))
     # "哪些区提到了婴儿死亡率": which plans speak of it, not what figure they give, unless a
     # figure is asked for in so many words (多少, 数字, 目标值)
     mentions_only = kind == "across" and bool(_MENTIONS.search(text)) and not _FIGURE_ASKED.search(text)

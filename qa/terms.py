@@ -97,6 +97,13 @@ _QUANTITY_ASKS = frozenset({"多少", "几"})
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
 _YEAR_TERM = re.compile(r"(?:19|20)\d{2}")
+# A number dialled is a phone number, not a figure or a topic word: "打120叫救护车", "拨打12345"
+_DIALLED = re.compile(r"(?:打了?|拨打|拨|\b(?:call|dial|ring)(?:ing|ed|s)?\s+)(\d{3,5})(?![\d.%])", re.I)
+
+
+def without_dialled(text: str) -> str:
+    """``text`` with the numbers it says to dial blanked (same length)."""
+    return _DIALLED.sub(lambda m: m.group()[: m.start(1) - m.start()] + " " * len(m.group(1)), text)
 _ASCII_TERM = re.compile(r"[A-Za-z]{2,}|\d+(?:\.\d+)?%?")
 # (digits first only in capitals: 5G, not 10km or 3rd)
 _CODE = re.compile(r"(?<![\w.])(?:[A-Za-z]+\d+[A-Za-z\d]*|\d+[A-Z]+[A-Z\d]*)\+?(?![\w])")
@@ -569,6 +576,7 @@ def key_terms(
     not terms, and the question is cut with its tokenizer. Words of the asker's register
     (``question_register``) are dropped unless ``register`` is False.
     """
+    question = without_dialled(question)
     raw = (
         _english_terms(question, attested, places, register)
         if lang == "en"

@@ -195,3 +195,19 @@ def test_a_thesaurus_variant_gives_an_unused_verb_credit_not_weight() -> None:
     weights = idf_weights([bare, noun], texts)
     assert idf_weights([related], texts)["来得"] <= weights["来得"]  # no heavier than unseen
     assert weights["来得"] < weights["救护车"]
+
+
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [("我打120叫救护车，闵行多久能到？", "120"), ("拨打12345热线能问医保吗？", "12345"), ("If I call 120 in Minhang, how fast is the ambulance?", "120")],
+)
+def test_a_number_dialled_is_no_figure_and_no_term(lexicon: Lexicon, question: str, number: str) -> None:
+    """"打120" is a phone call: 120 is no topic word (the plans' 120元/人年 would match it)
+    and no figure the evidence must state."""
+    from qa.analysis import analyze
+    from qa.terms import key_terms
+
+    lang = "en" if question.isascii() else "zh"
+    assert number not in [t.text for t in key_terms(question, lang, lexicon)]
+    assert number not in analyze(question, ["闵行区"]).numbers
+    assert "120元" in [t.text for t in key_terms("长宁的公卫经费标准是不是120元？", "zh", lexicon)]  # a figure stays
