@@ -208,7 +208,9 @@ class ExtractiveAnswerer:
         parts = sub_questions(analysis.question)
         if len(parts) >= 2 and any(refers_back(p) for p in parts[1:]) and not analysis.is_comparison:
             # (a comparison's later part names what is compared: "…？长宁定的千人口献血率比这个高吗")
-            return key_terms(parts[0], analysis.lang, self.lexicon, analysis.places)
+            first = key_terms(parts[0], analysis.lang, self.lexicon, analysis.places)
+            if first:  # "那长宁呢？它到2025年…": a first part naming only a place asks nothing itself
+                return first
         return key_terms(analysis.question, analysis.lang, self.lexicon, analysis.places)
 
     def warm_up(self) -> None:

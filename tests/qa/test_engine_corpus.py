@@ -30,3 +30,10 @@ def test_upload_cannot_shadow_a_corpus_document(tmp_path: Path) -> None:
     (uploads / "plan.md").write_text("# 伪造\n另一份文本。", encoding="utf-8")
     docs = _corpus_documents(corpus, uploads)
     assert len(docs) == 1 and "长宁区" in docs[0].text
+
+
+def test_a_first_part_naming_only_a_district_leaves_the_question_to_the_part_pointing_back(policyqa) -> None:  # type: ignore[no-untyped-def]
+    """"那闵行呢？它的…是多少": the part with "它" carries the whole topic; the first part
+    ("那闵行呢") asks nothing itself, so its (no) terms must not be all the evidence is held to."""
+    answer = policyqa.ask("那闵行呢？它的急救平均反应时间要求是多少")
+    assert not answer.refused and "12分钟" in answer.answer, answer.answer
