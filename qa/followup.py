@@ -207,6 +207,8 @@ _ZH_COMPARE = re.compile(
     r"|比(?![例重率])[^，,。？?]{0,10}?(?:更|还)?(?:高|低|多|少|大|小|快|慢|长|短|好|差|强|弱|早|晚)"  # 长宁的目标比宝山高吗
     r"|(?:超过|超出|高于|低于|达没达到|有没有达到|赶上|不如)[^，,。？?]{0,8}?(?:这个|那个|这|那)"  # 有没有超过长宁这个数
 )
+# "哪个区定得高", "谁更快": which of the sides is ahead, a comparison naming no second side
+_ZH_WHICH_AHEAD = re.compile(r"(?:谁|哪个区?|哪边|哪家|哪方)[^，,。？?]{0,6}?(?:更|还|比较|要)?(?:高|低|多(?!少)|(?<!多)少|快|慢|早|晚)(?![\u4e00-\u9fff]{0,2}[的了])")
 _EN_COMPARE_PHRASE = re.compile(
     r"\bcompar(?:e|ed|es|ing|ison)\b|\bversus\b|\bvs\b|\b(?:more|less|fewer|higher|lower|larger|smaller|bigger)\s+than\b",
     re.IGNORECASE,
@@ -647,7 +649,7 @@ def _resolve_one(
     nothing_new = _asks_nothing_new(q, topic)
     # "两个区谁更高" naming one district: the other is the one the chat was about
     pair = len(own) == 1 and bool(_BOTH.search(q)) and bool(set(topic_districts) - set(own))
-    compare = bool(_ZH_COMPARE.search(q) or _EN_COMPARE.search(q)) or both or pair
+    compare = bool(_ZH_COMPARE.search(q) or _ZH_WHICH_AHEAD.search(q) or _EN_COMPARE.search(q)) or both or pair
     scoped = own or analyze(q, [d.name for d in known], uses=_USES.get()).is_across
     pronouns = _pronouns(q)
     # a pronoun pointing at what the chat was about ("哪几个区提了这个？"), not at the plans

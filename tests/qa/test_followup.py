@@ -709,3 +709,19 @@ def test_this_after_a_quoted_term_points_at_the_term_not_the_chat() -> None:
         ]
     )
     assert resolve("“五床联动”这个说法，哪些区的文件里有？", history, CORPUS) is None
+
+
+@pytest.mark.parametrize("question", ["宝山那边的数字是多少？哪个区定得高", "宝山做到多少了？谁更多"])
+def test_asking_which_is_ahead_after_naming_another_district_compares_both(question: str) -> None:
+    """"哪个区定得高" compares: the chat's district and the one named are both asked the
+    chat's topic, then the verdict (not the topic about the new district alone)."""
+    standalone = resolve(question, TCM_CHAT, CORPUS)
+    assert standalone is not None and standalone.startswith("长宁和宝山到2025年要建成几个达标中医馆"), standalone
+    assert standalone.endswith(question.rstrip("？?")) or question in standalone
+
+
+def test_which_of_words_that_ask_no_verdict_do_not_compare() -> None:
+    from qa.followup import _ZH_WHICH_AHEAD
+
+    assert not _ZH_WHICH_AHEAD.search("宝山哪家医院多少床位？")  # 多少 asks a figure
+    assert not _ZH_WHICH_AHEAD.search("宝山哪个区早就建了？")
