@@ -131,6 +131,19 @@ def _resolved(part: str, bridges: Sequence[str]) -> str:
     return f"{bridges[0]} {part}"
 
 
+_BARE_POINTER = re.compile(r"^(?:那么?|那)?\s*(?:它们?的?|其)|^(?:and\s+)?(?:what\s+(?:does|do|did|will)\s+)?(?:it|its|they|their)\b", re.I)
+
+
+def _without_pointer(part: str) -> str | None:
+    """A later part that opens with a bare pronoun ("那它对…有啥硬指标", "its …"), without it:
+    the pronoun may point at the district or its plan, so the part can be asked on its own.
+    None when it points at an organisation by name ("这家医院…"), or nowhere at the start."""
+    if _POINTER_NOUN.search(part):
+        return None
+    m = _BARE_POINTER.match(part.strip())
+    return part.strip()[m.end() :].strip() if m and m.end() > 0 else None
+
+
 def _by_district(chosen: Sequence[Evidence]) -> list[tuple[str | None, list[Claim]]]:
     """The claims under the name of the district whose plan states them, in the order first
     cited: a reader who named no district still learns whose plan says it."""
@@ -334,6 +347,13 @@ class ExtractiveAnswerer:
         if open_parts:
             # a later part the evidence does not state: say so, and drop what was found for it
             claims = [e for e in claims if all(followed.get(p) is not e for p in open_parts)]
+        if refers:
+            # a later part with a topic of its own behind a bare "它" is asked on its own too:
+            # what the first part found may share its words ("反应迅速") without stating it
+            own_topic = [p for p in question_parts(analysis.question)[1:] if p in open_parts or _without_pointer(p)]
+            still, found = self._asked_alone(analysis, own_topic, claims, user_districts, k)
+            open_parts = [p for p in open_parts if p in still]
+            claims = [*claims, *found]
         groups = _by_district(claims) if not analysis.districts else [(claims[0].district, [Claim(e.unit, e.district) for e in claims])]
         return self._compose(
             analysis, terms, groups, claims, chunk_hits, k, tail=self._open_tail(analysis, open_parts),
@@ -417,6 +437,39 @@ class ExtractiveAnswerer:
             elif self._clearly_not_stated(own, chosen, pool, points_back=refers_back(part)):
                 open_parts.append(part)
         return open_parts
+
+    def _asked_alone(
+        self,
+        analysis: QuestionAnalysis,
+        open_parts: Sequence[str],
+        claims: Sequence[Evidence],
+        user_districts: Sequence[str] | None,
+        k: int,
+    ) -> tuple[list[str], list[Evidence]]:
+        """Later parts left open by what the first part found, each asked again as a question
+        of its own about the whole's districts: "…新建几个分站？那它对急救站点覆盖半径…有啥
+        硬指标？" points back at the plan, not at the 分站 sentence, and the plan states it
+        elsewhere. (The parts still open, the evidence the others found.)"""
+        still, found = [], []
+        taken = {e.unit for e in claims}
+        for part in open_parts:
+            alone = _without_pointer(part)
+            own = self._part_analysis(alone, analysis) if alone and analysis.districts else None
+            if own is not None:
+                terms = self._terms_to_cover(own)
+                weights = self._weights(terms)
+                # a topic of its own (two words that tell evidence apart), not "它建成后叫什么"
+                # whose topic is the thing pointed at
+                if sum(1 for t in terms if t.hard and weights[t.text] >= 1.0) < 2:
+                    own = None
+            draft = self.answer(own, user_districts, k) if own and own.kind not in ("across", "comparison") else None
+            new = [e for e in (draft.evidence if draft and not draft.refused and not draft.open_parts else ()) if e.unit not in taken]
+            if not new:
+                still.append(part)
+                continue
+            found.extend(new[:1])
+            taken.add(new[0].unit)
+        return still, found
 
     def _clearly_not_stated(
         self, part: QuestionAnalysis, chosen: Sequence[Evidence], pool: Sequence[Evidence], points_back: bool = False

@@ -37,3 +37,13 @@ def test_a_first_part_naming_only_a_district_leaves_the_question_to_the_part_poi
     ("那闵行呢") asks nothing itself, so its (no) terms must not be all the evidence is held to."""
     answer = policyqa.ask("那闵行呢？它的急救平均反应时间要求是多少")
     assert not answer.refused and "12分钟" in answer.answer, answer.answer
+
+
+def test_a_later_part_behind_a_bare_pronoun_with_a_topic_of_its_own_is_asked_on_its_own(policyqa) -> None:  # type: ignore[no-untyped-def]
+    """"那它对…定了什么标准": 它 is 闵行 (its plan), not the 急救分站 sentence the first part
+    found, which shares words with the part (反应迅速) without stating its figures."""
+    answer = policyqa.ask("闵行打算新建几个急救分站？那它对急救站点服务半径和反应时间定了什么标准？")
+    assert "5个" in answer.answer and "3.5公里" in answer.answer and "12分钟" in answer.answer, answer.answer
+    # a part whose topic is the thing pointed at is not asked about the district alone
+    named = policyqa.ask("闵行中医医院迁到哪里？它建成后叫什么？")
+    assert "七宝" in named.answer
