@@ -17,7 +17,7 @@ import numpy as np
 
 from ingest.regions import regions_named
 from kernel.types import Unit
-from qa.analysis import QuestionAnalysis, analyze, district_english, question_parts, refers_back
+from qa.analysis import QuestionAnalysis, analyze, district_english, is_question, question_parts, refers_back
 from qa.compose import CitationList, indicator_cell
 from qa.evidence import Evidence, stated_text
 from qa.figures import (
@@ -390,6 +390,10 @@ def independent_parts(analysis: QuestionAnalysis, index_districts: Sequence[str]
     back to the first, which the answerer follows instead)."""
     # a remark in brackets after the question ("(I realise one might be a target…)") asks nothing
     parts = [p for p in question_parts(analysis.question) if not _REMARK.fullmatch(p.strip())]
+    # a statement or request after a question asks nothing of its own ("…各是哪家单位？一个对应
+    # 公立医院，一个对应社区。", "…具体是哪六项？麻烦列一下。"); keywords after keywords do
+    if parts and is_question(parts[0]):
+        parts = parts[:1] + [p for p in parts[1:] if is_question(p) or re.search(re.escape(p) + r"\s*[？?]", analysis.question)]
     if len(parts) < 2 or any(refers_back(p) for p in parts[1:]):
         return []
     known = list(analysis.districts)

@@ -241,3 +241,16 @@ def test_two_plans_wording_one_indicator_differently_are_compared_on_it(policyqa
     assert "46%" in "".join(verdict) and "48%" in "".join(verdict), answer.answer
     quotes = " ".join(c.quote for c in answer.citations)
     assert "签约覆盖率" in quotes and "签约率提至46%" in quotes
+
+
+def test_a_statement_or_request_after_a_question_is_no_part_of_its_own() -> None:
+    """"…是哪六项？麻烦列一下。" asks one thing: the request must not be named open
+    ("文件中未提及：麻烦列一下"); keywords after keywords are still parts."""
+    from qa.analysis import analyze
+    from qa.comparison import independent_parts
+
+    known = ["闵行区", "宝山区"]
+    assert independent_parts(analyze("闵行的急救平均反应时间要求是多少？麻烦给出原文数字。", known), known) == []
+    assert independent_parts(analyze("宝山有几家中医馆？一家对应一个街道。", known), known) == []
+    asked = independent_parts(analyze("宝山有几家社区中医馆？今年AED增配多少台？", known), known)
+    assert len(asked) == 2
