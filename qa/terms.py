@@ -159,7 +159,8 @@ def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None
                 # (never across punctuation: the plans' "2025年,社区" is no word)
                 if not any(t in QUESTION_WORDS or _MARK.search(t) for t in tokens[i:j]):
                     options.append((len(joined) ** 2 + best[j][0], j))
-        best[i] = max(options, key=lambda o: (o[0], o[1]))
+        # of equal ways, not a verb joined to the noun after it: 建成|社区医院, not 建成社区|医院
+        best[i] = max(options, key=lambda o: (o[0], not _verb_object(tokens[i : o[1]]), o[1]))
     merged, i = [], 0
     while i < n:
         j = best[i][1]
@@ -169,6 +170,14 @@ def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None
 
 
 _MARK = re.compile(r"[^\w\s]")  # punctuation: a token holding any is no part of a word
+
+
+def _verb_object(pieces: Sequence[str]) -> bool:
+    """Two words, a verb and the noun after it (建成 + 社区): a phrase, not a compound."""
+    return (
+        len(pieces) == 2 and all(len(p) >= 2 for p in pieces)
+        and part_of_speech(pieces[0]) in _VERB_TAGS and names_a_thing(pieces[1])
+    )
 
 
 def _names_once(pieces: Sequence[str], joined: str, attested: Callable[[str], bool]) -> bool:

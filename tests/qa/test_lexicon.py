@@ -211,3 +211,12 @@ def test_a_number_dialled_is_no_figure_and_no_term(lexicon: Lexicon, question: s
     assert number not in [t.text for t in key_terms(question, lang, lexicon)]
     assert number not in analyze(question, ["闵行区"]).numbers
     assert "120元" in [t.text for t in key_terms("长宁的公卫经费标准是不是120元？", "zh", lexicon)]  # a figure stays
+
+
+def test_of_equal_joins_a_verb_and_its_object_stay_apart(lexicon: Lexicon) -> None:
+    """建成|社区|医院: 建成社区 and 社区医院 both occur in the plans, and both joins score
+    alike; the verb with its object is a phrase, the noun compound is the word."""
+    from qa.terms import merge_attested
+
+    assert merge_attested(["建成", "社区", "医院"], lexicon) == ["建成", "社区医院"]
+    assert merge_attested(["达标", "中医", "馆"], lexicon) == ["达标", "中医馆"]
