@@ -77,7 +77,7 @@ from qa.terms import (
     term_match,
     unmapped_english_words,
 )
-from qa.totals import total_clause
+from qa.totals import pair_total_clause, total_clause
 
 
 def _asked(part: str) -> str:
@@ -142,6 +142,13 @@ def _without_pointer(part: str) -> str | None:
         return None
     m = _BARE_POINTER.match(part.strip())
     return part.strip()[m.end() :].strip() if m and m.end() > 0 else None
+
+
+def _then(first: Conclusion, second: Conclusion | None) -> Conclusion:
+    """Two computed conclusions, one after the other (a comparison, then the total asked)."""
+    if second is None:
+        return first
+    return lambda cites: first(cites) + second(cites)
 
 
 def _by_district(chosen: Sequence[Evidence]) -> list[tuple[str | None, list[Claim]]]:
@@ -804,7 +811,7 @@ class ExtractiveAnswerer:
             tail = f"{names}的文件未提及。" if analysis.lang == "zh" else f"The {names} plan does not say."
         conclude = None
         if pair is not None and all(d in answered for d, _, _ in pair):
-            conclude = comparison_clause(analysis, pair)
+            conclude = _then(comparison_clause(analysis, pair), pair_total_clause(analysis, pair))
         return self._compose(analysis, terms, groups, chosen, chunk_hits, k, lead, tail, tuple(notes), judged, conclude)
 
     def _counterparts(

@@ -76,3 +76,29 @@ def total_clause(analysis: QuestionAnalysis, chosen: Sequence[Evidence], whole: 
 
             return conclude
     return None
+
+
+_ASKS_TOTAL_EN = re.compile(r"\b(?:in total|altogether|combined|put together|added together|add up|all told|between them)\b", re.I)
+
+
+def pair_total_clause(analysis: QuestionAnalysis, pair: Sequence[tuple[str, Evidence, Figure]]) -> Conclusion | None:
+    """The sum of two districts' figures of one unit, when the question asks it ("闵行要新建
+    几个急救分站？松江新增了几个？两区加起来一共多少？": 5个+5个=10个)."""
+    asks = _ASKS_TOTAL.search(analysis.question) if analysis.lang == "zh" else _ASKS_TOTAL_EN.search(analysis.question)
+    figures = [f for _, _, f in pair]
+    if not asks or len(figures) != 2 or len({f.unit for f in figures}) != 1 or any(f.bound != "=" for f in figures):
+        return None
+    ranged = any(f.high is not None for f in figures)
+    total = replace(
+        figures[0],
+        value=sum(f.value for f in figures),
+        high=sum(f.value if f.high is None else f.high for f in figures) if ranged else None,
+    )
+    lang = "en" if analysis.lang == "en" else "zh"
+
+    def conclude(cites: CitationList) -> str:
+        marks = "".join(f"[{cites.number(e.unit, e.district)}]" for _, e, _ in pair)
+        sum_text = "+".join(f.text(lang) for f in figures) + f"={total.text(lang)}"
+        return f"合计：{sum_text}{marks}。" if lang == "zh" else f" Together: {sum_text}{marks}."
+
+    return conclude

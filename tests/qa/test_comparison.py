@@ -254,3 +254,10 @@ def test_a_statement_or_request_after_a_question_is_no_part_of_its_own() -> None
     assert independent_parts(analyze("宝山有几家中医馆？一家对应一个街道。", known), known) == []
     asked = independent_parts(analyze("宝山有几家社区中医馆？今年AED增配多少台？", known), known)
     assert len(asked) == 2
+
+
+def test_two_districts_figures_are_summed_when_the_total_is_asked(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("闵行计划新建改建几个急救分站？松江十三五新增了几个？两区加起来一共多少个？")
+    assert "5个+5个=10个" in answer.answer, answer.answer
+    asked_apart = policyqa.ask("闵行计划新建改建几个急救分站？松江十三五新增了几个？")
+    assert "=10个" not in asked_apart.answer  # no total unless asked
