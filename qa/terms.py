@@ -599,6 +599,7 @@ def key_terms(
             unique.append(term)
     unique = _years_as_periods(question, unique)
     unique = _glossed_acronyms(question, unique)
+    unique = _either(question, unique)
     frame, focus = split_framing(question) if lang != "en" else _english_scene(question)
     if frame:
         if lang == "en":  # the terms are Chinese: which of them the asking sentences name
@@ -607,6 +608,27 @@ def key_terms(
         if any(names_a_topic(t) for t in asked):
             unique = [t if t in asked else replace(t, framing=True) for t in unique]
     return tuple(unique)
+
+
+_ALTERNATIVE = re.compile(r"\s*(?:\bor\b|或者|或是|或)\s*", re.I)
+
+
+def _either(question: str, terms: list[Term]) -> list[Term]:
+    """Two terms the question offers as alternatives ("DRG or DIP", "DRG或DIP") are one term
+    with two forms: a plan naming either states what is asked ("120元/人年" is no choice, so
+a slash is not "or"). (Chinese words joined by 或
+    are joined before they become terms, ``_disjunctions``; codes and English are not.)"""
+    out: list[Term] = []
+    for term in terms:
+        prev = out[-1] if out else None
+        if prev is not None and not prev.soft and not term.soft:
+            at = question.find(prev.text)
+            after = question.find(term.text, at + len(prev.text)) if at >= 0 else -1
+            if at >= 0 and after >= 0 and _ALTERNATIVE.fullmatch(question[at + len(prev.text) : after]):
+                out[-1] = replace(prev, alternatives=tuple(dict.fromkeys((*prev.alternatives, term.text, *term.alternatives))))
+                continue
+        out.append(term)
+    return out
 
 
 # An acronym with its Chinese gloss in brackets, either way round: "DIP（按病种分值付费）",

@@ -220,3 +220,15 @@ def test_of_equal_joins_a_verb_and_its_object_stay_apart(lexicon: Lexicon) -> No
 
     assert merge_attested(["建成", "社区", "医院"], lexicon) == ["建成", "社区医院"]
     assert merge_attested(["达标", "中医", "馆"], lexicon) == ["达标", "中医馆"]
+
+
+def test_terms_offered_as_alternatives_are_one_term(lexicon: Lexicon) -> None:
+    """"DRG or DIP": a plan naming either answers; "120元/人年" offers no choice."""
+    from qa.terms import key_terms
+
+    en = {t.text: t for t in key_terms("Which district plans name DRG or DIP?", "en", lexicon)}
+    assert "DRG" in en and "DIP" in en["DRG"].forms() and "DIP" not in en
+    zh = {t.text: t for t in key_terms("哪些区提到DRG或DIP？", "zh", lexicon)}
+    assert "DIP" in zh["DRG"].forms() and "DIP" not in zh
+    per_head = key_terms("长宁社区基本公卫经费120元/人年是哪一年达到？", "zh", lexicon)
+    assert all(len(t.forms()) == 1 or "人年" not in t.forms() for t in per_head)
