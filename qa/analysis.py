@@ -63,6 +63,14 @@ _MONEY_EN = re.compile(
     r"|cost|costs|invest\w*|funding|spend\w*|money|price|fee|fees)\b|\bhow much\b.*\b(?:yuan|rmb)\b",
     re.I,
 )
+# A rate on a population basis ("每3万人口救护车配置数", "每一千个人几张病床", "per 10,000
+# residents"): only a figure on some population basis answers it (``qa.judge``).
+RATE_BASIS = re.compile(
+    r"每\s*(?:[\d.]+|[一二两三四五六七八九十])?\s*(?:千|万)\s*(?:名|个)?(?:常住|户籍)?(?:人口|人|居民)"
+    r"|(?<![\u4e00-\u9fff\d])(?:千|万)(?:常住|户籍)?人口"
+    r"|\bper\s+(?:[\d,]+|(?:one\s+|a\s+|ten\s+)?thousand)\s+(?:people|residents|population|inhabitants|persons)\b",
+    re.I,
+)
 _ENTITY = re.compile(r"哪家|哪几家|哪所|哪个医院|哪些医院|哪个中心|\bwhich (hospital|centre|center|institution)s?\b", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?")
@@ -90,6 +98,7 @@ class QuestionAnalysis:
     asks_money: bool = False  # "多少钱" / "what budget": only a sum of money answers it
     asks_time: bool = False  # "哪一年" / "when": only a time answers it
     asks_share: bool = False  # "百分之多少" / "what percentage": only a share answers it
+    asks_rate: bool = False  # "每3万人口…多少": only a figure on a population basis answers it
     asked_unit: str = ""  # "多少张病床" → "张": only a figure in that unit answers it (``qa.figures.asked_unit``)
     places: Scope | None = None  # the corpus's scope it was analysed against (its district names)
 
@@ -270,6 +279,7 @@ def analyze(
         asks_money=bool(_MONEY_ZH.search(text) or _MONEY_EN.search(text)),
         asks_time=bool(_TIME_ZH.search(text) or _TIME_EN.search(text)),
         asks_share=bool(_SHARE_ZH.search(text) or _SHARE_EN.search(text)),
+        asks_rate=bool(RATE_BASIS.search(text)),
         asked_unit=asked_unit(text),
         places=scope_of(known_districts),
     )

@@ -640,6 +640,7 @@ class ExtractiveAnswerer:
             asks_time=analysis.asks_time,
             asks_share=analysis.asks_share,
             asked_unit=analysis.asked_unit,
+            asks_rate=analysis.asks_rate,
         )
         return self.judge.judge(features)
 

@@ -101,6 +101,7 @@ def evidence_features(
     asks_time: bool = False,
     asks_share: bool = False,
     asked_unit: str = "",
+    asks_rate: bool = False,
 ) -> dict[str, float]:
     """What the judge looks at, for one set of chosen evidence: coverage with headings and
     title (``coverage``) and of the sentences alone (``sentence_coverage``), whether a
@@ -148,6 +149,9 @@ def evidence_features(
         "paired_figure": 1.0 if paired else 0.0,
         # not a model feature: a veto (``Judge.judge``)
         "money_missing": 1.0 if asks_money and not _MONEY.search(sentences) else 0.0,
+        # not a model feature either: a rate per so many people asked, and no population basis
+        # in the evidence ("每3万人口救护车配置数" against "新建、改建急救分站5个")
+        "basis_missing": 1.0 if asks_rate and not _BASIS.search(sentences) else 0.0,
     }
 
 
@@ -156,6 +160,8 @@ _TIME = re.compile(r"(?:19|20)\d{2}|[一二三四五六七八九十\d]+月|十[�
 # A share, for a question asking what percentage: a per cent or per mille figure, a row or
 # clause naming a share (比例: the ICU row states "10(平) /20(急)"), or all.
 _SHARE = re.compile(r"\d\s*[%‰％]|[(（]\s*[%‰％]\s*[)）]|百分之|比例|占比|比重|全覆盖|全部|所有")
+# A population basis in evidence: "每万常住人口", "千人口执业医师数", "每千人口".
+_BASIS = re.compile(r"(?:千|万)(?:名|个)?(?:常住|户籍)?(?:人口|居民)|每\s*(?:[\d.]+|[一二两三四五六七八九十])?\s*(?:千|万)人")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元")
 # A span of time in Chinese numerals ("利用三年时间"), which answers "多长时间 / 多久".
 _SPAN = re.compile(r"[一二两三四五六七八九十半]+(?:年|个月|周|天|小时)(?:时间|内|左右)")
@@ -211,9 +217,10 @@ class Judge:
         """The calibrated decision on the features of the chosen evidence (None: none found)."""
         if features is None:
             return Verdict(False, 0.0, "no_evidence")
-        if features.get("money_missing"):
+        if features.get("money_missing") or features.get("basis_missing"):
             # Exactness is the point: a question asking how much money is answered by a sum in
-            # 元, and evidence on the same project without one does not state it.
+            # 元, and evidence on the same project without one does not state it; so for a
+            # rate per so many people and evidence with no population basis.
             return Verdict(False, 0.0, "not_stated", dict(features))
         p = self.model.probability(features)
         answerable = p >= self.model.threshold

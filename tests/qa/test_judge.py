@@ -41,7 +41,7 @@ def features_for(
     return evidence_features(
         terms, weights, [evidence(text, kind=kind)], english=False, per_district=False,
         asks_number=analysis.asks_quantity, pool=pool, asks_money=analysis.asks_money, asks_time=analysis.asks_time,
-        asked_unit=analysis.asked_unit,
+        asked_unit=analysis.asked_unit, asks_rate=analysis.asks_rate,
     )
 
 
@@ -266,3 +266,22 @@ def test_a_follow_up_is_left_open_only_when_every_part_of_it_is() -> None:
     assert not follow_up_left_open("这些联盟群一共要投入多少资金？", [])
     # a part of another question named open says nothing of this one
     assert not follow_up_left_open("这些联盟群一共要投入多少资金？", ["宝山区的社区医院今年建几家"])
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "missing"),
+    [
+        ("闵行每3万人口救护车配置数的目标是多少？", "新建、改建急救分站5个，完善急救网络布局", 1.0),
+        ("How many ambulances per 10,000 residents does Minhang plan?", "新建、改建急救分站5个，完善急救网络布局", 1.0),
+        ("长宁社区全科医生每万人口要达到多少？", "到2025年,社区全科医生数达到4.5名每万常住人口", 0.0),
+        ("长宁每一千个人能有几张床位？", "千人口医疗机构床位数(张)*：2025年目标值 12.37", 0.0),
+        ("闵行要新建几个急救分站？", "新建、改建急救分站5个", 0.0),  # no rate asked
+    ],
+)
+def test_a_rate_per_so_many_people_needs_a_population_basis_in_the_evidence(
+    lexicon: Lexicon, question: str, text: str, missing: float
+) -> None:
+    features = features_for(question, text, lexicon)
+    assert features["basis_missing"] == missing
+    if missing:
+        assert Judge().judge(features).reason == "not_stated"
