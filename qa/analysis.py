@@ -41,7 +41,7 @@ _ACROSS_EN = re.compile(
 )
 _COMPARE_ZH = re.compile(r"比较|对比|比一比|相比|有何不同|有什么不同|有何区别|有什么区别|区别|差异|分别|异同|哪个更|谁更|两区|两个区")
 _COMPARE_EN = re.compile(r"\b(compare|comparison|versus|vs\.?|differ|difference|both|respectively)\b", re.I)
-_QUANTITY_ZH = re.compile(r"目标|数字|多少|几个|几家|几项|几名|几台|几所|几张|几岁|几分钟|几年|(?<!哪)几[天次种类位人批周月]|几小时|多长|多[大高远宽广重]|比例|占比|百分之|率(?:目标|要|是|达到)?|数(?:目标|要|是)?$")
+_QUANTITY_ZH = re.compile(r"目标|数字|多少|几个|几家|几项|几名|几台|几所|几张|几岁|几分钟|几年|(?<!哪)几[天次种类位人批周月]|几小时|多长|多[大高远宽广重]|比例|占比|百分之|率(?:目标|要|是|达到)?|数(?:目标|要|是)?[？?。！!\s]*$")
 _QUANTITY_EN = re.compile(r"\bhow (many|much|long|often)\b|\bwhat (share|percentage|proportion|rate|number)\b|\b(rate|ratio|target|number of|per 1,?000)\b", re.I)
 # Asking whether a plan speaks of something at all, and asking for a figure in so many words.
 _MENTIONS = re.compile(r"提到|提及|涉及|说到|谈到|写到|写了|有提|提了|\b(?:mention\w*|refer\w*|talk\w* about)\b", re.I)

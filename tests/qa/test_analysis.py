@@ -157,6 +157,8 @@ def test_instruction_sentences_are_not_part_of_the_question(question: str, kept:
         ("松江区中心医院现在是几级医院？", False),
         ("这几年一共新建了几家服务站？", True),  # the second 几家 does ask
         ("长宁到2025年要建成几个达标中医馆？", True),
+        ("静安有没有给出检测项目数？", True),  # a count asked at the end, before the mark
+        ("静安有没有给出检测项目数", True),
     ],
 )
 def test_pointing_at_a_number_is_not_asking_one(question: str, asks: bool) -> None:
