@@ -41,7 +41,7 @@ ENGLISH_STOPWORDS: frozenset[str] = frozenset(
     do does did will would shall should can could may might must has have had it its this that these those there
     their they them its set sets setting talk talks about mention mentions mentioned district districts document
     documents plan plans say says said any all each both compare comparison versus vs between with from as than
-    supposed aiming aim level much many
+    supposed aiming aim level much many number numbers figure figures value amount
     higher lower more less fewer bigger smaller larger greater faster slower better worse earlier later longer shorter
     highest lowest most least biggest smallest largest fastest slowest best worst earliest latest""".split()
 )

@@ -232,3 +232,10 @@ def test_terms_offered_as_alternatives_are_one_term(lexicon: Lexicon) -> None:
     assert "DIP" in zh["DRG"].forms() and "DIP" not in zh
     per_head = key_terms("长宁社区基本公卫经费120元/人年是哪一年达到？", "zh", lexicon)
     assert all(len(t.forms()) == 1 or "人年" not in t.forms() for t in per_head)
+
+
+def test_a_later_part_asking_only_for_the_number_asks_nothing_of_its_own(policyqa) -> None:  # type: ignore[no-untyped-def]
+    """"What's the number?" after a question about a target the plan does not set is no
+    topic of its own: answered alone, it cited a heading; the whole is refused."""
+    answer = policyqa.ask("Does Jing'an set a figure for how many people get a family doctor by 2025? What's the number?")
+    assert answer.refused and not answer.citations, answer.answer
