@@ -141,3 +141,13 @@ def test_british_spellings_are_read_the_way_the_glossary_and_dictionary_write_th
     assert american("advise, exercise, promise, raise") == "advise, exercise, promise, raise"
     terms = {t.text for t in key_terms("When should Jing'an finish the standardisation of its community health centres?", "en")}
     assert {"标准化", "社区卫生服务中心"} <= terms, terms
+
+
+def test_per_head_is_per_person_not_a_head_of_anything() -> None:
+    """"per-head funding" is 人均 / 元/人年; "head" alone stayed 组长 (a group's head)."""
+    from qa.terms import key_terms
+
+    terms = key_terms("What is Changning's per-head funding for community public health?", "en")
+    texts = {t.text for t in terms}
+    assert "组长" not in texts and any("人年" in t.forms() for t in terms), texts
+    assert "组长" in {t.text for t in key_terms("Who is the head of the reform group?", "en")}
