@@ -36,7 +36,8 @@ _ACROSS_ZH = re.compile(
 )  # not 几个区域性…; "还有别的区也提…吗" asks which others do
 _ACROSS_EN = re.compile(
     r"\b(which|what)\s+(districts?|areas?)\b|\ball (the )?districts\b|\bacross districts\b|\beach district\b|"
-    r"\bwhich (of )?(the |these |those )?(?:[\w-]+ ){0,3}(plans|districts|documents)\b|\bother districts\b|\bany districts?\b",
+    r"\bwhich (of )?(the |these |those )?(?:[\w-]+ ){0,3}(plans|districts|documents)\b|\bother districts\b|\bany districts?\b"
+    r"|\bany other districts?\b|\bevery district\b|\blist (?:all |every |each )?(?:the )?districts\b",
     re.I,
 )
 _COMPARE_ZH = re.compile(r"比较|对比|比一比|相比|有何不同|有什么不同|有何区别|有什么区别|区别|差异|分别|异同|哪个更|谁更|两区|两个区")

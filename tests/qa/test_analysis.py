@@ -444,3 +444,15 @@ def test_asking_whether_a_plan_gives_a_figure_does_not_require_one() -> None:
 def test_counting_words_and_percent_ask_a_figure(question: str, quantity: bool, share: bool) -> None:
     found = analyze(question, CORPUS)
     assert (found.asks_quantity, found.asks_share) == (quantity, share)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Apart from Jing'an, does any other district say it will learn from Sanming?",
+        "List every district that brings up the five-bed linkage.",
+        "List the districts whose plans mention hospice care.",
+    ],
+)
+def test_english_asking_for_every_district_is_across(question: str) -> None:
+    assert analyze(question, ["静安区", "宝山区", "长宁区"]).kind == "across"
