@@ -232,7 +232,10 @@ _EN_FILLER = frozenset(
     "what which when where who whom whose why how many much about and but so ok okay then also the an in on for of at"
     " to by with from is are was were be been does do did will would can could should has have had it its they them"
     " their this that these those there same as well too instead compare compared comparison versus vs than more less"
-    " fewer higher lower larger smaller bigger district districts area please plan plans say says".split()
+    " fewer higher lower larger smaller bigger district districts area please plan plans say says"
+    " only one ones just any other others else any every each list whose"
+    # verbs of saying: what a plan does with a topic, not a topic ("brings it up")
+    " bring brings brought up mention mentions mentioned raise raises raised talk talks cover covers covered".split()
 )
 _ZH_QWORD = QUESTION_WORD_ZH
 _ZH_NO_DE = re.compile(r"^(?:有|是|要|将|会|能|在|对|如何|怎么|怎样|为什么|什么时候|何时|哪|多少|几|计划|打算|需要)")

@@ -725,3 +725,12 @@ def test_which_of_words_that_ask_no_verdict_do_not_compare() -> None:
 
     assert not _ZH_WHICH_AHEAD.search("宝山哪家医院多少床位？")  # 多少 asks a figure
     assert not _ZH_WHICH_AHEAD.search("宝山哪个区早就建了？")
+
+
+def test_asking_whether_a_district_is_the_only_one_lists_every_district_on_the_topic() -> None:
+    """"brings it up" points back at the chat's topic: a verb of saying is no topic of its
+    own, and the question asks every district."""
+    chat = [Turn("user", "Does Changning's plan mention TCM clinics?"), Turn("assistant", "Yes [1].")]
+    standalone = resolve("Is Changning the only one? List every district whose plan brings it up.", chat, CORPUS)
+    assert standalone is not None and "TCM clinics" in standalone
+    assert all(name in standalone for name in ("Baoshan", "Minhang", "Songjiang", "Jing'an")), standalone
