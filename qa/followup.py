@@ -387,7 +387,8 @@ def _quoted_before(answer: str, noun: str) -> str:
 
 
 _ZH_POINTED = re.compile(r"(?:这个|这些|这一|这项|那个|那些|该|此)[\u4e00-\u9fff]{1,2}|这方面|这一?块")
-_ZH_DOCUMENT_WORD = re.compile(r"文件|规划|计划|方案|文本|政策|指标表|附件|正文|表里|表中")
+# (地方 and 部分 as in "有的地方写2025年": a place in the document, not a topic)
+_ZH_DOCUMENT_WORD = re.compile(r"文件|规划|计划|方案|文本|政策|指标表|附件|正文|表里|表中|地方|部分")
 # "that" after a preposition or an auxiliary ("on that row", "How does that compare") can
 # only point: a conjunction or a relative "that" follows a verb or a noun.
 _EN_POINTING_THAT = re.compile(
@@ -686,7 +687,13 @@ def _resolve_one(
     # A comparison needs two sides and a topic: naming one district ("跟长宁比呢？谁预留得多？")
     # or no topic of its own ("长宁的目标比宝山高吗？"), it compares with what the chat was about.
     compares_back = compare and bool(named) and (len(named) < 2 or not _names_own_topic(q))
-    if not (ellipsis or pronouns or compares_back) and (_has_topic(q, bool(named)) or not (named or _is_question(q))):
+    if (
+        not (ellipsis or pronouns or compares_back)
+        and (_has_topic(q, bool(named)) or not (named or _is_question(q)))
+        # a Chinese question naming nothing of its own ("有的地方写2025年、有的写2026年，到底
+        # 哪年达到？") asks about the chat's topic, however many words it has
+        and (named or _names_something(q))
+    ):
         return None
     names = [d.name for d in known]
     if named:
@@ -727,9 +734,17 @@ def _resolve_one(
             text = re.sub(r"^and\b[\s,]*", "", text, flags=re.IGNORECASE)  # "And the centre Jing'an picked?"
             text = text[:1].upper() + text[1:]
         return text if _mentions(text) or scoped else _prefix(text, topic_districts, zh, de=True)
-    if _is_new_topic(q, topic):
+    if _is_new_topic(q, topic) and _names_something(q):
         return _new_topic(q, topic_districts, topic, False, names)
     return _followed_by(topic, q)
+
+
+def _names_something(q: str) -> bool:
+    """Whether a follow-up names something of its own: any English one; a Chinese one a noun
+    (``_names_own_topic``), a quoted term or a figure with its unit ("这120元")."""
+    return not _is_zh(q) or _names_own_topic(q) or bool(_QUOTED.search(q) or QUOTED_CODE.search(q)) or bool(
+        re.search(r"\d+(?:\.\d+)?\s*(?:元|万|亿|%|‰|个|家|张|名|人|项|台|套)", q)
+    )
 
 
 def _in_scope(topic: str, scope: list[District], known: Sequence[District]) -> tuple[str, list[District]]:

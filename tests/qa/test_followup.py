@@ -734,3 +734,13 @@ def test_asking_whether_a_district_is_the_only_one_lists_every_district_on_the_t
     standalone = resolve("Is Changning the only one? List every district whose plan brings it up.", chat, CORPUS)
     assert standalone is not None and "TCM clinics" in standalone
     assert all(name in standalone for name in ("Baoshan", "Minhang", "Songjiang", "Jing'an")), standalone
+
+
+def test_a_chinese_follow_up_naming_nothing_of_its_own_asks_the_chats_topic() -> None:
+    """"有的地方写2025年、有的写2026年，到底哪年达到？" has many words but names no thing: it
+    asks when the chat's topic is reached, not a new question about the district."""
+    standalone = resolve("我看有的地方写2025年、有的写2027年，到底哪年建成？", TCM_CHAT, CORPUS)
+    assert standalone is not None and standalone.startswith(TCM), standalone
+    # a quoted term or a figure with its unit is something of its own
+    quoted = resolve("那个“一区一品牌”是什么意思？", TCM_CHAT, CORPUS)
+    assert quoted is None or TCM not in quoted
