@@ -308,13 +308,23 @@ def verdict_text(a_label: str, a: Figure, b_label: str, b: Figure, lang: Lang = 
 
 
 def difference_text(a: Figure, b: Figure, lang: Lang = "zh") -> str:
-    """How far apart two single figures of one unit are ("相差2.71个千分点", "a difference of
-    2.6"); "" for ranges or figures of different units, whose difference is not one number,
-    and for equal figures (the verdict already says they are the same)."""
+    """How far apart two figures of one unit are ("相差2.71个千分点", "a difference of 2.6"); a
+    figure against a range it lies outside is a range apart (0.9 against 0.87-0.88: 相差
+    0.02-0.03); "" for two ranges, overlapping figures or figures of different units, whose
+    difference is not one number or span, and for equal figures (the verdict says so)."""
     _check_lang(lang)
-    if a.high is not None or b.high is not None or a.unit != b.unit or a.value == b.value:
+    if (a.high is not None and b.high is not None) or a.unit != b.unit or a.value == b.value:
         return ""
-    gap = _num(abs(a.value - b.value))
+    if a.high is not None or b.high is not None:
+        (lo, hi), point = (a.value, a.high), b.value
+        if b.high is not None:
+            (lo, hi), point = (b.value, b.high), a.value
+        if lo <= point <= hi:
+            return ""
+        near, far = sorted((abs(point - lo), abs(point - hi)))
+        gap = f"{_num(near)}-{_num(far)}"
+    else:
+        gap = _num(abs(a.value - b.value))
     if lang == "zh":
         unit = {"%": "个百分点", "‰": "个千分点"}.get(a.unit, a.unit)
         return f"相差{gap}{unit}"

@@ -390,6 +390,10 @@ def test_the_difference_of_two_figures_in_one_unit() -> None:
     ranged = parse_figures(quote(BAOSHAN, "5-6家"))
     assert difference_text(ranged[0], a[0]) == "", "a range, or another unit: no single difference"
     assert difference_text(a[0], parse_figures("46%")[0]) == "", "equal: the verdict says they are the same"
+    # a figure outside a range is a span apart (长宁's CMI target 0.9, the city's 0.87-0.88)
+    cmi = parse_figures(quote(CHANGNING, "0.9 |\n0.87-0.88 |"))
+    assert difference_text(cmi[0], cmi[1]) == "相差0.02-0.03"
+    assert difference_text(parse_figures("4个")[0], parse_figures("3-5个")[0]) == "", "inside the range: no gap"
 
 
 def test_the_change_a_sentence_states_is_computed_for_the_figure_asked_about() -> None:
