@@ -263,7 +263,7 @@ def row_comparison(analysis: QuestionAnalysis, chosen: Sequence[Evidence], whole
     city = _names_the_city(analysis) or bool(whole and _CITY_SIDE.search(whole))  # the part may leave it to the whole
     if len(analysis.districts) > 1 or not (weighs and city):
         return None
-    rows = [(e, v) for e in chosen if e.unit.kind == "table_row" and len(v := _row_values(e)) == 2]
+    rows = [(e, v) for e in chosen if e.unit.kind == "table_row" and len(v := _row_values(e, analysis.question)) == 2]
     if not rows:
         return None
     # Several rows the question names ("千人口执业医师数、千人口注册护士数…分别比规划值高出多少")
@@ -302,14 +302,30 @@ def _names_indicator(question: str, e: Evidence) -> bool:
     return any(name[i : i + 4] in question for i in range(len(name) - 3))
 
 
-def _row_values(e: Evidence) -> list[tuple[str, Figure]]:
-    """(label, figure) of a table row's target and planned-value cells that state a figure."""
+def _row_values(e: Evidence, question: str = "") -> list[tuple[str, Figure]]:
+    """(label, figure) of a table row's target and planned-value cells that state a figure;
+    of a cell stating several, each with its kind in brackets ("12.37 (开放床位) 9.72 (编制床位)"),
+    the one of the kind the question names."""
     values = []
     for cell in e.unit.cells:
         figures = parse_figures(cell.text) if _VALUE_LABEL.search(cell.label) else []
         if figures:
-            values.append((cell.label, _declared_unit(figures[0], e)))
+            values.append((cell.label, _declared_unit(_of_kind_asked(cell.text, figures, question), e)))
     return values
+
+
+_KIND = re.compile(r"\s*[(（]\s*([^()（）]{2,12}?)\s*[)）]")
+
+
+def _of_kind_asked(text: str, figures: Sequence[Figure], question: str) -> Figure:
+    """The figure whose bracketed kind right after it the question names, else the first; of
+    several named, the one named last before the question weighs ("开放床位、编制床位目标分别
+    多少？编制床位目标比市规划值高多少" weighs the 编制床位 figure)."""
+    verdict = _ASKS_VERDICT.search(question)
+    before = question[: verdict.start()] if verdict else question
+    named = [(before.rfind(kind.group(1)), f) for f in figures if (kind := _KIND.match(text, f.end))]
+    named = [(at, f) for at, f in named if at >= 0]
+    return max(named, key=lambda n: n[0])[1] if named else figures[0]
 
 
 # "下降了多少个千分点", "提高了多少", "比规划值高多少", "how much did it fall": the change between two figures

@@ -261,3 +261,18 @@ def test_two_districts_figures_are_summed_when_the_total_is_asked(policyqa) -> N
     assert "5个+5个=10个" in answer.answer, answer.answer
     asked_apart = policyqa.ask("闵行计划新建改建几个急救分站？松江十三五新增了几个？")
     assert "=10个" not in asked_apart.answer  # no total unless asked
+
+
+@pytest.mark.parametrize(
+    ("question", "weighed"),
+    [
+        ("长宁千人口床位数编制床位的目标比市里规划值高多少？", "9.72张"),
+        ("长宁千人口床位数开放床位目标比市规划值高多少？", "12.37张"),
+        ("长宁千人口床位数开放床位、编制床位目标分别多少？编制床位目标比市规划值高多少张？", "9.72张"),
+    ],
+)
+def test_a_row_cell_of_several_kinds_is_weighed_by_the_kind_asked(policyqa, question: str, weighed: str) -> None:  # type: ignore[no-untyped-def]
+    """"12.37 (开放床位) 9.72 (编制床位)" against "7.5 (编制床位)": the kind the question weighs."""
+    answer = policyqa.ask(question)
+    verdict = answer.answer.rsplit("[1]。", 2)[-2]
+    assert f"（{weighed}）" in verdict, answer.answer
