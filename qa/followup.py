@@ -249,6 +249,7 @@ _ZH_PRONOUN = re.compile(
     r"|(?P<aspect>这方面|这一块|这块|这一项)"  # the chat's topic: "松江在这方面定的多少？"
 )
 _ZH_ORG_NOUN = re.compile(r"社区卫生服务中心|卫生服务中心|医疗机构|医院|中心|机构|单位|院|站|馆|学院|大学|集团|医联体|基地")
+_OWNS_AN_ORG = re.compile(r"的[\u4e00-\u9fff]{2,10}?(?:院|中心|医疗机构)(?:[呢吗？?，,。]|$)")
 _ZH_DISTRICT_NOUN = re.compile(r"(?:区|地区)(?!域)")
 _ZH_PLAN_NOUN = re.compile(r"规划|计划|方案|文件|政策")
 _EN_PRONOUN = re.compile(r"\b(?P<it>it|its|they|them|their)\b|\b(?P<det>this|that|these|those)\b(?:\s+(?P<next>[A-Za-z']+))?|\b(?P<place>there)\b", re.IGNORECASE)
@@ -457,6 +458,9 @@ def _pronouns(q: str) -> list[tuple[int, int, str, str]]:
                 kind = "entity" if m.group("det")[-1] in "家所" else "topic"
         elif m.group("aspect"):
             kind = "topic"
+        elif m.group("it") and m.group() != "其" and _OWNS_AN_ORG.match(after):
+            # "它的中西医结合医院呢": an organisation's owner is the district, not another one
+            kind = "district"
         else:
             kind = "place" if m.group("place") else "entity"
         found.append((m.start(), end, kind, m.group()))

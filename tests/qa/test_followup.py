@@ -744,3 +744,11 @@ def test_a_chinese_follow_up_naming_nothing_of_its_own_asks_the_chats_topic() ->
     # a quoted term or a figure with its unit is something of its own
     quoted = resolve("那个“一区一品牌”是什么意思？", TCM_CHAT, CORPUS)
     assert quoted is None or TCM not in quoted
+
+
+def test_its_hospital_is_the_districts_hospital() -> None:
+    """"它的…医院呢": an organisation belongs to the district the chat is about, not to the
+    hospital the answer named (闵行区中医医院 has no 中西医结合医院)."""
+    chat = [Turn("user", "闵行区中医医院要搬到哪里？"), Turn("assistant", "在七宝地区迁址新建闵行区中医医院［1］。")]
+    standalone = resolve("那它的妇幼保健院呢？", chat, CORPUS)
+    assert standalone is not None and "闵行区的妇幼保健院" in standalone, standalone
