@@ -112,9 +112,19 @@ class QuestionAnalysis:
         return self.kind == "comparison"
 
 
+# Spans of time English says in words, in the minutes the plans write (15分钟圈, 30分钟)
+_SPOKEN_MINUTES = (
+    (re.compile(r"\b(?:a\s+)?quarter(?:[\s-]+of\s+an)?[\s-]+hours?\b", re.I), "15 minutes"),
+    (re.compile(r"\bhalf(?:[\s-]+an)?[\s-]+hours?\b", re.I), "30 minutes"),
+)
+
+
 def normalize_question(question: str) -> str:
-    """NFKC (full-width digits and letters to ASCII) and collapsed whitespace."""
+    """NFKC (full-width digits and letters to ASCII), collapsed whitespace, and spans of time
+    said in words in minutes ("a quarter-hour" -> "15 minutes")."""
     text = unicodedata.normalize("NFKC", question)
+    for pattern, minutes in _SPOKEN_MINUTES:
+        text = pattern.sub(minutes, text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -456,3 +456,18 @@ def test_counting_words_and_percent_ask_a_figure(question: str, quantity: bool, 
 )
 def test_english_asking_for_every_district_is_across(question: str) -> None:
     assert analyze(question, ["静安区", "宝山区", "长宁区"]).kind == "across"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Is care within a quarter-hour of home?", "within 15 minutes of home"),
+        ("within a quarter of an hour", "within 15 minutes"),
+        ("Can an ambulance come in half an hour?", "in 30 minutes"),
+        ("Where is the headquarters of the CDC?", "headquarters"),  # no hour in a word
+    ],
+)
+def test_spans_of_time_said_in_words_are_read_in_minutes(question: str, said: str) -> None:
+    from qa.analysis import normalize_question
+
+    assert said in normalize_question(question)
