@@ -156,8 +156,10 @@ def merge_attested(tokens: Sequence[str], attested: Callable[[str], bool] | None
             if _CJK_RUN.search(joined) and (
                 (len(joined) <= max_len and attested(joined)) or _names_once(tokens[i:j], joined, attested)
             ):
-                # (never across punctuation: the plans' "2025年,社区" is no word)
-                if not any(t in QUESTION_WORDS or _MARK.search(t) for t in tokens[i:j]):
+                # (never across punctuation: the plans' "2025年,社区" is no word; nor with a
+                # lone modal: 人|能 in "签约的人能覆盖多少" is no 人能, which the plans hold only
+                # inside 个人能力)
+                if not any(t in QUESTION_WORDS or _MARK.search(t) or (len(t) == 1 and t in _MODALS) for t in tokens[i:j]):
                     options.append((len(joined) ** 2 + best[j][0], j))
         # of equal ways, not a verb joined to the noun after it: 建成|社区医院, not 建成社区|医院
         best[i] = max(options, key=lambda o: (o[0], not _verb_object(tokens[i : o[1]]), o[1]))
@@ -203,9 +205,20 @@ def _split_classifiers(tokens: list[str]) -> list[str]:
     for token in tokens:
         if out and out[-1] in _QUANTITY_ASKS and len(token) > 1 and token[0] in _CLASSIFIERS:
             out.extend((token[0], token[1:]))
+        elif _guessed_with_modal(token):
+            # jieba's guess for words not in its dictionary glues a character to the modal
+            # after it ("的人能覆盖" -> 人能): two words, the second a modal
+            out.extend((token[0], token[1]))
         else:
             out.append(token)
     return out
+
+
+def _guessed_with_modal(token: str) -> bool:
+    """A two-character token jieba's dictionary lacks whose second character is a modal."""
+    return len(token) == 2 and token[1] in _MODALS and re.fullmatch(r"[\u4e00-\u9fff]{2}", token) is not None and not (
+        _general_jieba().FREQ.get(token) or 0
+    )
 
 
 @lru_cache(maxsize=1)

@@ -239,3 +239,13 @@ def test_a_later_part_asking_only_for_the_number_asks_nothing_of_its_own(policyq
     topic of its own: answered alone, it cited a heading; the whole is refused."""
     answer = policyqa.ask("Does Jing'an set a figure for how many people get a family doctor by 2025? What's the number?")
     assert answer.refused and not answer.citations, answer.answer
+
+
+def test_a_character_jieba_glued_to_a_modal_is_no_term(lexicon: Lexicon) -> None:
+    """"签家庭医生的人能覆盖多少": jieba guesses 人能 (not in its dictionary); the plans hold
+    人能 only inside 个人能力, so as a term it weighed like a rare topic word."""
+    from qa.terms import key_terms, merge_attested
+
+    assert "人能" not in [t.text for t in key_terms("到2025年签家庭医生的人能覆盖多少？", "zh", lexicon)]
+    assert merge_attested(["人", "能"], lexicon) == ["人", "能"]
+    assert "能力" in [t.text for t in key_terms("长宁要提升哪些服务能力？", "zh", lexicon)]  # a word keeps its 能
