@@ -248,7 +248,7 @@ _ZH_PRONOUN = re.compile(
     r"|(?P<place>这里|这儿|那里|那儿)|(?P<it>它们|(?<!其)它|(?<![尤极及与])其(?![他它中余实次间]))"
     r"|(?P<aspect>这方面|这一块|这块|这一项)"  # the chat's topic: "松江在这方面定的多少？"
 )
-_ZH_ORG_NOUN = re.compile(r"社区卫生服务中心|卫生服务中心|医疗机构|医院|中心|机构|单位|院|站|馆|学院|大学|集团|医联体|基地")
+_ZH_ORG_NOUN = re.compile(r"社区卫生服务中心|卫生服务中心|医疗机构|中西医结合医院|中医医院|中医院|医院|中心|机构|单位|院|站|馆|学院|大学|集团|医联体|基地")
 _OWNS_AN_ORG = re.compile(r"的[\u4e00-\u9fff]{2,10}?(?:院|中心|医疗机构)(?:[呢吗？?，,。]|$)")
 _ZH_DISTRICT_NOUN = re.compile(r"(?:区|地区)(?!域)")
 _ZH_PLAN_NOUN = re.compile(r"规划|计划|方案|文件|政策")
@@ -528,8 +528,17 @@ def _entity(answer: str, topic: str, noun: str = "") -> str | None:
     in_answer = _entities(answer)
     ranked = [e for e in in_answer if e not in topic] + in_answer + _entities(topic)
     if noun:
-        ranked = [e for e in ranked if e.endswith(noun)] + ranked
+        ranked = [e for e in ranked if e.endswith(noun) or _abbreviates(noun, e)] + ranked
     return ranked[0] if ranked else None
+
+
+def _abbreviates(noun: str, name: str) -> bool:
+    """Whether ``noun`` is ``name``'s kind said short: its characters in order, the last one
+    ending the name ("中医院" of 方塔中医医院)."""
+    if not noun or not name.endswith(noun[-1]):
+        return False
+    rest = iter(name)
+    return all(ch in rest for ch in noun)
 
 
 def _prefix(text: str, districts: Sequence[District], zh: bool, de: bool) -> str:

@@ -752,3 +752,10 @@ def test_its_hospital_is_the_districts_hospital() -> None:
     chat = [Turn("user", "闵行区中医医院要搬到哪里？"), Turn("assistant", "在七宝地区迁址新建闵行区中医医院［1］。")]
     standalone = resolve("那它的妇幼保健院呢？", chat, CORPUS)
     assert standalone is not None and "闵行区的妇幼保健院" in standalone, standalone
+
+
+def test_that_tcm_hospital_is_the_tcm_hospital_the_answer_named() -> None:
+    """"那家中医院" names its kind short: 方塔中医医院 of the four the answer listed."""
+    chat = [Turn("user", "松江的区域性医疗中心是哪几家？"), Turn("assistant", "区中心医院、方塔中医医院、泗泾医院和九亭医院。")]
+    standalone = resolve("其中那家中医院以后往什么方向发展？", chat, CORPUS)
+    assert standalone is not None and "方塔中医医院" in standalone and "区中心" not in standalone, standalone
