@@ -516,7 +516,9 @@ class ExtractiveAnswerer:
     @staticmethod
     def _open_tail(analysis: QuestionAnalysis, open_parts: Sequence[str]) -> str:
         """The sentence naming the parts of a question the documents leave open."""
-        asked = [_asked(p).rstrip("?？") for p in open_parts]
+        # one clause per part: its own marks (“…；…分别是多少”) would cut the note into clauses
+        # the verifier reads as uncited statements
+        asked = [re.sub(r"[。；;！!？?]+|\.(?=\s|$)", "，" if analysis.lang != "en" else ",", _asked(p).rstrip("?？。.；;")).strip("，, ") for p in open_parts]
         if analysis.lang == "en":
             return " ".join(f"The documents do not say: {q}?" for q in asked)
         return "".join(f"文件中未提及：{q}。" for q in asked)

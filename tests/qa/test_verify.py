@@ -142,3 +142,20 @@ def test_punctuation_inside_quotes_does_not_split_a_clause() -> None:
     cited = Citation("changning-test", 26, 52, "到2025年完成达标中医馆10个，完成达标中医阁6个", "长宁区")
     assert [c.markers for c in split_clauses(text)] == [(1,), ()]
     assert verify_answer(answer(text, cited), DOCS) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "part"),
+    [("zh", "长宁区社区护理中心建几家；家庭病床分别是多少"), ("zh", "静安的目标是多少。养老床位呢"), ("en", "In Changning: how many beds; and how many nurses")],
+)
+def test_a_part_named_open_is_one_clause_the_verifier_accepts(lang: str, part: str) -> None:
+    """The note naming a part the plans leave open may hold the part's own marks; each cut of
+    it would be a clause stating something without a citation (an answer then failed to verify)."""
+    from qa.analysis import analyze
+    from qa.answerer import ExtractiveAnswerer
+    from qa.verify import needs_citation, split_clauses
+
+    analysis = analyze("长宁千人口康复床位目标是多少？" if lang == "zh" else "What is Changning's bed target?", ["长宁区", "静安区"])
+    tail = ExtractiveAnswerer._open_tail(analysis, [part])
+    clauses = split_clauses(tail)
+    assert not any(needs_citation(c, i + 1, [*clauses]) for i, c in enumerate(clauses)), tail
