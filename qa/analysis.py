@@ -66,10 +66,14 @@ _MONEY_EN = re.compile(
 )
 # A rate on a population basis ("每3万人口救护车配置数", "每一千个人几张病床", "per 10,000
 # residents"): only a figure on some population basis answers it (``qa.judge``).
-RATE_BASIS = re.compile(
+# The Chinese basis is the one evidence states it in too ("每万常住人口", "千人口执业医师数").
+POPULATION_BASIS = re.compile(
     r"每\s*(?:[\d.]+|[一二两三四五六七八九十])?\s*(?:千|万)\s*(?:名|个)?(?:常住|户籍)?(?:人口|人|居民)"
     r"|(?<![\u4e00-\u9fff\d])(?:千|万)(?:常住|户籍)?人口"
-    r"|\bper\s+(?:[\d,]+|(?:one\s+|a\s+|ten\s+)?thousand)\s+(?:people|residents|population|inhabitants|persons)\b",
+)
+RATE_BASIS = re.compile(
+    POPULATION_BASIS.pattern
+    + r"|\bper\s+(?:[\d,]+|(?:one\s+|a\s+|ten\s+)?thousand)\s+(?:people|residents|population|inhabitants|persons)\b",
     re.I,
 )
 _ENTITY = re.compile(r"哪家|哪几家|哪所|哪个医院|哪些医院|哪个中心|\bwhich (hospital|centre|center|institution)s?\b", re.I)

@@ -845,15 +845,19 @@ class ExtractiveAnswerer:
         for (_, _, figure), (district, _, _) in (pair, pair[::-1]):
             units = [u for u in own[district] if states_counterpart(u, figure, near)]
             found[district] = units
+        vectors: dict[str, np.ndarray] = {}  # each district's, fetched once for both directions
         for this, other in (sides[:2], sides[1::-1]):
             sources = [side for _, local, side in sorted(figure_options(*this, anchors), key=lambda o: -o[0]) if local]
             if not sources:
                 continue
-            units, back = own[other[0]], own[this[0]]
-            vectors, back_vectors = self.index.vectors_for(units), self.index.vectors_for(back)
+            for d in (this[0], other[0]):
+                if d not in vectors:
+                    vectors[d] = self.index.vectors_for(own[d])
             for _, evidence, figure in sources[:ALIGNED_SOURCES]:
                 (vector,) = self.index.vectors_for([evidence.unit])
-                aligned = aligned_counterpart(figure, (evidence.unit, vector), units, vectors, back, back_vectors)
+                aligned = aligned_counterpart(
+                    figure, (evidence.unit, vector), own[other[0]], vectors[other[0]], own[this[0]], vectors[this[0]]
+                )
                 if aligned is not None:
                     partners[aligned] = partners.get(aligned, frozenset()) | {evidence.unit}
                     found[other[0]] = [*found[other[0]], aligned]

@@ -116,8 +116,8 @@ def figure_pair(
     Each side is (district, the evidence selection chose, the district's ranked evidence).
     The most complete evidence of a district may talk about the topic without its figure
     (长宁's 签约服务 sentence, not its "签约覆盖率…48%" one), so the pair is chosen jointly:
-    comparable figures first, then figures that name the topic, then the evidence that covers the question best. ``counterparts`` are a
-    district's sentences stating a figure of the other side's kind (``states_counterpart``,
+    comparable figures first, then figures that name the topic, then the evidence that
+    covers the question best. ``counterparts`` are a district's sentences stating a figure of the other side's kind (``states_counterpart``,
     ``aligned_counterpart``). ``partners`` maps a counterpart worded like one of the other
     side's figure sentences to those sentences (the same indicator in the other plan's
     words): paired with one of them, it names the topic as that sentence does.
@@ -129,6 +129,7 @@ def figure_pair(
     ]
     if len(options) < 2 or not all(options):
         return None
+
     def names_topic(side: Option, other: Option) -> bool:
         # in its own clause, or restating the other side's figure sentence, which does
         return side[1] or (other[1] and other[2][1].unit in partners.get(side[2][1].unit, ()))
@@ -166,18 +167,20 @@ def aligned_counterpart(
     best = _nearest(figure, source[1], units, vectors)
     if best is None:
         return None
-    (vector,) = (v for u, v in zip(units, vectors, strict=True) if u == best)
-    return best if _nearest(figure, vector, source_units, source_vectors) == source[0] else None
+    back = _nearest(figure, vectors[best], source_units, source_vectors)
+    return units[best] if back is not None and source_units[back] == source[0] else None
 
 
-def _nearest(figure: Figure, vector: np.ndarray, units: Sequence[Unit], vectors: np.ndarray) -> Unit | None:
-    """The unit most like ``vector`` (at least ``ALIGNED_FLOOR``) stating a figure of its kind."""
-    best, best_sim = None, ALIGNED_FLOOR
-    for unit, v in zip(units, vectors, strict=True):
-        sim = float(np.dot(v, vector))
-        if sim >= best_sim and any(comparable(f, figure) for f in parse_figures(stated_text(unit))):
-            best, best_sim = unit, sim
-    return best
+def _nearest(figure: Figure, vector: np.ndarray, units: Sequence[Unit], vectors: np.ndarray) -> int | None:
+    """The position of the unit most like ``vector`` (at least ``ALIGNED_FLOOR``) that states
+    a figure of its kind, most similar first (only those close enough are parsed)."""
+    sims = vectors @ vector
+    for i in np.argsort(-sims):
+        if sims[i] < ALIGNED_FLOOR:
+            return None
+        if any(comparable(f, figure) for f in parse_figures(stated_text(units[i]))):
+            return int(i)
+    return None
 
 
 def states_counterpart(unit: Unit, figure: Figure, anchors: Sequence[str]) -> bool:

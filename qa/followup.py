@@ -66,6 +66,7 @@ from qa.analysis import (
     is_question,
     place_spans,
 )
+from qa.figures import parse_figures
 from qa.terms import QUOTED_CODE, cut, names_a_thing
 
 ROLES = ("user", "assistant", "system")
@@ -755,8 +756,9 @@ def _resolve_one(
 def _names_something(q: str) -> bool:
     """Whether a follow-up names something of its own: any English one; a Chinese one a noun
     (``_names_own_topic``), a quoted term or a figure with its unit ("这120元")."""
-    return not _is_zh(q) or _names_own_topic(q) or bool(_QUOTED.search(q) or QUOTED_CODE.search(q)) or bool(
-        re.search(r"\d+(?:\.\d+)?\s*(?:元|万|亿|%|‰|个|家|张|名|人|项|台|套)", q)
+    return (
+        not _is_zh(q) or _names_own_topic(q) or bool(_QUOTED.search(q) or QUOTED_CODE.search(q))
+        or any(f.unit and f.raw[:1].isdigit() for f in parse_figures(q))  # "这120元", not "六个一"
     )
 
 

@@ -25,7 +25,7 @@ from importlib import resources
 from typing import Literal
 
 from ingest.regions import names_a_district
-from qa.analysis import QuestionAnalysis, is_question, normalize_question, question_parts
+from qa.analysis import POPULATION_BASIS, QuestionAnalysis, is_question, normalize_question, question_parts
 from qa.evidence import Evidence, stated_text, states_figure_in
 from qa.figures import parse_figures
 from qa.selection import evidence_text
@@ -151,7 +151,7 @@ def evidence_features(
         "money_missing": 1.0 if asks_money and not _MONEY.search(sentences) else 0.0,
         # not a model feature either: a rate per so many people asked, and no population basis
         # in the evidence ("每3万人口救护车配置数" against "新建、改建急救分站5个")
-        "basis_missing": 1.0 if asks_rate and not _BASIS.search(sentences) else 0.0,
+        "basis_missing": 1.0 if asks_rate and not _population_basis(sentences) else 0.0,
     }
 
 
@@ -160,8 +160,12 @@ _TIME = re.compile(r"(?:19|20)\d{2}|[一二三四五六七八九十\d]+月|十[�
 # A share, for a question asking what percentage: a per cent or per mille figure, a row or
 # clause naming a share (比例: the ICU row states "10(平) /20(急)"), or all.
 _SHARE = re.compile(r"\d\s*[%‰％]|[(（]\s*[%‰％]\s*[)）]|百分之|比例|占比|比重|全覆盖|全部|所有")
-# A population basis in evidence: "每万常住人口", "千人口执业医师数", "每千人口".
-_BASIS = re.compile(r"(?:千|万)(?:名|个)?(?:常住|户籍)?(?:人口|居民)|每\s*(?:[\d.]+|[一二两三四五六七八九十])?\s*(?:千|万)人")
+def _population_basis(text: str) -> bool:
+    """Whether evidence states a figure per so many people ("每万常住人口", "千人口执业医师数"):
+    the question's pattern, also where a name runs on into the basis (长宁千人口…)."""
+    return bool(POPULATION_BASIS.search(text) or re.search(r"(?:千|万)(?:名|个)?(?:常住|户籍)?(?:人口|居民)", text))
+
+
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元")
 # A span of time in Chinese numerals ("利用三年时间"), which answers "多长时间 / 多久".
 _SPAN = re.compile(r"[一二两三四五六七八九十半]+(?:年|个月|周|天|小时)(?:时间|内|左右)")

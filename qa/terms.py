@@ -628,9 +628,9 @@ _ALTERNATIVE = re.compile(r"\s*(?:\bor\b|或者|或是|或)\s*", re.I)
 
 def _either(question: str, terms: list[Term]) -> list[Term]:
     """Two terms the question offers as alternatives ("DRG or DIP", "DRG或DIP") are one term
-    with two forms: a plan naming either states what is asked ("120元/人年" is no choice, so
-a slash is not "or"). (Chinese words joined by 或
-    are joined before they become terms, ``_disjunctions``; codes and English are not.)"""
+    with two forms: a plan naming either states what is asked. A slash is no "or" (120元/人年).
+    Chinese words joined by 或 are joined before they become terms (``_disjunctions``); codes
+    and English words are not."""
     out: list[Term] = []
     for term in terms:
         prev = out[-1] if out else None

@@ -64,18 +64,23 @@ def total_clause(analysis: QuestionAnalysis, chosen: Sequence[Evidence], whole: 
                 named.append((f, word))
         if len(named) == len(items) and len({f.unit for f, _ in named}) == 1:
             figures = [f for f, _ in named]
-            ranged = any(f.high is not None for f in figures)  # 11名+25-30名=36-41名
-            total = replace(
-                figures[0],
-                value=sum(f.value for f in figures),
-                high=sum(f.value if f.high is None else f.high for f in figures) if ranged else None,
-            )
+            total = _sum(figures)
 
             def conclude(cites: CitationList, e: Evidence = e, figures: list[Figure] = figures, total: Figure = total) -> str:
                 return f"合计：{'+'.join(f.text() for f in figures)}={total.text()}[{cites.number(e.unit, e.district)}]。"
 
             return conclude
     return None
+
+
+def _sum(figures: Sequence[Figure]) -> Figure:
+    """The total of figures of one unit; ranges sum to a range (11名+25-30名=36-41名)."""
+    ranged = any(f.high is not None for f in figures)
+    return replace(
+        figures[0],
+        value=sum(f.value for f in figures),
+        high=sum(f.value if f.high is None else f.high for f in figures) if ranged else None,
+    )
 
 
 _ASKS_TOTAL_EN = re.compile(r"\b(?:in total|altogether|combined|put together|added together|add up|all told|between them)\b", re.I)
@@ -88,12 +93,7 @@ def pair_total_clause(analysis: QuestionAnalysis, pair: Sequence[tuple[str, Evid
     figures = [f for _, _, f in pair]
     if not asks or len(figures) != 2 or len({f.unit for f in figures}) != 1 or any(f.bound != "=" for f in figures):
         return None
-    ranged = any(f.high is not None for f in figures)
-    total = replace(
-        figures[0],
-        value=sum(f.value for f in figures),
-        high=sum(f.value if f.high is None else f.high for f in figures) if ranged else None,
-    )
+    total = _sum(figures)
     lang = "en" if analysis.lang == "en" else "zh"
 
     def conclude(cites: CitationList) -> str:
