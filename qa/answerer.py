@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from index import Filters, HybridIndex
-from ingest.regions import find_districts, names_a_district, regions_named
+from ingest.regions import district_by_name, find_districts, names_a_district, regions_named
 from kernel.types import Citation, Passage, ScoredChunk, Unit
 from qa.agreement import consistency_clause, rate_consistency_clause
 from qa.analysis import (
@@ -49,6 +49,7 @@ from qa.evidence import (
     bridge_entities,
     bridge_key,
     collect_candidates,
+    organisations_named,
     score_candidates,
     stated_text,
     unit_context,
@@ -277,8 +278,14 @@ class ExtractiveAnswerer:
 
     # -- answering ---------------------------------------------------------------------
     def answer(
-        self, analysis: QuestionAnalysis, user_districts: Sequence[str] | None = None, passages_k: int | None = None
+        self,
+        analysis: QuestionAnalysis,
+        user_districts: Sequence[str] | None = None,
+        passages_k: int | None = None,
+        cited: frozenset[Unit] = frozenset(),
     ) -> Draft:
+        """``cited``: what other parts of the question cite already; of equally complete
+        evidence, a part leads with what they do not."""
         k = passages_k or self.passages_k
         terms = self._terms_to_cover(analysis)
         if analysis.lang == "other":
@@ -310,8 +317,8 @@ class ExtractiveAnswerer:
         refers = self._refers_back(analysis)  # once: it analyses every later part
         parts = independent_parts(analysis, self.index.districts)
         if parts and not refers:
-            return self._answer_parts(analysis, parts, user_districts, chunk_hits, k)
-        claims = self._select(ranked, terms, weights)
+            return self._answer_parts(analysis, self._about_first_organisation(parts), user_districts, chunk_hits, k)
+        claims = self._select(ranked, terms, weights, cited)
         if claims and uncovered_terms(terms, claims):
             claims = self._second_hop(analysis, plan, terms, weights, claims, candidates, qvec)
         followed = self._follow_references(analysis, plan, claims, qvec) if claims else {}
@@ -366,6 +373,29 @@ class ExtractiveAnswerer:
             analysis, terms, groups, claims, chunk_hits, k, tail=self._open_tail(analysis, open_parts),
             open_parts=open_parts, verdicts=judged, conclude=conclude,
         )
+
+    def _about_first_organisation(self, parts: Sequence[QuestionAnalysis]) -> list[QuestionAnalysis]:
+        """Later parts that name no organisation are about the one the first part names:
+        "闵行那个中西医结合医院要搬去哪里？以后主要看什么病比较拿手？" asks the second of the
+        hospital (a Chinese subject is left out when it stays the same). Only a name the
+        plans use carries over ("浦江那边要开个新医院" names none)."""
+        attested = self.lexicon.attested
+        named = [n for n in organisations_named(parts[0].question, attested) if attested(n)]
+        if not named:
+            return list(parts)
+        name = max(named, key=len)
+        out = [parts[0]]
+        for part in parts[1:]:
+            bare = part.question
+            if organisations_named(bare) or re.search(r"医院|中心|机构|单位", bare):
+                out.append(part)
+                continue
+            # the district the part was given goes first, once ("闵行区" + "区中医医院…")
+            district = next((d for d in part.districts if bare.startswith(d)), "")
+            region = district_by_name(district) if district else None
+            place = "" if region is not None and region.short in name else district
+            out.append(self._part_analysis(f"{place}{name}{bare[len(district):]}", part))
+        return out
 
     def _add_quoted(self, analysis: QuestionAnalysis, plan: RetrievalPlan, candidates: dict[Unit, float]) -> None:
         """Sentences stating a term the question quotes as the plans write it (“一区一品牌”),
@@ -533,7 +563,10 @@ class ExtractiveAnswerer:
     ) -> Draft:
         """A question asking several separate things: each part is answered (or not) on its
         own, and the answer says which parts the documents leave open (a partial answer)."""
-        drafts = [self.answer(part, user_districts, k) for part in parts]
+        drafts: list[Draft] = []
+        for part in parts:
+            cited = frozenset(e.unit for d in drafts for e in d.evidence)
+            drafts.append(self.answer(part, user_districts, k, cited))
         answered = [(p, d) for p, d in zip(parts, drafts, strict=True) if not d.refused]
         verdicts = tuple(v for d in drafts for v in d.verdicts)
         if not answered:
@@ -652,9 +685,11 @@ class ExtractiveAnswerer:
             return self._scope_texts.get(tuple(scope), "")
         return "\n".join(self._scope_texts.get((d,), "") for d in scope)
 
-    def _select(self, ranked: Sequence[Evidence], terms: Sequence[Term], weights: dict[str, float]) -> list[Evidence]:
+    def _select(
+        self, ranked: Sequence[Evidence], terms: Sequence[Term], weights: dict[str, float], cited: frozenset[Unit] = frozenset()
+    ) -> list[Evidence]:
         cfg = self.config
-        return select_claims(ranked, terms, weights, cfg.max_claims, cfg.follow_score_ratio)
+        return select_claims(ranked, terms, weights, cfg.max_claims, cfg.follow_score_ratio, cited=cited)
 
     def _second_hop(
         self,

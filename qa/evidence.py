@@ -243,6 +243,17 @@ def bridge_entities(
     return [*new, *known][:4]
 
 
+def organisations_named(text: str, attested: Callable[[str], bool] | None = None) -> list[str]:
+    """The organisations a text names by their own name (中西医结合医院, 同仁医院), not by
+    their kind alone (医院)."""
+    names: list[str] = []
+    for m in _ORG_END.finditer(text):
+        for name in _names_before(text, m.end(), attested):
+            if len(name) > len(m.group()) and name not in names:
+                names.append(name)
+    return names
+
+
 _KIND_WORDS = re.compile(r"(?:社区卫生服务中心|卫生服务中心|社区|中医医院|医院|医学中心|中心|学院|大学)$")
 
 

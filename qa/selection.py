@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from kernel.types import Unit
 from qa.evidence import Evidence, stated_text
 from qa.periods import title_for
 from qa.terms import Term, coverage, term_match
@@ -48,18 +49,20 @@ def select_claims(
     min_gain: float = 0.08,
     require_years: bool = True,
     want_figure: bool = False,
+    cited: frozenset[Unit] = frozenset(),
 ) -> list[Evidence]:
     """The smallest set of evidence that best covers the question's key terms ([] if none).
 
     Greedy set cover: start from the best-scored evidence, add the piece that adds most
-    coverage while it adds enough.
+    coverage while it adds enough. Of equally complete evidence, what another part of the
+    question cites already (``cited``) comes last: that part asked something else.
     """
     pool = [e for e in ranked if e.years_ok or not require_years][:25]
     if not pool:
         return []
     # The most complete evidence leads; stating a figure the question asks for counts as much
     # as a fifth of the question's words; the score (with dense similarity) breaks ties.
-    best = max(pool[:10], key=lambda e: (round(e.coverage + (FIGURE_BONUS if e.has_number else 0.0), 2), e.score))
+    best = max(pool[:10], key=lambda e: (round(e.coverage + (FIGURE_BONUS if e.has_number else 0.0), 2), e.unit not in cited, e.score))
     chosen = [best]
     covered = coverage(terms, weights, evidence_text(chosen))
     while len(chosen) < max_claims:

@@ -64,3 +64,14 @@ def test_parts_answered_by_one_sentence_cite_it_once(policyqa) -> None:  # type:
     answer = policyqa.ask("松江十三五期间引进了多少名高层次人才？正高级卫生人才增加了多少人？")
     assert "41人" in answer.answer and "37人" in answer.answer
     assert answer.answer.count("41人") == 1, "the one sentence stating both is quoted once"
+
+
+@pytest.mark.slow
+def test_a_later_part_without_a_subject_is_about_the_first_part_s_hospital(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # the second part names no hospital: the one the first part names is its subject, and of
+    # two sentences naming that hospital, the one the first part did not cite answers it
+    answer = policyqa.ask("闵行区中西医结合医院准备迁去哪个园区？要重点打造哪些专科？")
+    assert not answer.refused and not any(n.startswith("unanswered part") for n in answer.notes)
+    quotes = [c.quote for c in answer.citations]
+    assert any("紫竹" in q for q in quotes), quotes
+    assert any("中医肺病" in q for q in quotes), quotes
