@@ -380,14 +380,14 @@ class ExtractiveAnswerer:
         hospital (a Chinese subject is left out when it stays the same). Only a name the
         plans use carries over ("浦江那边要开个新医院" names none)."""
         attested = self.lexicon.attested
-        named = [n for n in organisations_named(parts[0].question, attested) if attested(n)]
+        named = [n for n in organisations_named(parts[0].question, attested, bodies=True) if attested(n)]
         if not named:
             return list(parts)
         name = max(named, key=len)
         out = [parts[0]]
         for part in parts[1:]:
             bare = part.question
-            if organisations_named(bare) or re.search(r"医院|中心|机构|单位", bare):
+            if organisations_named(bare, bodies=True) or re.search(r"医院|中心|机构|单位|小组", bare):
                 out.append(part)
                 continue
             # the district the part was given goes first, once ("闵行区" + "区中医医院…")

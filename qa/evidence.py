@@ -243,11 +243,15 @@ def bridge_entities(
     return [*new, *known][:4]
 
 
-def organisations_named(text: str, attested: Callable[[str], bool] | None = None) -> list[str]:
+# Bodies a plan assigns work to besides institutions: a group, a committee, an alliance.
+_BODY_END = re.compile(rf"{_ORG_END.pattern}|小组|委员会|联合体|医联体|集团|联盟|工作室|实验室")
+
+
+def organisations_named(text: str, attested: Callable[[str], bool] | None = None, bodies: bool = False) -> list[str]:
     """The organisations a text names by their own name (中西医结合医院, 同仁医院), not by
-    their kind alone (医院)."""
+    their kind alone (医院); with ``bodies``, also groups and alliances (医改领导小组)."""
     names: list[str] = []
-    for m in _ORG_END.finditer(text):
+    for m in (_BODY_END if bodies else _ORG_END).finditer(text):
         for name in _names_before(text, m.end(), attested):
             if len(name) > len(m.group()) and name not in names:
                 names.append(name)

@@ -75,3 +75,11 @@ def test_a_later_part_without_a_subject_is_about_the_first_part_s_hospital(polic
     quotes = [c.quote for c in answer.citations]
     assert any("紫竹" in q for q in quotes), quotes
     assert any("中医肺病" in q for q in quotes), quotes
+
+
+@pytest.mark.slow
+def test_a_later_part_without_a_subject_is_about_the_group_the_first_part_names(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # not only hospitals: a leading group is the subject carried to "一年最少开几次会"
+    answer = policyqa.ask("静安区里医改领导小组谁来牵头当组长？一年最少开几次会？")
+    assert not answer.refused and not any(n.startswith("unanswered part") for n in answer.notes), answer.notes
+    assert any("每年至少专题研究一次" in c.quote for c in answer.citations)
