@@ -652,9 +652,25 @@ def _year_switch(q: str, topic: str) -> str | None:
     return f"到{year}年，{topic}" if _is_zh(topic) else f"By {year}, {topic}"
 
 
+# A follow-up opening with a bare switch ("长宁那边呢？"), then asking more of its own
+_OPENING_SWITCH = re.compile(r"^([^？?。！!]{1,12}?(?:的)?呢\s*[？?])\s*(\S.*)$")
+
+
 def _resolve_one(
     q: str, topic: str, answer: str, known: Sequence[District], recent: Sequence[District] = ()
 ) -> str | None:
+    opening = _OPENING_SWITCH.match(q)
+    rest = opening.group(2) if opening else ""
+    if (
+        opening and _districts_in(opening.group(1)) and not _asks_nothing_new(rest, topic) and not _pronouns(rest)
+        and not (_ZH_COMPARE.search(q) or _ZH_WHICH_AHEAD.search(q) or _EN_COMPARE.search(q))
+    ):
+        # "长宁那边呢？是哪家？目标是评到什么等级？": the switch is the chat's topic asked of
+        # the district named, and the parts after it ask more of that ("宝山呢？到2025年定的是
+        # 多少？" asks the topic only, "…它的指标表里这一项呢？" points back, "…谁更高？" compares)
+        first = _resolve_one(opening.group(1), topic, answer, known, recent)
+        if first:
+            return f"{first}{opening.group(2)}"
     switched = _year_switch(q, topic)
     if switched:
         return switched

@@ -759,3 +759,9 @@ def test_that_tcm_hospital_is_the_tcm_hospital_the_answer_named() -> None:
     chat = [Turn("user", "松江的区域性医疗中心是哪几家？"), Turn("assistant", "区中心医院、方塔中医医院、泗泾医院和九亭医院。")]
     standalone = resolve("其中那家中医院以后往什么方向发展？", chat, CORPUS)
     assert standalone is not None and "方塔中医医院" in standalone and "区中心" not in standalone, standalone
+
+
+def test_a_switch_then_more_parts_asks_the_chat_s_topic_of_the_district_then_the_parts() -> None:
+    # "那宝山呢？" alone is the topic asked of 宝山; the parts after it ask more of the same
+    resolved = resolve("宝山那边呢？分别是哪几个？", TCM_CHAT, CORPUS)
+    assert resolved == "宝山到2025年要建成几个达标中医馆？分别是哪几个？"
