@@ -158,7 +158,11 @@ _ASKED_EN_RE = re.compile(r"\bhow many (" + "|".join(sorted(_ASKED_EN, key=len, 
 
 # A measure asked by name, whose figure comes in its units ("用房面积标准是多少", "服务半径多大").
 _DIMENSION_UNIT = {"面积": "平方米", "半径": "米", "距离": "米"}
-_ASKED_DIMENSION = re.compile(r"(面积|半径|距离)[^，,。？?；;]{0,6}?(?:是|有|要|为|达到)?(?:多少|多大|多远|几)(?![个家所名项张台辆种类座间次])")
+# ("面积要求是什么": a standard for a dimension is a figure in its unit)
+_ASKED_DIMENSION = re.compile(
+    r"(面积|半径|距离)[^，,。？?；;]{0,6}?(?:是|有|要|为|达到)?(?:多少|多大|多远|几)(?![个家所名项张台辆种类座间次])"
+    r"|(面积|半径|距离)(?:要求|标准)[^，,。？?；;]{0,4}?(?:是什么|是多少|多少|怎么定|如何)"
+)
 # A unit symbol in brackets, as a table heading writes it ("具体目标数值（‰）是多少").
 _ASKED_SYMBOL = re.compile(r"[（(]\s*(‰|%|％)\s*[)）]")
 
@@ -172,7 +176,7 @@ def asked_unit(question: str) -> str:
     m = _ASKED_ZH.search(question) or _ASKED_SYMBOL.search(question)
     word = m.group(1) if m else ""
     if not word and (d := _ASKED_DIMENSION.search(question)):
-        word = _DIMENSION_UNIT[d.group(1)]  # "用房面积要多大": an area, in 平方米 or 平方公里
+        word = _DIMENSION_UNIT[d.group(1) or d.group(2)]  # "用房面积要多大": an area, in 平方米 or 平方公里
     if not word and (e := _ASKED_EN_RE.search(question)):
         word = _ASKED_EN[e.group(1).lower()]
     return _scale(_UNITS.get(word, word))[0] if word else ""

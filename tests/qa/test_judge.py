@@ -220,6 +220,9 @@ def test_a_figure_asked_in_a_unit_needs_a_figure_in_that_unit(lexicon: Lexicon) 
     assert analyze("长宁服务站的用房面积要多大？", KNOWN).asked_unit == "平方米"
     assert analyze("闵行急救站服务半径是多少？", KNOWN).asked_unit == "米"
     assert analyze("面积达标的服务站有多少个？", KNOWN).asked_unit == ""
+    # a standard for a measure is a figure in its unit too
+    assert analyze("服务站用房的面积标准是什么？", KNOWN).asked_unit == "平方米"
+    assert analyze("急救站点的服务半径要求是多少？", KNOWN).asked_unit == "米"
     # in prose a figure with no unit states none ("5大主线" is no ‰), and a bracketed symbol asks one
     asked = "宝山婴儿死亡率的具体目标数值（‰）是多少？"
     assert analyze(asked, KNOWN).asked_unit == "‰"
