@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kernel.errors import PolicyQAError
 from kernel.types import Answer, Document
@@ -227,3 +227,31 @@ def ensure_verified(answer: Answer, documents: Mapping[str, Document]) -> Answer
     if problems:
         raise VerificationError(problems)
     return answer
+
+
+def quoted_fallback(answer: Answer, documents: Mapping[str, Document]) -> Answer:
+    """What to return when a composed answer fails verification (a composing bug, which the
+    caller should not pay for with an error): the citations that check out, quoted as the
+    answer, each with its marker; with none, a refusal that keeps the passages. The notes
+    say the answer was replaced, and why."""
+    problems = verify_answer(answer, documents)
+    if not problems:
+        return answer
+    cited = [c for c in answer.citations if not _check_span("citation", "", c.doc_id, c.start, c.end, c.quote, documents)]
+    passages = tuple(p for p in answer.passages if not _check_span("passage", "", p.doc_id, p.start, p.end, p.text, documents))
+    note = "verification failed, answer replaced by its quotes: " + "; ".join(problems[:3])
+    en = answer.lang == "en"
+    if cited:
+        # one clause per quote: its own sentence ends would cut it into uncited clauses
+        flat = [re.sub(r"[。；;！!？?]+", "，" if not en else ",", c.quote).strip("，, \n") for c in cited]
+        flat = [re.sub(r"\s+", " ", q) for q in flat]
+        if en:
+            text = "The plans state: " + "; ".join(f"“{q}” [{i}]" for i, q in enumerate(flat, start=1)) + "."
+        else:
+            text = "文件原文：" + "；".join(f"{q}[{i}]" for i, q in enumerate(flat, start=1)) + "。"
+        replaced = replace(answer, answer=text, citations=tuple(cited), passages=passages, notes=(*answer.notes, note))
+    else:
+        text = ("The documents do not say this in a form that could be checked, and the closest passages are listed below."
+                if en else "文件中未提及可核验的回答，下列相关段落仅供参考。")
+        replaced = replace(answer, answer=text, refused=True, citations=(), passages=passages, notes=(*answer.notes, note))
+    return ensure_verified(replaced, documents)

@@ -118,3 +118,21 @@ def test_a_quoted_term_asked_across_districts_finds_every_plan_that_writes_it(po
     answer = policyqa.ask("中医药“一区一品牌”，哪些区的文件里有部署？")
     named = {c.district for c in answer.citations if "一区一品牌" in c.quote}
     assert named >= {"宝山区", "长宁区", "静安区"}, answer.answer
+
+
+def test_an_answer_the_verifier_rejects_reaches_the_caller_as_its_checked_quotes(policyqa, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # a composing bug (here: a clause appended without a citation) must not become an error
+    from dataclasses import replace
+
+    answerer = policyqa._snapshot.answerer
+    real = answerer.answer
+
+    def with_a_bug(*args, **kwargs):  # type: ignore[no-untyped-def]
+        draft = real(*args, **kwargs)
+        return replace(draft, text=draft.text + "另外还有一句没有出处的话。")
+
+    monkeypatch.setattr(answerer, "answer", with_a_bug)
+    answer = policyqa.ask("闵行区中医医院迁到哪里新建？")
+    assert not answer.refused and answer.answer.startswith("文件原文：")
+    assert any("七宝" in c.quote for c in answer.citations)
+    assert any(n.startswith("verification failed") for n in answer.notes)

@@ -9,7 +9,14 @@ from fake_openai import BAOSHAN_TEXT, CHANGNING_TEXT, sample_documents
 
 from kernel.errors import PolicyQAError
 from kernel.types import Answer, Citation, Passage
-from qa.verify import VerificationError, ensure_verified, find_markers, split_clauses, verify_answer
+from qa.verify import (
+    VerificationError,
+    ensure_verified,
+    find_markers,
+    quoted_fallback,
+    split_clauses,
+    verify_answer,
+)
 
 DOCS = sample_documents()
 # Exact offsets, checked once here so every test below can rely on them.
@@ -159,3 +166,28 @@ def test_a_part_named_open_is_one_clause_the_verifier_accepts(lang: str, part: s
     tail = ExtractiveAnswerer._open_tail(analysis, [part])
     clauses = split_clauses(tail)
     assert not any(needs_citation(c, i + 1, [*clauses]) for i, c in enumerate(clauses)), tail
+
+
+def test_an_answer_failing_verification_is_replaced_by_its_checked_quotes() -> None:
+    # a composing bug (an uncited clause) costs the reader the wording, not the answer
+    broken = answer("长宁区到2025年完成达标中医馆10个[1]。宝山区全覆盖设置社区中医馆。", TCM, BAOSHAN, passages=(PASSAGE,))
+    fixed = quoted_fallback(broken, DOCS)
+    assert not fixed.refused and verify_answer(fixed, DOCS) == []
+    assert fixed.citations == (TCM, BAOSHAN) and fixed.passages == (PASSAGE,)
+    assert fixed.answer == "文件原文：到2025年完成达标中医馆10个[1]；全覆盖设置社区中医馆[2]。"
+    assert fixed.notes[-1].startswith("verification failed, answer replaced by its quotes: ")
+    assert "clause without a citation" in fixed.notes[-1]
+
+
+def test_a_citation_that_does_not_check_out_is_dropped_and_with_none_left_it_is_a_refusal() -> None:
+    wrong = replace(BAOSHAN, start=BAOSHAN.start + 1)
+    fixed = quoted_fallback(answer("宝山区全覆盖设置社区中医馆[1]。", wrong, passages=(PASSAGE,)), DOCS)
+    assert fixed.refused and fixed.citations == () and fixed.passages == (PASSAGE,)
+    assert verify_answer(fixed, DOCS) == []
+    english = replace(answer("Baoshan covers every community [1].", wrong), lang="en")
+    assert quoted_fallback(english, DOCS).answer.startswith("The documents do not say")
+
+
+def test_a_verified_answer_is_returned_as_it_is() -> None:
+    good = answer(VALID, TCM, BAOSHAN)
+    assert quoted_fallback(good, DOCS) is good
