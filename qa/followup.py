@@ -625,8 +625,18 @@ def _new_topic(q: str, targets: Sequence[District], topic: str, compare: bool, k
     return question if _mentions(question) else _prefix(question, targets, zh, de=True)
 
 
+# asking whether two statements agree ("Is that consistent with…", "跟附件里的一致吗")
+_AGREES = re.compile(r"\b(?:consistent|agree|agrees|match|matches|line up|the same as)\b|一致|吻合|相符|对得上", re.IGNORECASE)
+
+
 def _followed_by(topic: str, q: str) -> str:
-    """Rule 5: the topic question, then the follow-up."""
+    """Rule 5: the topic question, then the follow-up. A follow-up in the other language
+    ("And how many papers did they publish?" after a Chinese question) is asked in its own
+    language about the chat's districts: two languages in one question are read as neither."""
+    compares = _ZH_COMPARE.search(q) or _ZH_WHICH_AHEAD.search(q) or _EN_COMPARE.search(q) or _AGREES.search(q)
+    if _is_zh(topic) != _is_zh(q) and not compares:  # a comparison needs the topic it compares
+        bare = re.sub(r"^(?:and|but|so|also)\b[\s,]*", "", q, flags=re.IGNORECASE)
+        return _prefix(bare[:1].upper() + bare[1:], _districts_in(topic), _is_zh(q), de=True)
     if _is_zh(topic):
         return topic.rstrip("。") + ("" if topic.endswith(("？", "?")) else "？") + q
     return topic.rstrip(".") + ("" if topic.endswith("?") else "?") + " " + q

@@ -765,3 +765,15 @@ def test_a_switch_then_more_parts_asks_the_chat_s_topic_of_the_district_then_the
     # "那宝山呢？" alone is the topic asked of 宝山; the parts after it ask more of the same
     resolved = resolve("宝山那边呢？分别是哪几个？", TCM_CHAT, CORPUS)
     assert resolved == "宝山到2025年要建成几个达标中医馆？分别是哪几个？"
+
+
+def test_a_follow_up_in_the_other_language_is_asked_in_its_own_language_about_the_chat_s_district() -> None:
+    # two languages in one question are read as neither: the follow-up keeps its language
+    assert resolve("And how many specialty clinics will they open?", TCM_CHAT, CORPUS) == (
+        "In Changning, how many specialty clinics will they open?"
+    )
+    assert resolve("这些中医馆什么时候建成？", EN_TCM_CHAT, CORPUS) == "长宁区的这些中医馆什么时候建成？"
+    # asking whether it agrees with something needs what "that" is: the chat's question stays
+    assert resolve("Is that consistent with the indicator table?", TCM_CHAT, CORPUS) == (
+        TCM + "Is that consistent with the indicator table?"
+    )
