@@ -185,7 +185,7 @@ _EXCEPT = re.compile(
     re.IGNORECASE,
 )
 # "那两个区谁定得高？", "both districts": the last two districts the chat named.
-_BOTH = re.compile(r"(?:这|那)?两个?区(?!域)|两区|两者|\bboth\b|\bthe two\b", re.IGNORECASE)
+_BOTH = re.compile(r"(?:这|那)?两个?区(?!域)|两区|两者|两边|双方|\bboth\b|\bthe two\b", re.IGNORECASE)
 _ALL = re.compile(r"(?:所有|全部|各个?)的?区(?!域)|\b(?:all|each|every)\s+(?:the\s+)?(?:\w+\s+)?districts?\b", re.IGNORECASE)
 
 _ZH_LEAD = re.compile(r"^(?:那么?)(?![里儿个些家所项座])")

@@ -777,3 +777,10 @@ def test_a_follow_up_in_the_other_language_is_asked_in_its_own_language_about_th
     assert resolve("Is that consistent with the indicator table?", TCM_CHAT, CORPUS) == (
         TCM + "Is that consistent with the indicator table?"
     )
+
+
+@pytest.mark.parametrize("both", ["两个区", "两边", "双方"])
+def test_one_district_named_with_both_sides_compares_with_the_chat_s_district(both: str) -> None:
+    # "两边" / "双方" say "both sides" as "两个区" does: the other side is the chat's district
+    assert resolve(f"宝山的中医馆目标是几个，{both}差几个？", TCM_CHAT, CORPUS) == f"长宁区和宝山区的中医馆目标是几个，{both}差几个？"
+    assert resolve(f"宝山定的是多少，{both}差几个？", TCM_CHAT, CORPUS) == "长宁和宝山到2025年要建成几个达标中医馆？"
