@@ -117,7 +117,9 @@ def figure_pair(
     The most complete evidence of a district may talk about the topic without its figure
     (长宁's 签约服务 sentence, not its "签约覆盖率…48%" one), so the pair is chosen jointly:
     comparable figures first, then figures that name the topic, then the evidence that
-    covers the question best. ``counterparts`` are a district's sentences stating a figure of the other side's kind (``states_counterpart``,
+    covers the question best, where two sentences that restate each other (``partners``: of
+    宝山's 医养签约率 and 家庭医生签约率, the one 长宁's 签约覆盖率 sentence is worded like)
+    count a little more. ``counterparts`` are a district's sentences stating a figure of the other side's kind (``states_counterpart``,
     ``aligned_counterpart``). ``partners`` maps a counterpart worded like one of the other
     side's figure sentences to those sentences (the same indicator in the other plan's
     words): paired with one of them, it names the topic as that sentence does.
@@ -134,18 +136,22 @@ def figure_pair(
         # in its own clause, or restating the other side's figure sentence, which does
         return side[1] or (other[1] and other[2][1].unit in partners.get(side[2][1].unit, ()))
 
+    def restate(x: Option, y: Option) -> bool:  # the same indicator in the two plans' words
+        return x[2][1].unit in partners.get(y[2][1].unit, ()) or y[2][1].unit in partners.get(x[2][1].unit, ())
+
     (_, _, a), (_, _, b) = max(
         ((x, y) for x in options[0] for y in options[1]),
         key=lambda p: (
             comparable(p[0][2][2], p[1][2][2]),
             names_topic(p[0], p[1]) + names_topic(p[1], p[0]),
-            p[0][0] + p[1][0],
+            p[0][0] + p[1][0] + (RESTATED_BONUS if restate(p[0], p[1]) else 0.0),
             p[0][2][1].score + p[1][2][1].score,
         ),
     )
     return a, b
 
 
+RESTATED_BONUS = 0.1  # of a pair's coverage: a tenth of the question's words, not a veto over them
 ALIGNED_FLOOR = 0.92  # e5 cosine: two plans' sentences on one indicator (0.94), not two topics (<= 0.93)
 ALIGNED_SOURCES = 3  # how many of a side's figures that name the topic look for their restatement
 

@@ -228,6 +228,27 @@ def test_a_figure_sentence_is_restated_by_its_mutual_nearest_neighbour_of_the_sa
     assert aligned_counterpart(figure, src, [far], vectors[2:], [source], src[1][None, :]) is None
 
 
+def test_of_two_equally_worded_figures_the_one_the_other_plan_restates_is_compared() -> None:
+    """Both 宝山 sentences name 签约率 with a share; the one 长宁's sentence restates (its
+    mutual nearest neighbour) is the same indicator, though the other covers a little more."""
+    from kernel.types import Unit
+    from qa.comparison import figure_pair
+    from qa.evidence import Evidence
+
+    def evidence(index: int, text: str, district: str, coverage: float) -> Evidence:
+        unit = Unit(district, "sentence", index, 0, len(text), text)  # type: ignore[arg-type]
+        return Evidence(unit, district, coverage, 0.9, 1.0, True, True, 0.9)
+
+    nursing = evidence(0, "探索五床联动机制,维持医养签约率100%,提升覆盖率。", "宝山区", 0.95)
+    family = evidence(1, "推动常住居民家庭医生签约率提至46%。", "宝山区", 0.90)
+    changning = evidence(2, "全人群签约覆盖率达到48%。", "长宁区", 0.90)
+    sides = [("宝山区", [nursing, family], [nursing, family]), ("长宁区", [changning], [changning])]
+    anchors = ["签约率", "签约覆盖率"]
+    assert figure_pair(sides, anchors)[0][1] is nursing  # type: ignore[index]
+    paired = figure_pair(sides, anchors, partners={changning.unit: frozenset({family.unit})})
+    assert paired is not None and paired[0][1] is family and paired[1][1] is changning
+
+
 @pytest.mark.parametrize(
     "question",
     ["宝山和长宁，哪边想让更多居民签家庭医生？", "Which plan wants more residents to have a family doctor, Baoshan or Changning?"],
