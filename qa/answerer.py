@@ -145,6 +145,16 @@ def _without_pointer(part: str) -> str | None:
     return part.strip()[m.end() :].strip() if m and m.end() > 0 else None
 
 
+# Words that say what kind of body something is, not which one (分中心, 社区医院, 服务站).
+_KIND_OF_BODY = re.compile(r"社区卫生服务中心|卫生服务中心|服务中心|服务站|社区|医院|中心|小组|委员会|机构|单位|[区市县新分大该这那]")
+
+
+def _specific(name: str) -> bool:
+    """Whether a name says which body (中西医结合医院, 医改领导小组), not only what kind of
+    body it is (分中心, 社区医院): the subject a later part leaves out is a particular one."""
+    return len(_KIND_OF_BODY.sub("", name)) >= 2
+
+
 def _then(first: Conclusion, second: Conclusion | None) -> Conclusion:
     """Two computed conclusions, one after the other (a comparison, then the total asked)."""
     if second is None:
@@ -380,7 +390,7 @@ class ExtractiveAnswerer:
         hospital (a Chinese subject is left out when it stays the same). Only a name the
         plans use carries over ("浦江那边要开个新医院" names none)."""
         attested = self.lexicon.attested
-        named = [n for n in organisations_named(parts[0].question, attested, bodies=True) if attested(n)]
+        named = [n for n in organisations_named(parts[0].question, attested, bodies=True) if attested(n) and _specific(n)]
         if not named:
             return list(parts)
         name = max(named, key=len)

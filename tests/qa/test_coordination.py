@@ -83,3 +83,12 @@ def test_a_later_part_without_a_subject_is_about_the_group_the_first_part_names(
     answer = policyqa.ask("静安区里医改领导小组谁来牵头当组长？一年最少开几次会？")
     assert not answer.refused and not any(n.startswith("unanswered part") for n in answer.notes), answer.notes
     assert any("每年至少专题研究一次" in c.quote for c in answer.citations)
+
+
+@pytest.mark.slow
+def test_a_kind_of_body_is_no_subject_carried_to_a_later_part(policyqa) -> None:  # type: ignore[no-untyped-def]
+    # 分中心 in the first part says what kind of facility, not which one: the second part is
+    # asked of the district, and the station standard is found
+    answer = policyqa.ask("长宁到2025年中心、分中心、服务站一共规划几个？服务站用房面积标准是多少平方米？")
+    assert not any("分中心服务站" in n for n in answer.notes), answer.notes
+    assert any("200平方米" in c.quote for c in answer.citations)
