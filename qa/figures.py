@@ -158,10 +158,11 @@ _ASKED_EN_RE = re.compile(r"\bhow many (" + "|".join(sorted(_ASKED_EN, key=len, 
 
 # A measure asked by name, whose figure comes in its units ("用房面积标准是多少", "服务半径多大").
 _DIMENSION_UNIT = {"面积": "平方米", "半径": "米", "距离": "米"}
-# ("面积要求是什么": a standard for a dimension is a figure in its unit)
+# ("面积要求是什么", or typed as keywords "业务用房 面积标准": a standard for a dimension is a
+# figure in its unit)
 _ASKED_DIMENSION = re.compile(
     r"(面积|半径|距离)[^，,。？?；;]{0,6}?(?:是|有|要|为|达到)?(?:多少|多大|多远|几)(?![个家所名项张台辆种类座间次])"
-    r"|(面积|半径|距离)(?:要求|标准)[^，,。？?；;]{0,4}?(?:是什么|是多少|多少|怎么定|如何)"
+    r"|(面积|半径|距离)(?:要求|标准)(?:[^，,。？?；;]{0,4}?(?:是什么|是多少|多少|怎么定|如何)|(?=\s|$))"
 )
 # A unit symbol in brackets, as a table heading writes it ("具体目标数值（‰）是多少").
 _ASKED_SYMBOL = re.compile(r"[（(]\s*(‰|%|％)\s*[)）]")

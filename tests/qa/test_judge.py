@@ -223,6 +223,8 @@ def test_a_figure_asked_in_a_unit_needs_a_figure_in_that_unit(lexicon: Lexicon) 
     # a standard for a measure is a figure in its unit too
     assert analyze("服务站用房的面积标准是什么？", KNOWN).asked_unit == "平方米"
     assert analyze("急救站点的服务半径要求是多少？", KNOWN).asked_unit == "米"
+    assert analyze("长宁 服务站 面积标准", KNOWN).asked_unit == "平方米"  # typed as keywords
+    assert analyze("长宁服务站面积标准化建设进展", KNOWN).asked_unit == ""
     # in prose a figure with no unit states none ("5大主线" is no ‰), and a bracketed symbol asks one
     asked = "宝山婴儿死亡率的具体目标数值（‰）是多少？"
     assert analyze(asked, KNOWN).asked_unit == "‰"
