@@ -19,6 +19,7 @@ from ingest.regions import Scope, region_spellings, region_words, regions_named
 from qa.bilingual import all_translations, american, phrase_translations, translations
 from qa.lexicon import Lexicon, TextSet, Variant, everyday_word
 from qa.periods import PERIODS, spanned
+from qa.thesaurus import says_a_predicate
 
 # Words that say what kind of question it is, not what it is about.
 QUESTION_WORDS: frozenset[str] = frozenset(
@@ -892,9 +893,10 @@ def idf_weights(terms: Sequence[Term], texts: Sequence[str] | TextSet) -> dict[s
             continue
         idf = math.log((n + 1) / (df + 0.5))
         weight = max(idf, 0.1) * (0.3 if term.soft else 1.0) * topicality(term.text)
-        if df == 0 and (term.phrasing or not names_a_thing(term.text)):
+        if df == 0 and (term.phrasing or not names_a_thing(term.text) or says_a_predicate(term.text)):
             # A verb or adjective the plans never use is how this asker says it (降到, 放到,
-            # 弄): it weighs little. A noun they never use (火星) is a topic they do not cover.
+            # 弄; 挂帅, which jieba tags a noun and Cilin files under activities): it weighs
+            # little. A noun they never use (火星) is a topic they do not cover.
             weight *= UNSEEN_PREDICATE_FACTOR
         elif term.variants and (term.phrasing or not names_a_thing(term.text)) and not any(
             text_set.containing(form) for form in term.forms()

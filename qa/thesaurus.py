@@ -79,3 +79,48 @@ def related(word: str) -> tuple[str, ...]:
     prefixes = dict.fromkeys(code[:5] for code in _groups()[0].get(word, ()))
     found = [w for prefix in prefixes for w in categories[prefix] if w not in own]
     return tuple(dict.fromkeys(found))
+
+
+# Cilin's major classes that say what is done or how things are, not what a thing is:
+# F actions, G mental activity, H activities, I states and phenomena, J relations.
+_PREDICATE_CLASSES = frozenset("FGHIJ")
+
+
+@lru_cache(maxsize=1)
+def _classes() -> dict[str, str]:
+    """word -> the major classes (first code letter) of every set it is in, "=", "#" or "@":
+    挂帅 is only in a set of its own ("@"), under activities (H)."""
+    from index.cache_files import cached_parse, installed_file
+
+    return cached_parse(installed_file("cilin", _DATA_FILE), "cilin-classes", _CLASSES_FORMAT, _parse_classes, _are_classes)
+
+
+_CLASSES_FORMAT = 1
+
+
+def _are_classes(found: object) -> bool:
+    return isinstance(found, dict)
+
+
+def _parse_classes(path: Path) -> dict[str, str]:
+    tree = json.loads(path.read_text(encoding="utf-8"))
+    classes: dict[str, set[str]] = {}
+
+    def walk(node: object, major: str) -> None:
+        if isinstance(node, list):
+            for word in node:
+                classes.setdefault(word, set()).add(major)
+            return
+        for sub in node.get("sub", {}).values():  # type: ignore[union-attr]
+            walk(sub, major)
+
+    for key, node in tree.items():
+        walk(node, key[:1])
+    return {w: "".join(sorted(c)) for w, c in classes.items()}
+
+
+def says_a_predicate(word: str) -> bool:
+    """Whether Cilin files ``word`` only under actions, activities, states or relations (挂帅,
+    拿手): a second opinion where jieba's dictionary tags such a word a noun."""
+    found = _classes().get(word)
+    return bool(found) and set(found) <= _PREDICATE_CLASSES

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from qa.lexicon import RELATED_CREDIT, SPELLED_OUT_CREDIT, SYNONYM_CREDIT, Lexicon, gapped_matches
 from qa.terms import Term, term_match
-from qa.thesaurus import related, synonyms
+from qa.thesaurus import related, says_a_predicate, synonyms
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
 
@@ -35,6 +35,20 @@ def test_cilin_knows_everyday_words() -> None:
     assert "医生" in synonyms("大夫")
     assert {"就医", "就诊"} <= set(synonyms("看病"))
     assert "婴儿" in related("宝宝")
+
+
+def test_cilin_files_some_words_jieba_calls_nouns_under_actions() -> None:
+    # 挂帅 ("take command") is a noun to jieba, an activity to Cilin; 组长 and 火星 are things
+    assert says_a_predicate("挂帅") and says_a_predicate("牵头")
+    assert not says_a_predicate("组长") and not says_a_predicate("火星") and not says_a_predicate("不是一个词")
+
+
+def test_an_action_word_no_plan_uses_weighs_little_however_jieba_tags_it() -> None:
+    from qa.terms import Term, idf_weights
+
+    texts = ["由区政府主要领导担任领导小组组长。", "其他句子。", "另一句。"]
+    weights = idf_weights([Term("挂帅"), Term("火星")], texts)
+    assert weights["挂帅"] < weights["火星"] / 2
 
 
 def test_variants_keep_only_forms_the_plans_use(lexicon: Lexicon, corpus: dict[str, str]) -> None:
