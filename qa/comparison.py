@@ -339,7 +339,7 @@ def _of_kind_asked(text: str, figures: Sequence[Figure], question: str) -> Figur
 
 # "下降了多少个千分点", "提高了多少", "比规划值高多少", "how much did it fall": the change between two figures
 _ASKS_AMOUNT = re.compile(
-    r"(?:高出|低出|相差|差|多出|少|降|升|增|减|提高|下降|降低|减少|增加|增长|上升)了?(?:多少|几)"
+    r"(?:高出|低出|相差|差|多出|少|降|升|增|减|涨|跌|提高|下降|降低|减少|增加|增长|上升)了?(?:多少|几)"
     # "比…多了多少", and with the verb after 多/少 ("跟2015年比多活了多久", "少花了多少")
     r"|比.{0,16}?[高低大小长短快慢多少][\u4e00-\u9fff]?了?(?:多少|几|多久|多长)"
     r"|\bhow much (?:higher|lower|more|less|bigger|smaller)\b|\bby how (?:much|many)\b|\bhow far apart\b"
@@ -359,8 +359,8 @@ def asks_amount(question: str) -> bool:
 
 
 _CHANGE = re.compile(r"从(?P<a>[^，,；;。从]{1,24}?)(?P<verb>降低|下降|减少|降|缩短|提高|提升|增长|增加|上升|升|扩大|延长)(?:至|到|为)(?P<b>[^，,；;。]{1,16})")
-_DOWN = re.compile(r"降|减|缩短|\b(?:lower|less|fall|fell|drop|decreas|declin|reduc)", re.I)
-_UP = re.compile(r"升|增|提高|提升|扩大|延长|\b(?:higher|more|rise|rose|grow|grew|increas)", re.I)
+_DOWN = re.compile(r"降|减|跌|缩短|\b(?:lower|less|fall|fell|drop|decreas|declin|reduc)", re.I)
+_UP = re.compile(r"升|增|涨|提高|提升|扩大|延长|\b(?:higher|more|rise|rose|grow|grew|increas)", re.I)
 # The unit a question asks the difference in, and the figures' unit it means.
 _ASKED_UNITS = (("千分点", "‰"), ("per mille", "‰"), ("百分点", "%"), ("percentage point", "%"))
 

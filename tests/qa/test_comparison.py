@@ -57,6 +57,8 @@ def test_the_city_side_of_a_comparison_is_the_corpus_cities(known: list[str], qu
         ("How much did infant mortality fall?", True),
         ("How many beds does the plan add?", False),
         ("比去年少花了多少钱？", True),
+        ("跟2015年比一共涨了几岁？", True),  # 涨 / 跌: the everyday words for rising and falling
+        ("挂号费会不会涨？", False),
     ],
 )
 def test_asking_by_how_much_is_read_through_a_search_box_querys_spaces(question: str, asks: bool) -> None:
