@@ -94,21 +94,35 @@ _POINTING = re.compile(r"这|那|哪|什么|多少|几|怎么|如何")
 _POINTER_NOUN = re.compile(r"(?:这家|这所|那家|那所|该|此|这个|那个)(医院|中心|机构|站|馆|院)")
 
 
-def _referent(part: str, bridges: Sequence[str]) -> str:
+def _referent(part: str, bridges: Sequence[str], evidence: str = "") -> str:
     """The organisation a later part points back to: of the kind its pronoun names
-    ("这家医院" → …医院), else the first the evidence names."""
-    return _referents(part, bridges)[0]
+    ("这家医院" → …医院; the one ``evidence`` says what the part describes), else the first
+    the evidence names."""
+    return _referents(part, bridges, evidence=evidence)[0]
 
 
-def _referents(part: str, bridges: Sequence[str], named: Sequence[str] = ()) -> list[str]:
+def _referents(part: str, bridges: Sequence[str], named: Sequence[str] = (), evidence: str = "") -> list[str]:
     """The organisations a later part may point back to, likeliest first: those of the kind
     its pronoun names ("这家医院" → …医院), then those the question itself names (``named``:
     "闵行中西医结合医院搬到哪？它主打哪些专科？" — 它 is the hospital asked about, not the
-    park it moves to), then the rest in the evidence's order."""
+    park it moves to), then the rest in the evidence's order. Of those of the kind, the one
+    the words before the pronoun describe comes first ("负责全区危急重症的那家医院": the
+    hospital whose clause in the ``evidence`` says so)."""
     m = _POINTER_NOUN.search(part)
     kind = [name for name in bridges if m and name.endswith(m.group(1))]
+    if m and evidence and len(kind) > 1:
+        described = _shingles(re.sub(r"^(?:其中|里面|当中)|的$", "", part[: m.start()]))
+        kind.sort(key=lambda name: -max((len(described & _shingles(c)) for c in _clauses_naming(evidence, name)), default=0))
     asked = [name for name in bridges if name in named and name not in kind]
     return [*kind, *asked, *(name for name in bridges if name not in kind and name not in asked)]
+
+
+def _shingles(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _clauses_naming(text: str, name: str) -> list[str]:
+    return [c for c in re.split(r"[，,；;。]", text) if name in c]
 
 
 def _named_in(question: str, bridge: str, districts: Sequence[str]) -> bool:
@@ -120,7 +134,7 @@ def _named_in(question: str, bridge: str, districts: Sequence[str]) -> bool:
     return any(len(f) >= 3 and f in question for f in forms)
 
 
-def _resolved(part: str, bridges: Sequence[str]) -> str:
+def _resolved(part: str, bridges: Sequence[str], evidence: str = "") -> str:
     """A later part with the organisation it points back at named: "这家医院…" → the bridge
     of that kind in place of the pointer; a bare pronoun ("它", "it") gets the first bridge
     put before it. Unchanged when the evidence names no organisation."""
@@ -128,7 +142,7 @@ def _resolved(part: str, bridges: Sequence[str]) -> str:
         return part
     m = _POINTER_NOUN.search(part)
     if m:
-        return part[: m.start()] + _referent(part, bridges) + part[m.end() :]
+        return part[: m.start()] + _referent(part, bridges, evidence) + part[m.end() :]
     return f"{bridges[0]} {part}"
 
 
@@ -183,6 +197,7 @@ def _with_districts(part: str, analysis: QuestionAnalysis) -> str:
 
 
 FEEDBACK_PASSAGES = 3  # the candidates whose words pick an English word's sense
+MAX_REFERENTS = 8  # organisations a later part pointing back may mean
 
 # The judge's decisions: (district or None for the whole question, verdict, evidence judged)
 Judged = tuple[tuple[str | None, Verdict, tuple[Evidence, ...]], ...]
@@ -470,14 +485,15 @@ class ExtractiveAnswerer:
         中医师人数"): one part the plans leave open must not refuse the answered rest, nor
         be passed over in silence."""
         parts = question_parts(analysis.question)
-        bridges = bridge_entities(chosen, analysis.question, self.lexicon.attested)
+        bridges = bridge_entities(chosen, analysis.question, self.lexicon.attested, limit=MAX_REFERENTS)
+        said = " ".join(stated_text(e.unit) for e in chosen)
         open_parts = []
         for part in parts[1:]:
             if not _is_asked(part, analysis.question):
                 continue  # a remark after the question ("我们写材料的时候想把这个口径解释清楚。")
             if not self._asks_own(part, analysis.lang):
                 continue  # elliptical ("具体是哪几家？"): it asks the first part's topic, answered
-            own = self._part_analysis(_resolved(part, bridges), analysis)
+            own = self._part_analysis(_resolved(part, bridges, said), analysis)
             if own.years and not any(years_present(own.years, f"{stated_text(e.unit)} {unit_context(e.unit)} {e.title}") for e in chosen):
                 # a year asked of ("2024年实际是多少") that no evidence speaks of: exactness is the point
                 open_parts.append(part)
@@ -741,17 +757,21 @@ class ExtractiveAnswerer:
         parts = question_parts(analysis.question)
         if len(parts) < 2:
             return {}
-        bridges = bridge_entities(claims, analysis.question, self.lexicon.attested)
+        # all the organisations named: a part may describe which one it means
+        bridges = bridge_entities(claims, analysis.question, self.lexicon.attested, limit=MAX_REFERENTS)
         if not bridges:
             return {}
         found: dict[str, Evidence] = {}
         filters = Filters(districts=frozenset(plan.districts)) if plan.districts else None
         named = [b for b in bridges if _named_in(analysis.question, b, self.index.districts)]
         for part in parts[1:]:
-            if not refers_back(part) or len(claims) + len(found) >= self.config.max_claims + 1:
+            # a part pointing at one organisation by kind ("那家医院") is asked however much
+            # the first part found; a bare "它" only while the answer is short
+            full = len(claims) + len(found) >= self.config.max_claims + 1 and not _POINTER_NOUN.search(part)
+            if not refers_back(part) or full:
                 continue
             best = None
-            for bridge in _referents(part, bridges, named)[:2]:
+            for bridge in _referents(part, bridges, named, " ".join(stated_text(e.unit) for e in claims))[:2]:
                 best = self._about(bridge, part, analysis, filters, {e.unit for e in (*claims, *found.values())})
                 if best:
                     break  # the likeliest organisation named in evidence that answers the part

@@ -221,7 +221,7 @@ _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 
 
 def bridge_entities(
-    chosen: Sequence[Evidence], question: str, attested: Callable[[str], bool] | None = None
+    chosen: Sequence[Evidence], question: str, attested: Callable[[str], bool] | None = None, limit: int = 4
 ) -> list[str]:
     """Organisations the evidence names: what "这家医院" or "它" refers to when a question asks
     a second thing about it ("…强化以天山中医医院为中心…" -> "天山中医医院"). Names the
@@ -240,7 +240,7 @@ def bridge_entities(
                     bucket.append(name)
     asked = _asked_kind(question)
     new.sort(key=lambda name: -sum(ch in name for ch in asked))
-    return [*new, *known][:4]
+    return [*new, *known][:limit]
 
 
 # Bodies a plan assigns work to besides institutions: a group, a committee, an alliance.

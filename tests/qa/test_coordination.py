@@ -92,3 +92,18 @@ def test_a_kind_of_body_is_no_subject_carried_to_a_later_part(policyqa) -> None:
     answer = policyqa.ask("长宁到2025年中心、分中心、服务站一共规划几个？服务站用房面积标准是多少平方米？")
     assert not any("分中心服务站" in n for n in answer.notes), answer.notes
     assert any("200平方米" in c.quote for c in answer.citations)
+
+
+def test_a_pointer_with_a_description_means_the_organisation_the_evidence_describes_so() -> None:
+    from qa.answerer import _referents
+
+    evidence = "加快建设东部光华医院、中部天山中医医院、西部同仁医院三个救治中心,同仁医院负责全区危急重症救治及培训指导。"
+    bridges = ["光华医院", "天山中医医院", "同仁医院"]
+    assert _referents("其中负责危急重症救治的那家医院要争创什么等级", bridges, evidence=evidence)[0] == "同仁医院"
+    assert _referents("那家医院要争创什么等级", bridges, evidence=evidence)[0] == "光华医院"  # no description: the first
+
+
+@pytest.mark.slow
+def test_the_hospital_a_later_part_describes_is_the_one_followed(policyqa) -> None:  # type: ignore[no-untyped-def]
+    answer = policyqa.ask("长宁东中西三个救治中心是哪几家医院？其中负责危急重症救治的那家医院要争创什么等级？")
+    assert any("三级甲等" in c.quote and "同仁医院" in c.quote for c in answer.citations), answer.answer
