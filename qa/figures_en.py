@@ -3,9 +3,9 @@
 An English answer quotes the plans in Chinese (the quote is what a reader checks); its
 figures are put in English beside it, so that "早8点到晚8点,每周7天,全年365天" reads as
 "8 a.m. to 8 p.m., 7 days a week, 365 days a year" and "建成3套P2+实验室" as "3 sets". Only
-what the sentence writes as a figure with a measure word, a time of day, a frequency or a
-span per period is rendered; bare numbers, years, percentages (the same in both languages)
-and labels are left to the quote. Pure functions over the grammar of Chinese quantities.
+what the sentence writes as a figure with a measure word, a time of day, a frequency, a
+span per period or a half ("一半以上": "over half") is rendered; bare numbers, years,
+percentages (the same in both languages) and labels are left to the quote. Pure functions over the grammar of Chinese quantities.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ _PERIOD_EN = {
     "半年": "every six months",
 }
 _UNIT_EN = {"天": "days", "日": "days", "小时": "hours", "次": "times"}
+# A share said in words ("占总募集量的一半以上", "超过一半数量站"): half, and how it is bounded.
+_HALF = re.compile(r"(超过|多于|不少于|至少)?(?:一半|半数)(以上)?")
 
 
 def _clock(m: re.Match[str]) -> str | None:
@@ -67,6 +69,13 @@ def _frequency(m: re.Match[str]) -> str:
     return f"{'at least ' if floor else ''}{said} {every}".strip()
 
 
+def _half(m: re.Match[str]) -> str:
+    bound, above = m.group(1), m.group(2)
+    if bound in ("不少于", "至少"):
+        return "at least half"
+    return "over half" if bound or above else "half"
+
+
 def _figure(f: Figure) -> str | None:
     if "/" in f.unit:  # a rate: "120元/人年" → "120 yuan per person per year"
         return f.text("en").replace("≥", "at least ").replace("≤", "at most ")
@@ -91,7 +100,7 @@ def english_figures(text: str) -> list[str]:
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in taken)
 
-    for pattern, render in ((_FREQUENCY, _frequency), (_PER_PERIOD, _per_period), (_CLOCK, _clock)):
+    for pattern, render in ((_FREQUENCY, _frequency), (_PER_PERIOD, _per_period), (_CLOCK, _clock), (_HALF, _half)):
         for m in pattern.finditer(text):
             said = render(m)
             if said and free(m.start(), m.end()):

@@ -26,6 +26,8 @@ def plan_text(doc: str, holding: str) -> str:
         ("songjiang-14th-five-year-health-plan", "平均急救反应时间缩短至10分45秒", ["10 min 45 s"]),
         ("changning-2023-health-development-action-plan", "经费投入标准达到120元/人年", ["120 yuan per person per year"]),
         ("baoshan-2025-health-work-plan", "力争新招全科医生30-50名", ["30-50 people"]),
+        ("songjiang-14th-five-year-health-plan", "街头个人自愿无偿献血募集量占总募集量的一半以上", ["over half"]),
+        ("changning-2023-health-development-action-plan", "实现超过一半数量站的业务用房面积", ["over half"]),
     ],
 )
 def test_figures_read_in_english(doc: str, clause: str, english: list[str]) -> None:
