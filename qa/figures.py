@@ -315,9 +315,14 @@ def verdict_text(a_label: str, a: Figure, b_label: str, b: Figure, lang: Lang = 
 def difference_text(a: Figure, b: Figure, lang: Lang = "zh") -> str:
     """How far apart two figures of one unit are ("相差2.71个千分点", "a difference of 2.6"); a
     figure against a range it lies outside is a range apart (0.9 against 0.87-0.88: 相差
-    0.02-0.03); "" for two ranges, overlapping figures or figures of different units, whose
-    difference is not one number or span, and for equal figures (the verdict says so)."""
+    0.02-0.03); two durations in different units are a duration apart (10分45秒 against
+    12分钟: 相差1分15秒); "" for two ranges, overlapping figures or figures of different units,
+    whose difference is not one number or span, and for equal figures (the verdict says so)."""
     _check_lang(lang)
+    if a.unit != b.unit and comparable(a, b) and _scale(a.unit)[2] == "time" and a.high is None and b.high is None:
+        # two durations in different units (10分45秒 against 12分钟): apart by a duration
+        seconds = abs(a.value * _scale(a.unit)[1] - b.value * _scale(b.unit)[1])
+        return _duration_gap(seconds, lang) if seconds and _scale(a.unit)[0] == "秒" else ""
     if (a.high is not None and b.high is not None) or a.unit != b.unit or a.value == b.value:
         return ""
     if a.high is not None or b.high is not None:
@@ -335,6 +340,16 @@ def difference_text(a: Figure, b: Figure, lang: Lang = "zh") -> str:
         return f"相差{gap}{unit}"
     unit = {"%": " percentage points", "‰": " per-mille points"}.get(a.unit, _english_unit(a.unit))
     return f"a difference of {gap}{unit}"
+
+
+def _duration_gap(seconds: float, lang: Lang) -> str:
+    """A gap of ``seconds`` as the plans write durations: 1分15秒, 2分钟, 45秒 (1 min 15 s)."""
+    minutes, rest = divmod(round(seconds), 60)
+    if lang == "zh":
+        said = f"{minutes}分{rest}秒" if minutes and rest else f"{minutes}分钟" if minutes else f"{rest}秒"
+        return f"相差{said}"
+    said = f"{minutes} min {rest} s" if minutes and rest else f"{minutes} minutes" if minutes else f"{rest} seconds"
+    return f"a difference of {said}"
 
 
 # -- reading numbers ---------------------------------------------------------------------

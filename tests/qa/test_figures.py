@@ -394,6 +394,13 @@ def test_the_difference_of_two_figures_in_one_unit() -> None:
     cmi = parse_figures(quote(CHANGNING, "0.9 |\n0.87-0.88 |"))
     assert difference_text(cmi[0], cmi[1]) == "相差0.02-0.03"
     assert difference_text(parse_figures("4个")[0], parse_figures("3-5个")[0]) == "", "inside the range: no gap"
+    # two durations in different units are a duration apart (松江's 10分45秒, 闵行's ≤12分钟)
+    (done,) = parse_figures(quote(SONGJIANG, "平均急救反应时间缩短至10分45秒"))
+    (target,) = parse_figures("急救平均反应时间≤12分钟")
+    assert difference_text(done, target) == "相差1分15秒"
+    assert difference_text(target, done, "en") == "a difference of 1 min 15 s"
+    assert difference_text(parse_figures("15分钟")[0], parse_figures("1小时")[0]) == "相差45分钟"
+    assert difference_text(parse_figures("3个月")[0], parse_figures("1年")[0]) == "", "months and years: not in seconds"
 
 
 def test_the_change_a_sentence_states_is_computed_for_the_figure_asked_about() -> None:
