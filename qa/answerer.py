@@ -59,6 +59,7 @@ from qa.judge import Judge, Verdict, evidence_features, follow_up_left_open
 from qa.lexicon import Lexicon, TextSet
 from qa.periods import periods_agree, years_present
 from qa.plan import RetrievalPlan, plan_retrieval
+from qa.referents import POINTER_NOUN, named_in, referents, resolved, specific, without_pointer
 from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, by_district, select_claims, select_per_district, uncovered_terms
 from qa.source import SourceAsk, source_facts, source_text, statement_for
@@ -91,84 +92,6 @@ def _asked(part: str) -> str:
 
 # words that point or ask rather than name ("这些", "哪些地方", "什么时候")
 _POINTING = re.compile(r"这|那|哪|什么|多少|几|怎么|如何")
-_POINTER_NOUN = re.compile(r"(?:这家|这所|那家|那所|该|此|这个|那个)(医院|中心|机构|站|馆|院)")
-
-
-def _referent(part: str, bridges: Sequence[str], evidence: str = "") -> str:
-    """The organisation a later part points back to: of the kind its pronoun names
-    ("这家医院" → …医院; the one ``evidence`` says what the part describes), else the first
-    the evidence names."""
-    return _referents(part, bridges, evidence=evidence)[0]
-
-
-def _referents(part: str, bridges: Sequence[str], named: Sequence[str] = (), evidence: str = "") -> list[str]:
-    """The organisations a later part may point back to, likeliest first: those of the kind
-    its pronoun names ("这家医院" → …医院), then those the question itself names (``named``:
-    "闵行中西医结合医院搬到哪？它主打哪些专科？" — 它 is the hospital asked about, not the
-    park it moves to), then the rest in the evidence's order. Of those of the kind, the one
-    the words before the pronoun describe comes first ("负责全区危急重症的那家医院": the
-    hospital whose clause in the ``evidence`` says so)."""
-    m = _POINTER_NOUN.search(part)
-    kind = [name for name in bridges if m and name.endswith(m.group(1))]
-    if m and evidence and len(kind) > 1:
-        described = _shingles(re.sub(r"^(?:其中|里面|当中)|的$", "", part[: m.start()]))
-        kind.sort(key=lambda name: -max((len(described & _shingles(c)) for c in _clauses_naming(evidence, name)), default=0))
-    asked = [name for name in bridges if name in named and name not in kind]
-    return [*kind, *asked, *(name for name in bridges if name not in kind and name not in asked)]
-
-
-def _shingles(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
-def _clauses_naming(text: str, name: str) -> list[str]:
-    return [c for c in re.split(r"[，,；;。]", text) if name in c]
-
-
-def _named_in(question: str, bridge: str, districts: Sequence[str]) -> bool:
-    """Whether the question names the organisation, with or without its district's name
-    before it (闵行区中西医结合医院 is named by "闵行中西医结合医院")."""
-    forms = {bridge, bridge_key(bridge)}
-    for name in (n for d in districts for n in (d, d.removesuffix("区"))):
-        forms |= {f[len(name) :] for f in list(forms) if f.startswith(name)}
-    return any(len(f) >= 3 and f in question for f in forms)
-
-
-def _resolved(part: str, bridges: Sequence[str], evidence: str = "") -> str:
-    """A later part with the organisation it points back at named: "这家医院…" → the bridge
-    of that kind in place of the pointer; a bare pronoun ("它", "it") gets the first bridge
-    put before it. Unchanged when the evidence names no organisation."""
-    if not bridges:
-        return part
-    m = _POINTER_NOUN.search(part)
-    if m:
-        return part[: m.start()] + _referent(part, bridges, evidence) + part[m.end() :]
-    return f"{bridges[0]} {part}"
-
-
-_BARE_POINTER = re.compile(r"^(?:那么?|那)?\s*(?:它们?的?|其)|^(?:and\s+)?(?:what\s+(?:does|do|did|will)\s+)?(?:it|its|they|their)\b", re.I)
-
-
-def _without_pointer(part: str) -> str | None:
-    """A later part that opens with a bare pronoun ("那它对…有啥硬指标", "its …"), without it:
-    the pronoun may point at the district or its plan, so the part can be asked on its own.
-    None when it points at an organisation by name ("这家医院…"), or nowhere at the start."""
-    if _POINTER_NOUN.search(part):
-        return None
-    m = _BARE_POINTER.match(part.strip())
-    return part.strip()[m.end() :].strip() if m and m.end() > 0 else None
-
-
-# Words that say what kind of body something is, not which one (分中心, 社区医院, 服务站).
-_KIND_OF_BODY = re.compile(r"社区卫生服务中心|卫生服务中心|服务中心|服务站|社区|医院|中心|小组|委员会|机构|单位|[区市县新分大该这那]")
-
-
-def _specific(name: str) -> bool:
-    """Whether a name says which body (中西医结合医院, 医改领导小组), not only what kind of
-    body it is (分中心, 社区医院): the subject a later part leaves out is a particular one."""
-    return len(_KIND_OF_BODY.sub("", name)) >= 2
-
-
 def _then(first: Conclusion, second: Conclusion | None) -> Conclusion:
     """Two computed conclusions, one after the other (a comparison, then the total asked)."""
     if second is None:
@@ -389,7 +312,7 @@ class ExtractiveAnswerer:
         if refers:
             # a later part with a topic of its own behind a bare "它" is asked on its own too:
             # what the first part found may share its words ("反应迅速") without stating it
-            own_topic = [p for p in question_parts(analysis.question)[1:] if p in open_parts or _without_pointer(p)]
+            own_topic = [p for p in question_parts(analysis.question)[1:] if p in open_parts or without_pointer(p)]
             still, found = self._asked_alone(analysis, own_topic, claims, user_districts, k)
             open_parts = [p for p in open_parts if p in still]
             claims = [*claims, *found]
@@ -405,7 +328,7 @@ class ExtractiveAnswerer:
         hospital (a Chinese subject is left out when it stays the same). Only a name the
         plans use carries over ("浦江那边要开个新医院" names none)."""
         attested = self.lexicon.attested
-        named = [n for n in organisations_named(parts[0].question, attested, bodies=True) if attested(n) and _specific(n)]
+        named = [n for n in organisations_named(parts[0].question, attested, bodies=True) if attested(n) and specific(n)]
         if not named:
             return list(parts)
         name = max(named, key=len)
@@ -493,7 +416,7 @@ class ExtractiveAnswerer:
                 continue  # a remark after the question ("我们写材料的时候想把这个口径解释清楚。")
             if not self._asks_own(part, analysis.lang):
                 continue  # elliptical ("具体是哪几家？"): it asks the first part's topic, answered
-            own = self._part_analysis(_resolved(part, bridges, said), analysis)
+            own = self._part_analysis(resolved(part, bridges, said), analysis)
             if own.years and not any(years_present(own.years, f"{stated_text(e.unit)} {unit_context(e.unit)} {e.title}") for e in chosen):
                 # a year asked of ("2024年实际是多少") that no evidence speaks of: exactness is the point
                 open_parts.append(part)
@@ -516,7 +439,7 @@ class ExtractiveAnswerer:
         still, found = [], []
         taken = {e.unit for e in claims}
         for part in open_parts:
-            alone = _without_pointer(part)
+            alone = without_pointer(part)
             own = self._part_analysis(alone, analysis) if alone and analysis.districts else None
             if own is not None:
                 terms = self._terms_to_cover(own)
@@ -763,15 +686,15 @@ class ExtractiveAnswerer:
             return {}
         found: dict[str, Evidence] = {}
         filters = Filters(districts=frozenset(plan.districts)) if plan.districts else None
-        named = [b for b in bridges if _named_in(analysis.question, b, self.index.districts)]
+        named = [b for b in bridges if named_in(analysis.question, b, self.index.districts)]
         for part in parts[1:]:
             # a part pointing at one organisation by kind ("那家医院") is asked however much
             # the first part found; a bare "它" only while the answer is short
-            full = len(claims) + len(found) >= self.config.max_claims + 1 and not _POINTER_NOUN.search(part)
+            full = len(claims) + len(found) >= self.config.max_claims + 1 and not POINTER_NOUN.search(part)
             if not refers_back(part) or full:
                 continue
             best = None
-            for bridge in _referents(part, bridges, named, " ".join(stated_text(e.unit) for e in claims))[:2]:
+            for bridge in referents(part, bridges, named, " ".join(stated_text(e.unit) for e in claims))[:2]:
                 best = self._about(bridge, part, analysis, filters, {e.unit for e in (*claims, *found.values())})
                 if best:
                     break  # the likeliest organisation named in evidence that answers the part

@@ -95,12 +95,12 @@ def test_a_kind_of_body_is_no_subject_carried_to_a_later_part(policyqa) -> None:
 
 
 def test_a_pointer_with_a_description_means_the_organisation_the_evidence_describes_so() -> None:
-    from qa.answerer import _referents
+    from qa.referents import referents
 
     evidence = "加快建设东部光华医院、中部天山中医医院、西部同仁医院三个救治中心,同仁医院负责全区危急重症救治及培训指导。"
     bridges = ["光华医院", "天山中医医院", "同仁医院"]
-    assert _referents("其中负责危急重症救治的那家医院要争创什么等级", bridges, evidence=evidence)[0] == "同仁医院"
-    assert _referents("那家医院要争创什么等级", bridges, evidence=evidence)[0] == "光华医院"  # no description: the first
+    assert referents("其中负责危急重症救治的那家医院要争创什么等级", bridges, evidence=evidence)[0] == "同仁医院"
+    assert referents("那家医院要争创什么等级", bridges, evidence=evidence)[0] == "光华医院"  # no description: the first
 
 
 @pytest.mark.slow
