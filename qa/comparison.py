@@ -272,31 +272,58 @@ def row_comparison(analysis: QuestionAnalysis, chosen: Sequence[Evidence], whole
     city = _names_the_city(analysis) or bool(whole and _CITY_SIDE.search(whole))  # the part may leave it to the whole
     if len(analysis.districts) > 1 or not (weighs and city):
         return None
-    rows = [(e, v) for e in chosen if e.unit.kind == "table_row" and len(v := _row_values(e, analysis.question)) == 2]
+    question = whole or analysis.question
+    rows = [(e, v) for e in chosen if e.unit.kind == "table_row" and len(v := _row_values(e, question)) == 2]
     if not rows:
         return None
     # Several rows the question names ("千人口执业医师数、千人口注册护士数…分别比规划值高出多少")
     # are weighed each; otherwise the first row, the one that answers best.
-    named = [r for r in rows if _names_indicator(whole or analysis.question, r[0])]  # whole: of a part
+    named = [r for r in rows if _names_indicator(question, r[0])]  # whole: of a part
     rows = named if len(named) > 1 else rows[:1]
+    # a row whose cells hold one figure per kind the question names ("平时和紧急状态…"): each kind
+    weighed = [(e, kind, v) for e, values in rows for kind, v in _values_by_kind(e, question) or [("", values)]]
     lang = "en" if analysis.lang == "en" else "zh"
 
-    def sentence(cites: CitationList, e: Evidence, values: list[tuple[str, Figure]]) -> str:
+    def sentence(cites: CitationList, e: Evidence, kind: str, values: list[tuple[str, Figure]]) -> str:
         (a_label, a_fig), (b_label, b_fig) = values
         if lang == "en":
             a_label = f"{district_english(e.district)}'s target" if e.district else "The target"
             b_label = "the city health commission's planned value"
         text = verdict_text(a_label, a_fig, b_label, b_fig, lang).rstrip("。.")
-        if len(rows) > 1:  # which row each verdict is about
-            text = f"{indicator_name(e)}：{text}" if lang == "zh" else f"{indicator_name(e)}: {text}"
+        about = " ".join(x for x in (indicator_name(e) if len(rows) > 1 else "", kind) if x)
+        if about:  # which row (and kind) each verdict is about
+            text = f"{about}：{text}" if lang == "zh" else f"{about}: {text}"
         if gap := difference_text(a_fig, b_fig, lang):  # as in ``comparison_clause``
             text += f"，{gap}" if lang == "zh" else f", {gap}"
         return f"{text}[{cites.number(e.unit, e.district)}]{'。' if lang == 'zh' else '.'}"
 
     def conclude(cites: CitationList) -> str:
-        return ("" if lang == "zh" else " ").join(sentence(cites, e, v) for e, v in rows)
+        return ("" if lang == "zh" else " ").join(sentence(cites, e, kind, v) for e, kind, v in weighed)
 
     return conclude
+
+
+def _values_by_kind(e: Evidence, question: str) -> list[tuple[str, list[tuple[str, Figure]]]]:
+    """A row's target and planned values kind by kind, when its cells hold one figure per kind
+    ("10(平) /20(急)" under "(平时/紧急状态)") and the question names two or more of the kinds
+    before it weighs them; [] otherwise (``_row_values`` then weighs the kind named last)."""
+    verdict = _ASKS_VERDICT.search(question)
+    before = question[: verdict.start()] if verdict else question
+    cells = []
+    for cell in e.unit.cells:
+        if not _VALUE_LABEL.search(cell.label):
+            continue
+        kinds = {}
+        for f in parse_figures(cell.text):
+            if (m := _KIND.match(cell.text, f.end)) and (kind := _kind_named(m.group(1), e.unit.text)):
+                kinds[kind] = f
+        cells.append((cell.label, kinds))
+    if len(cells) != 2:
+        return []
+    named = [k for k in cells[0][1] if k in cells[1][1] and k in before]
+    if len(named) < 2:
+        return []
+    return [(k, [(label, _declared_unit(kinds[k], e)) for label, kinds in cells]) for k in named]
 
 
 def indicator_name(e: Evidence) -> str:
@@ -319,20 +346,33 @@ def _row_values(e: Evidence, question: str = "") -> list[tuple[str, Figure]]:
     for cell in e.unit.cells:
         figures = parse_figures(cell.text) if _VALUE_LABEL.search(cell.label) else []
         if figures:
-            values.append((cell.label, _declared_unit(_of_kind_asked(cell.text, figures, question), e)))
+            values.append((cell.label, _declared_unit(_of_kind_asked(cell.text, figures, question, e.unit.text), e)))
     return values
 
 
-_KIND = re.compile(r"\s*[(（]\s*([^()（）]{2,12}?)\s*[)）]")
+_KIND = re.compile(r"\s*[(（]\s*([^()（）]{1,12}?)\s*[)）]")
+# a label's kinds, one character each in its cells: "(平时/紧急状态)" for "10(平) /20(急)"
+_LABEL_KINDS = re.compile(r"[(（]([^()（）/]+(?:/[^()（）/]+)+)[)）]")
 
 
-def _of_kind_asked(text: str, figures: Sequence[Figure], question: str) -> Figure:
+def _kind_named(kind: str, row: str) -> str:
+    """A cell's kind as the question would name it: a one-character kind by the label's kind
+    it abbreviates (急 -> 紧急状态), or "" when the label spells none out; longer ones as they are."""
+    if len(kind) > 1:
+        return kind
+    spelled = [k for m in _LABEL_KINDS.finditer(row) for k in m.group(1).split("/") if kind in k and len(k) > 1]
+    return spelled[0] if spelled else ""
+
+
+def _of_kind_asked(text: str, figures: Sequence[Figure], question: str, row: str = "") -> Figure:
     """The figure whose bracketed kind right after it the question names, else the first; of
     several named, the one named last before the question weighs ("开放床位、编制床位目标分别
-    多少？编制床位目标比市规划值高多少" weighs the 编制床位 figure)."""
+    多少？编制床位目标比市规划值高多少" weighs the 编制床位 figure; "紧急状态下…差多少" the
+    "20(急)" cell of a row labelled "(平时/紧急状态)")."""
     verdict = _ASKS_VERDICT.search(question)
     before = question[: verdict.start()] if verdict else question
-    named = [(before.rfind(kind.group(1)), f) for f in figures if (kind := _KIND.match(text, f.end))]
+    kinds = [(_kind_named(kind.group(1), row), f) for f in figures if (kind := _KIND.match(text, f.end))]
+    named = [(before.rfind(k), f) for k, f in kinds if k]
     named = [(at, f) for at, f in named if at >= 0]
     return max(named, key=lambda n: n[0])[1] if named else figures[0]
 

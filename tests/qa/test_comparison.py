@@ -299,3 +299,13 @@ def test_a_row_cell_of_several_kinds_is_weighed_by_the_kind_asked(policyqa, ques
     answer = policyqa.ask(question)
     verdict = answer.answer.rsplit("[1]。", 2)[-2]
     assert f"（{weighed}）" in verdict, answer.answer
+
+
+@pytest.mark.slow
+def test_a_row_labelled_with_its_kinds_weighs_the_kinds_the_question_names(policyqa) -> None:  # type: ignore[no-untyped-def]
+    """"10(平) /20(急)" under "(平时/紧急状态)": 急 is 紧急状态; naming both weighs both."""
+    one = policyqa.ask("长宁定点医院ICU床位比例在紧急状态下比市里的规划值高多少？")
+    assert "（20）" in one.answer and "相差12" in one.answer, one.answer
+    both = policyqa.ask("长宁定点医院ICU床位比例，平时和紧急状态下分别比市里的规划值高多少？")
+    assert "平时：" in both.answer and "相差9" in both.answer, both.answer
+    assert "紧急状态：" in both.answer and "相差12" in both.answer, both.answer
