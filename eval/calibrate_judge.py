@@ -177,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         same = set(committed["weights"]) == set(model["weights"]) and all(abs(a - b) <= TOLERANCE for a, b in pairs)
         print("reproduced" if same else f"differs: committed {committed}\nrefit {model}")
         return 0 if same else 1
+    if MODEL_PATH.exists():
+        # the threshold is chosen by answers (eval/calibrate_threshold.py), not by this fit
+        kept = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+        model.update({k: kept[k] for k in ("threshold", "threshold_fitted_on") if k in kept})
     MODEL_PATH.write_text(json.dumps(model, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(model, ensure_ascii=False, indent=2))
     return 0

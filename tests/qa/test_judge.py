@@ -92,6 +92,30 @@ def test_committed_model_has_every_feature() -> None:
     assert data["fitted_on"]["half"] == "tune"
 
 
+def test_the_threshold_is_the_one_its_recorded_answers_choose() -> None:
+    """eval/calibrate_threshold.py writes the accuracy of every threshold it tried beside the
+    one it chose; that record must choose the committed threshold (the full rerun, several
+    minutes, is ``calibrate_threshold.py --check``)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from eval.calibrate_threshold import THRESHOLDS, choose
+
+    data = json.loads((Path(__file__).resolve().parents[2] / "qa" / "judge_model.json").read_text(encoding="utf-8"))
+    record = data["threshold_fitted_on"]
+    found = {float(t): a for t, a in record["accuracy"].items()}
+    assert set(found) == set(THRESHOLDS) and record["half"] == "tune"
+    assert choose(found, record["questions"]) == data["threshold"] == JudgeModel.load().threshold
+
+
+def test_of_thresholds_the_answers_cannot_tell_apart_the_nearest_the_fit_wins() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from eval.calibrate_threshold import choose
+
+    # one answer in 1,000 apart: noise; the threshold moves only as far as it must
+    assert choose({0.3: 0.878, 0.4: 0.877, 0.5: 0.870}, 1000) == 0.4
+    assert choose({0.3: 0.890, 0.4: 0.877, 0.5: 0.870}, 1000) == 0.3
+    assert choose({0.4: 0.870, 0.5: 0.870, 0.6: 0.870}, 1000) == 0.5
+
+
 @pytest.mark.slow
 def test_calibration_script_reproduces_the_committed_coefficients(policyqa) -> None:  # type: ignore[no-untyped-def]
     """The script, run as it is documented, in a process of its own on the built index."""
