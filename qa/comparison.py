@@ -307,17 +307,8 @@ def _values_by_kind(e: Evidence, question: str) -> list[tuple[str, list[tuple[st
     """A row's target and planned values kind by kind, when its cells hold one figure per kind
     ("10(平) /20(急)" under "(平时/紧急状态)") and the question names two or more of the kinds
     before it weighs them; [] otherwise (``_row_values`` then weighs the kind named last)."""
-    verdict = _ASKS_VERDICT.search(question)
-    before = question[: verdict.start()] if verdict else question
-    cells = []
-    for cell in e.unit.cells:
-        if not _VALUE_LABEL.search(cell.label):
-            continue
-        kinds = {}
-        for f in parse_figures(cell.text):
-            if (m := _KIND.match(cell.text, f.end)) and (kind := _kind_named(m.group(1), e.unit.text)):
-                kinds[kind] = f
-        cells.append((cell.label, kinds))
+    before = _before_weighing(question)
+    cells = [(cell.label, dict(_cell_kinds(cell.text, e.unit.text))) for cell in e.unit.cells if _VALUE_LABEL.search(cell.label)]
     if len(cells) != 2:
         return []
     named = [k for k in cells[0][1] if k in cells[1][1] and k in before]
@@ -355,6 +346,12 @@ _KIND = re.compile(r"\s*[(（]\s*([^()（）]{1,12}?)\s*[)）]")
 _LABEL_KINDS = re.compile(r"[(（]([^()（）/]+(?:/[^()（）/]+)+)[)）]")
 
 
+def _before_weighing(question: str) -> str:
+    """The question up to where it weighs one figure against another: the kinds it names there."""
+    verdict = _ASKS_VERDICT.search(question)
+    return question[: verdict.start()] if verdict else question
+
+
 def _kind_named(kind: str, row: str) -> str:
     """A cell's kind as the question would name it: a one-character kind by the label's kind
     it abbreviates (急 -> 紧急状态), or "" when the label spells none out; longer ones as they are."""
@@ -364,15 +361,22 @@ def _kind_named(kind: str, row: str) -> str:
     return spelled[0] if spelled else ""
 
 
+def _cell_kinds(text: str, row: str, figures: Sequence[Figure] | None = None) -> list[tuple[str, Figure]]:
+    """(kind, figure) of a cell's figures that carry a kind in brackets after them."""
+    found = []
+    for f in parse_figures(text) if figures is None else figures:
+        if (m := _KIND.match(text, f.end)) and (kind := _kind_named(m.group(1), row)):
+            found.append((kind, f))
+    return found
+
+
 def _of_kind_asked(text: str, figures: Sequence[Figure], question: str, row: str = "") -> Figure:
     """The figure whose bracketed kind right after it the question names, else the first; of
     several named, the one named last before the question weighs ("开放床位、编制床位目标分别
     多少？编制床位目标比市规划值高多少" weighs the 编制床位 figure; "紧急状态下…差多少" the
     "20(急)" cell of a row labelled "(平时/紧急状态)")."""
-    verdict = _ASKS_VERDICT.search(question)
-    before = question[: verdict.start()] if verdict else question
-    kinds = [(_kind_named(kind.group(1), row), f) for f in figures if (kind := _KIND.match(text, f.end))]
-    named = [(before.rfind(k), f) for k, f in kinds if k]
+    before = _before_weighing(question)
+    named = [(before.rfind(k), f) for k, f in _cell_kinds(text, row, figures)]
     named = [(at, f) for at, f in named if at >= 0]
     return max(named, key=lambda n: n[0])[1] if named else figures[0]
 
