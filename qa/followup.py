@@ -625,6 +625,12 @@ def _new_topic(q: str, targets: Sequence[District], topic: str, compare: bool, k
     return question if _mentions(question) else _prefix(question, targets, zh, de=True)
 
 
+def _compares(q: str) -> bool:
+    """Whether a follow-up weighs one thing against another ("比长宁高吗", "哪个区定得高",
+    "Is Songjiang higher?")."""
+    return bool(_ZH_COMPARE.search(q) or _ZH_WHICH_AHEAD.search(q) or _EN_COMPARE.search(q))
+
+
 # asking whether two statements agree ("Is that consistent with…", "跟附件里的一致吗")
 _AGREES = re.compile(r"\b(?:consistent|agree|agrees|match|matches|line up|the same as)\b|一致|吻合|相符|对得上", re.IGNORECASE)
 
@@ -633,8 +639,7 @@ def _followed_by(topic: str, q: str) -> str:
     """Rule 5: the topic question, then the follow-up. A follow-up in the other language
     ("And how many papers did they publish?" after a Chinese question) is asked in its own
     language about the chat's districts: two languages in one question are read as neither."""
-    compares = _ZH_COMPARE.search(q) or _ZH_WHICH_AHEAD.search(q) or _EN_COMPARE.search(q) or _AGREES.search(q)
-    if _is_zh(topic) != _is_zh(q) and not compares:  # a comparison needs the topic it compares
+    if _is_zh(topic) != _is_zh(q) and not (_compares(q) or _AGREES.search(q)):  # a comparison needs the topic it compares
         bare = re.sub(r"^(?:and|but|so|also)\b[\s,]*", "", q, flags=re.IGNORECASE)
         return _prefix(bare[:1].upper() + bare[1:], _districts_in(topic), _is_zh(q), de=True)
     if _is_zh(topic):
@@ -673,7 +678,7 @@ def _resolve_one(
     rest = opening.group(2) if opening else ""
     if (
         opening and _districts_in(opening.group(1)) and not _asks_nothing_new(rest, topic) and not _pronouns(rest)
-        and not (_ZH_COMPARE.search(q) or _ZH_WHICH_AHEAD.search(q) or _EN_COMPARE.search(q))
+        and not _compares(q)
     ):
         # "长宁那边呢？是哪家？目标是评到什么等级？": the switch is the chat's topic asked of
         # the district named, and the parts after it ask more of that ("宝山呢？到2025年定的是
@@ -693,7 +698,7 @@ def _resolve_one(
     nothing_new = _asks_nothing_new(q, topic)
     # "两个区谁更高" naming one district: the other is the one the chat was about
     pair = len(own) == 1 and bool(_BOTH.search(q)) and bool(set(topic_districts) - set(own))
-    compare = bool(_ZH_COMPARE.search(q) or _ZH_WHICH_AHEAD.search(q) or _EN_COMPARE.search(q)) or both or pair
+    compare = _compares(q) or both or pair
     scoped = own or analyze(q, [d.name for d in known], uses=_USES.get()).is_across
     pronouns = _pronouns(q)
     # a pronoun pointing at what the chat was about ("哪几个区提了这个？"), not at the plans
