@@ -49,7 +49,6 @@ from qa.evidence import (
     bridge_entities,
     bridge_key,
     collect_candidates,
-    organisations_named,
     score_candidates,
     stated_text,
     unit_context,
@@ -59,7 +58,15 @@ from qa.judge import Judge, Verdict, evidence_features, follow_up_left_open
 from qa.lexicon import Lexicon, TextSet
 from qa.periods import periods_agree, years_present
 from qa.plan import RetrievalPlan, plan_retrieval
-from qa.referents import POINTER_NOUN, named_in, referents, resolved, specific, without_pointer
+from qa.referents import (
+    POINTER_NOUN,
+    carried_subject,
+    named_in,
+    names_a_body,
+    referents,
+    resolved,
+    without_pointer,
+)
 from qa.refusal import refusal_text, silent_note
 from qa.selection import SelectionConfig, by_district, select_claims, select_per_district, uncovered_terms
 from qa.source import SourceAsk, source_facts, source_text, statement_for
@@ -80,6 +87,7 @@ from qa.terms import (
     unmapped_english_words,
 )
 from qa.totals import pair_total_clause, total_clause
+from qa.verify import single_clause
 
 
 def _asked(part: str) -> str:
@@ -325,17 +333,14 @@ class ExtractiveAnswerer:
     def _about_first_organisation(self, parts: Sequence[QuestionAnalysis]) -> list[QuestionAnalysis]:
         """Later parts that name no organisation are about the one the first part names:
         "闵行那个中西医结合医院要搬去哪里？以后主要看什么病比较拿手？" asks the second of the
-        hospital (a Chinese subject is left out when it stays the same). Only a name the
-        plans use carries over ("浦江那边要开个新医院" names none)."""
-        attested = self.lexicon.attested
-        named = [n for n in organisations_named(parts[0].question, attested, bodies=True) if attested(n) and specific(n)]
-        if not named:
+        hospital (``qa.referents.carried_subject``; "浦江那边要开个新医院" names none)."""
+        name = carried_subject(parts[0].question, self.lexicon.attested)
+        if not name:
             return list(parts)
-        name = max(named, key=len)
         out = [parts[0]]
         for part in parts[1:]:
             bare = part.question
-            if organisations_named(bare, bodies=True) or re.search(r"医院|中心|机构|单位|小组", bare):
+            if names_a_body(bare):
                 out.append(part)
                 continue
             # the district the part was given goes first, once ("闵行区" + "区中医医院…")
@@ -495,9 +500,7 @@ class ExtractiveAnswerer:
     @staticmethod
     def _open_tail(analysis: QuestionAnalysis, open_parts: Sequence[str]) -> str:
         """The sentence naming the parts of a question the documents leave open."""
-        # one clause per part: its own marks (“…；…分别是多少”) would cut the note into clauses
-        # the verifier reads as uncited statements
-        asked = [re.sub(r"[。；;！!？?]+|\.(?=\s|$)", "，" if analysis.lang != "en" else ",", _asked(p).rstrip("?？。.；;")).strip("，, ") for p in open_parts]
+        asked = [single_clause(_asked(p), analysis.lang) for p in open_parts]  # one clause per part
         if analysis.lang == "en":
             return " ".join(f"The documents do not say: {q}?" for q in asked)
         return "".join(f"文件中未提及：{q}。" for q in asked)

@@ -5,9 +5,9 @@ the names the evidence gives (``qa.evidence.bridge_entities``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from qa.evidence import bridge_key
+from qa.evidence import bridge_key, organisations_named
 
 POINTER_NOUN = re.compile(r"(?:这家|这所|那家|那所|该|此|这个|那个)(医院|中心|机构|站|馆|院)")
 
@@ -85,3 +85,20 @@ def specific(name: str) -> bool:
     """Whether a name says which body (中西医结合医院, 医改领导小组), not only what kind of
     body it is (分中心, 社区医院): the subject a later part leaves out is a particular one."""
     return len(_KIND_OF_BODY.sub("", name)) >= 2
+
+
+def carried_subject(first: str, attested: Callable[[str], bool]) -> str:
+    """The organisation or body a question's first part names that its later parts may leave
+    out (Chinese drops a subject while it stays the same): the longest name the plans use
+    that says which one; "" when it names none."""
+    named = [n for n in organisations_named(first, attested, bodies=True) if attested(n) and specific(n)]
+    return max(named, key=len) if named else ""
+
+
+# a body named by its kind alone, which a part may use for a subject of its own
+_BODY_KIND = re.compile(r"医院|中心|机构|单位|小组")
+
+
+def names_a_body(part: str) -> bool:
+    """Whether a part names an organisation or body of its own, by name or by kind."""
+    return bool(organisations_named(part, bodies=True) or _BODY_KIND.search(part))

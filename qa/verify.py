@@ -229,6 +229,14 @@ def ensure_verified(answer: Answer, documents: Mapping[str, Document]) -> Answer
     return answer
 
 
+def single_clause(text: str, lang: str = "zh") -> str:
+    """``text`` as one clause of an answer: its own sentence and clause ends (“…；…分别是多少”)
+    become commas, so the verifier does not read its pieces as uncited statements."""
+    sep = "," if lang == "en" else "，"
+    flat = re.sub(r"[。；;！!？?]+|\.(?=\s|$)", sep, text.rstrip("?？。.；;"))
+    return re.sub(r"\s+", " ", flat).strip("，, ")
+
+
 def quoted_fallback(answer: Answer, documents: Mapping[str, Document]) -> Answer:
     """What to return when a composed answer fails verification (a composing bug, which the
     caller should not pay for with an error): the citations that check out, quoted as the
@@ -242,9 +250,7 @@ def quoted_fallback(answer: Answer, documents: Mapping[str, Document]) -> Answer
     note = "verification failed, answer replaced by its quotes: " + "; ".join(problems[:3])
     en = answer.lang == "en"
     if cited:
-        # one clause per quote: its own sentence ends would cut it into uncited clauses
-        flat = [re.sub(r"[。；;！!？?]+", "，" if not en else ",", c.quote).strip("，, \n") for c in cited]
-        flat = [re.sub(r"\s+", " ", q) for q in flat]
+        flat = [single_clause(c.quote, answer.lang) for c in cited]
         if en:
             text = "The plans state: " + "; ".join(f"“{q}” [{i}]" for i, q in enumerate(flat, start=1)) + "."
         else:
