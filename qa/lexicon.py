@@ -150,6 +150,7 @@ class Lexicon:
         self._index()
         thesaurus.synonyms("大夫")
         thesaurus.related("大夫")
+        thesaurus.says_a_predicate("挂帅")  # Cilin's classes, read for words no plan uses
         _glossed("救护车")
 
     def _pinyin_forms(self, word: str) -> tuple[str, ...]:
