@@ -44,6 +44,13 @@ _COMPARE_ZH = re.compile(r"比较|对比|比一比|相比|有何不同|有什么
 _COMPARE_EN = re.compile(r"\b(compare|comparison|versus|vs\.?|differ|difference|both|respectively)\b", re.I)
 _QUANTITY_ZH = re.compile(r"目标|数字|多少|几个|几家|几项|几名|几台|几所|几张|几岁|几分钟|几年|(?<!哪)几[天次种类位人批周月]|几小时|多长|多[大高远宽广重]|比例|占比|百分之|率(?:目标|要|是|达到)?|数(?:目标|要|是)?[？?。！!\s]*$")
 _QUANTITY_EN = re.compile(r"\bhow (many|much|long|often)\b|\bwhat (share|percentage|proportion|rate|number)\b|\b(rate|ratio|target|number of|per 1,?000)\b", re.I)
+# Asking for several things of one kind, each to be named: "两家医院分别搬到哪里",
+# "要建的几个中心都有哪些", "which hospitals… respectively" (``asks_several``).
+_SEVERAL = re.compile(
+    r"分别|各(?:自|是|在|要|有)|两(?:家|个|所)|几(?:家|个|种|所|项)|哪几|哪些(?!区)|都有(?:哪|什么)"
+    r"|\b(?:respectively|each|both|which ones|two)\b",
+    re.I,
+)
 # Asking whether a plan speaks of something at all, and asking for a figure in so many words.
 _MENTIONS = re.compile(r"提到|提及|涉及|说到|谈到|写到|写了|有提|提了|\b(?:mention\w*|refer\w*|talk\w* about)\b", re.I)
 _FIGURE_ASKED = re.compile(r"多少|几|数字|数值|目标值|规划值|百分之|\b(?:how (?:many|much)|what (?:share|percentage|figure|number|target)|figures?|numbers?)\b", re.I)
@@ -348,3 +355,9 @@ def is_question(text: str) -> bool:
 def refers_back(part: str) -> bool:
     """Whether a part of a question points back at something named before ("这家医院")."""
     return bool(_REFERS_BACK.search(part))
+
+
+def asks_several(question: str) -> bool:
+    """Whether a question asks for several things of one kind, each to be named: the
+    answer is a set, and a second statement as complete as the first is one of its members."""
+    return bool(_SEVERAL.search(question))

@@ -20,6 +20,7 @@ from qa.agreement import consistency_clause, rate_consistency_clause
 from qa.analysis import (
     QuestionAnalysis,
     analyze,
+    asks_several,
     district_english,
     is_question,
     question_parts,
@@ -68,7 +69,14 @@ from qa.referents import (
     without_pointer,
 )
 from qa.refusal import refusal_text, silent_note
-from qa.selection import SelectionConfig, by_district, select_claims, select_per_district, uncovered_terms
+from qa.selection import (
+    SelectionConfig,
+    by_district,
+    completed,
+    select_claims,
+    select_per_district,
+    uncovered_terms,
+)
 from qa.source import SourceAsk, source_facts, source_text, statement_for
 from qa.terms import (
     FRAMING_WEIGHT,
@@ -297,6 +305,9 @@ class ExtractiveAnswerer:
                 verdict = first_draft.verdicts[0][1] if first_draft.verdicts else verdict
         if not verdict.answerable:
             return self._refuse(analysis, chunk_hits, k, verdict, judged)
+        # judged stated: now cite what else the question asks, in sentences that share few
+        # of its words ("…新建几个分站…半径多少" states the radius in the next sentence)
+        claims = completed(claims, ranked, terms, weights, self.config, several=asks_several(analysis.question))
         open_parts = self._open_later_parts(analysis, claims, ranked) if refers else []
         conclude = (
             row_comparison(analysis, claims)

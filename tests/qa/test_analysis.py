@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kernel.errors import QuestionError
-from qa.analysis import analyze, detect_language
+from qa.analysis import analyze, asks_several, detect_language
 from qa.terms import coverage, key_terms
 from qa.validation import validate_question
 
@@ -471,3 +471,19 @@ def test_spans_of_time_said_in_words_are_read_in_minutes(question: str, said: st
     from qa.analysis import normalize_question
 
     assert said in normalize_question(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "several"),
+    [
+        ("闵行两家中医类医院分别迁到哪里？", True),
+        ("宝山今年社区里要建哪几种中心？", True),
+        ("长宁的区域医疗中心各有什么分工？", True),
+        ("Which hospitals will the two TCM hospitals become, respectively?", True),
+        ("闵行区中医医院迁到哪里？", False),
+        ("长宁到2025年婴儿死亡率控制在多少？", False),
+        ("What is Songjiang's infant mortality target?", False),
+    ],
+)
+def test_asks_several_things_of_one_kind(question: str, several: bool) -> None:
+    assert asks_several(question) is several

@@ -47,3 +47,12 @@ def test_a_later_part_behind_a_bare_pronoun_with_a_topic_of_its_own_is_asked_on_
     # a part whose topic is the thing pointed at is not asked about the district alone
     named = policyqa.ask("闵行中医医院迁到哪里？它建成后叫什么？")
     assert "七宝" in named.answer
+
+
+def test_a_question_asking_for_two_things_of_one_kind_cites_both_statements(policyqa) -> None:  # type: ignore[no-untyped-def]
+    """Minhang's plan relocates two TCM hospitals in two sentences that share their words
+    (迁建, 中医, 医院): once the first is judged to answer, the second, as complete, is the
+    other half of the answer, not a repetition to leave out."""
+    answer = policyqa.ask("闵行两家中医类医院分别迁到哪里？")
+    assert not answer.refused
+    assert "七宝" in answer.answer and "紫竹" in answer.answer, answer.answer
