@@ -174,27 +174,6 @@ class HybridIndex:
                 self._query_cache.popitem(last=False)
         return vec
 
-    def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
-        """The vectors of several queries, shape ``(len(queries), dim)``: those not remembered
-        are embedded in one batch (about half the time of one call each) and remembered."""
-        queries = [check_query(q) for q in queries]
-        embedder = self.embedder
-        with self._embed_lock:
-            new = list(dict.fromkeys(q for q in queries if q not in self._query_cache))
-            if new:
-                vecs = np.asarray(embedder.embed(new, role="query"), dtype=np.float32).reshape(len(new), -1)
-                if vecs.shape[1] != self.dim:
-                    raise CorruptIndexError(
-                        f"embedder {embedder.id!r} returned {vecs.shape[1]}-d vectors, the index holds {self.dim}-d"
-                    )
-                for q, vec in zip(new, vecs, strict=True):
-                    vec.setflags(write=False)
-                    self._query_cache[q] = vec
-            out = np.stack([self._query_cache[q] for q in queries])
-            while len(self._query_cache) > QUERY_CACHE_SIZE:
-                self._query_cache.popitem(last=False)
-        return out
-
     def warm_up(self) -> None:
         """Load the tokenizer dictionary and the query embedder now, not on the first question.
 

@@ -639,21 +639,8 @@ class ExtractiveAnswerer:
             asks_share=analysis.asks_share,
             asked_unit=analysis.asked_unit,
             asks_rate=analysis.asks_rate,
-            importance=None if analysis.lang == "en" else lambda missing: self._importance(analysis.question, missing),
         )
         return self.judge.judge(features)
-
-    def _importance(self, question: str, terms: Sequence[Term]) -> list[float]:
-        """How far the question's vector moves when each term is left out of it (1 - cosine),
-        embedded in one batch; 0 for a term the question does not spell out (an English
-        question's terms are Chinese)."""
-        rests = {t.text: question.replace(t.text, "", 1).strip() for t in terms if t.text in question}
-        asked = [r for r in rests.values() if r]
-        if not asked:
-            return [1.0 if t.text in rests else 0.0 for t in terms]
-        vecs = self.index.embed_queries([question, *asked])
-        moved = dict(zip(asked, (1.0 - vecs[1:] @ vecs[0]).tolist(), strict=True))
-        return [max(0.0, moved[rests[t.text]]) if rests.get(t.text) else (1.0 if t.text in rests else 0.0) for t in terms]
 
     def _plans_text(self, scope: Sequence[str]) -> str:
         """All the text of the plans of ``scope`` (every plan when it is empty)."""

@@ -6,8 +6,7 @@ glossary cannot put into Chinese, no evidence at all. Then one calibrated decisi
 logistic model over a few features of the chosen evidence (coverage of the question's
 words, counting the plans' synonyms and counting words the plans never use as missing, by
 all the evidence and by the one passage that covers most; coverage of its most specific
-words; the most specific word left out, by its rarity and by how far the question's meaning
-moves without it (a word that only frames the ask, 名单 or 各有, barely moves it); whether a question asking a figure got one, in the
+words; the most specific word left out; whether a question asking a figure got one, in the
 unit asked; the margin of its dense similarity over the other candidates).
 The coefficients are fitted on the tune half of the blind question rounds by
 ``eval/calibrate_judge.py`` and committed beside it in ``qa/judge_model.json``; nothing is
@@ -19,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from importlib import resources
@@ -44,7 +43,7 @@ Reason = Literal["answered", "language", "outside_place", "unknown_topic", "no_e
 REASONS: tuple[Reason, ...] = ("answered", "language", "outside_place", "unknown_topic", "no_evidence", "not_stated")
 FEATURES: tuple[str, ...] = (
     "sentence_coverage", "anchor_coverage", "worst_missing", "dense_margin", "number_missing", "english", "per_district",
-    "paired_figure", "plan_anchor_coverage", "unit_coverage", "missing_importance",
+    "paired_figure", "plan_anchor_coverage", "unit_coverage",
 )
 MODEL_FILE = "judge_model.json"
 
@@ -103,7 +102,6 @@ def evidence_features(
     asks_share: bool = False,
     asked_unit: str = "",
     asks_rate: bool = False,
-    importance: Callable[[Sequence[Term]], Sequence[float]] | None = None,
 ) -> dict[str, float]:
     """What the judge looks at, for one set of chosen evidence: coverage with headings and
     title (``coverage``) and of the sentences alone (``sentence_coverage``), whether a
@@ -122,12 +120,6 @@ def evidence_features(
     # The most specific word the evidence leaves out: one missing key word (心理健康 in
     # 心理健康素养, 火星 in 火星基地) can make evidence about a neighbouring topic look complete.
     worst = max((weights.get(t.text, 0.0) / top * (1.0 - term_match(t, text)) for t in hard if top > 0), default=0.0)
-    # The same, weighed by what the word means to the question as a whole rather than by how
-    # rare it is: how far the question's vector moves without it (``importance``). A rare word
-    # that only frames the ask (名单, 量化, 各有) barely moves it; the topic (火星基地) does.
-    missing = [(t, gap) for t in hard if (gap := 1.0 - term_match(t, text)) > 0] if importance else []
-    moved = importance([t for t, _ in missing]) if missing and importance else []
-    missing_importance = max((gap * m for (_, gap), m in zip(missing, moved, strict=True)), default=0.0)
     return {
         # Words the plans never use, in any form, count as missing: weighted by IDF and by
         # how topical they are in general Chinese (``qa.terms.topicality``).
@@ -145,7 +137,6 @@ def evidence_features(
         # (no credit for a part of a compound here: a plan saying 中医 names no 中医馆)
         "plan_anchor_coverage": coverage(anchors, weights, plans_text, named_match) if anchors and plans_text else 1.0,
         "worst_missing": worst,
-        "missing_importance": missing_importance,
         "dense_margin": max((e.dense for e in chosen), default=0.0) - _mean_dense(pool[:20]),
         "number_missing": 1.0
         if (asks_number and not (figures or _WHOLE.search(sentences) or _SPAN.search(sentences)))

@@ -314,39 +314,3 @@ def test_a_rate_per_so_many_people_needs_a_population_basis_in_the_evidence(
     assert features["basis_missing"] == missing
     if missing:
         assert Judge().judge(features).reason == "not_stated"
-
-
-def test_missing_importance_weighs_each_missing_word_by_what_it_means_to_the_question(lexicon: Lexicon) -> None:
-    """The feature is the largest gap x importance over the words the evidence leaves out;
-    the importance function is asked about missing words only, and nothing is missing when
-    the evidence states every word."""
-    question = "长宁区火星基地建设名单有哪些？"
-    analysis = analyze(question, KNOWN)
-    terms = key_terms(analysis.question, analysis.lang, lexicon)
-    text = "开展中医馆、中医阁达标建设"
-    weights = idf_weights(terms, [text, "其他句子。"])
-    asked: list[list[str]] = []
-
-    def importance(missing):  # type: ignore[no-untyped-def]
-        asked.append([t.text for t in missing])
-        return [0.3 if t.text == "火星" else 0.01 for t in missing]
-
-    def feature(evidence_text: str, fn=importance) -> float:  # type: ignore[no-untyped-def]
-        return evidence_features(
-            terms, weights, [evidence(evidence_text)], english=False, per_district=False, importance=fn
-        )["missing_importance"]
-
-    assert feature(text) == pytest.approx(0.3)
-    assert "火星" in asked[-1] and "名单" in asked[-1]
-    assert feature(text, None) == 0.0  # not measured: no evidence against the answer
-    assert feature("长宁区火星基地建设名单如下") == 0.0
-
-
-def test_a_topic_word_moves_the_question_more_than_a_word_that_frames_it(policyqa) -> None:  # type: ignore[no-untyped-def]
-    """Importance is measured with the index's own query embedder: leaving out the topic of a
-    question moves its vector further than leaving out the word asking for a list."""
-    answerer = policyqa._snapshot.answerer
-    question = "长宁区火星基地建设名单有哪些？"
-    topic, frame = answerer._importance(question, [Term("火星"), Term("名单")])
-    assert topic > 2 * frame > 0
-    assert answerer._importance(question, [Term("没有的词")]) == [0.0]
