@@ -81,8 +81,7 @@ def select_claims(
         options = [e for e in pool if e not in chosen and e.score >= follow_ratio * best.score]
         if not options:
             break
-        gains = [(coverage(terms, weights, evidence_text([*chosen, e])) - covered, e) for e in options]
-        gain, pick = max(gains, key=lambda g: (g[0], g[1].score))
+        gain, pick = _best_addition(chosen, options, terms, weights, covered)
         if gain < min_gain:
             break
         chosen.append(pick)
@@ -123,21 +122,20 @@ def completed(
         and e.score >= config.completion_score_ratio * lead.score
         and e.dense >= lead.dense - config.completion_dense_drop
         and not _heading(e.unit)
-        and not any(_restates(e.unit, c.unit) for c in chosen)
     ]
     out = list(chosen)
     covered = coverage(terms, weights, evidence_text(out))
     top = max(e.coverage for e in out)
     while len(out) < config.max_claims and pool:
-        gain, pick = max(((coverage(terms, weights, evidence_text([*out, e])) - covered, e) for e in pool), key=lambda g: (g[0], g[1].score))
+        gain, pick = _best_addition(out, pool, terms, weights, covered)
         if gain < min_gain:
             parallel = [e for e in pool if e.coverage >= config.parallel_coverage_ratio * top] if several else []
             if not parallel:
                 break
             gain, pick = 0.0, max(parallel, key=lambda e: e.score)
         pool.remove(pick)
-        if any(_restates(pick.unit, c.unit) for c in out):
-            continue
+        if any(_overlap(stated_text(pick.unit), stated_text(c.unit)) >= RESTATED for c in out):
+            continue  # a target restated elsewhere (an annex) adds nothing
         out.append(pick)
         covered += gain
     out.sort(key=lambda e: (e.unit.doc_id, e.unit.start))
@@ -151,18 +149,28 @@ def _heading(unit: Unit) -> bool:
     return unit.kind == "sentence" and (text in unit.section or heading_rank(text.rstrip("。；;")) is not None)
 
 
-def _restates(a: Unit, b: Unit, min_overlap: float = 0.8) -> bool:
-    """Whether one unit says what the other says (a target restated in an annex)."""
-    x, y = stated_text(a), stated_text(b)
-    shorter = min(len(x), len(y)) or 1
-    return sum(m.size for m in SequenceMatcher(None, x, y, autojunk=False).get_matching_blocks()) / shorter >= min_overlap
+def _best_addition(
+    chosen: Sequence[Evidence], options: Sequence[Evidence], terms: Sequence[Term], weights: Mapping[str, float], covered: float
+) -> tuple[float, Evidence]:
+    """Of ``options``, the one adding most coverage to ``chosen`` (then the best scored), and its gain."""
+    gains = [(coverage(terms, weights, evidence_text([*chosen, e])) - covered, e) for e in options]
+    return max(gains, key=lambda g: (g[0], g[1].score))
+
+
+RESTATED = 0.8  # share of the shorter text two statements have in common when one restates the other
+
+
+def _overlap(a: str, b: str) -> float:
+    """The share of the shorter text that the longer one also has, in order."""
+    shorter = min(len(a), len(b)) or 1
+    return sum(block.size for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()) / shorter
 
 
 def _masked(text: str) -> str:
     return re.sub(r"\d+(?:\.\d+)?", "#", text)
 
 
-def disagreeing(chosen: Sequence[Evidence], pool: Sequence[Evidence], min_overlap: float = 0.8) -> list[Evidence]:
+def disagreeing(chosen: Sequence[Evidence], pool: Sequence[Evidence], min_overlap: float = RESTATED) -> list[Evidence]:
     """Evidence that says the same thing as a chosen piece but with other figures.
 
     Plans restate targets in several places and sometimes disagree (到2025年… / 到2026年…
@@ -179,10 +187,7 @@ def disagreeing(chosen: Sequence[Evidence], pool: Sequence[Evidence], min_overla
                 continue
             if set(re.findall(r"\d+(?:\.\d+)?", stated_text(other.unit))) == set(re.findall(r"\d+(?:\.\d+)?", stated_text(e.unit))):
                 continue
-            a, b = _masked(e.unit.text), _masked(other.unit.text)
-            shorter = min(len(a), len(b)) or 1
-            matched = sum(block.size for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
-            if matched / shorter >= min_overlap:
+            if _overlap(_masked(e.unit.text), _masked(other.unit.text)) >= min_overlap:
                 extra.append(other)
     return extra
 
