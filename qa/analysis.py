@@ -23,8 +23,9 @@ from qa.terms import without_dialled, without_purpose
 Language = Literal["zh", "en", "other"]
 QuestionKind = Literal["across", "comparison", "quantity", "table", "fact"]
 
-# "这几年" / "那几家" / "好几个" point at or estimate a number; they do not ask for one.
-_NOT_COUNTING = re.compile(r"[这那好]几(?:个|家|年|天|项|名|所|次)?")
+# "这几年" / "那几家" / "好几个" point at or estimate a number, and "哪几个专科" asks which
+# ones: none of them asks for a number.
+_NOT_COUNTING = re.compile(r"[这那好哪]几(?:个|家|年|天|项|名|所|次|种|类|位)?")
 _ACROSS_ZH = re.compile(
     r"(?:哪些区|哪几个区|哪个区|哪些地区|哪几个地区|各区|几个区|有哪些区|哪些行政区|哪家区|(?:其他|其它|其余|别的)(?:几个)?区)(?!域)|区有哪些"
     # "五床联动 提到的区": a search box asking which districts mention it

@@ -217,10 +217,23 @@ def figure_near(text: str, anchors: Sequence[str]) -> Figure | None:
         # the most specific anchor the sentence names decides ("服务半径" before "平均")
         figure = _after_anchor(t, figures, hits)
         if figure is not None:
-            return figure
+            return _best_named(text, figures, anchors, figure)
     if not all_hits:
         return figures[0]
     return min(figures, key=lambda f: min(max(s - f.end, f.start - e, 0) for s, e in all_hits))
+
+
+def _best_named(text: str, figures: Sequence[Figure], anchors: Sequence[str], figure: Figure) -> Figure:
+    """Of a sentence's figures, the one whose own words (``figure_lead`` and on to the next
+    mark: "新增5个急救分站") name more of the topic than those of ``figure``: "平均急救半径缩短至3.7公里，平均急救反应时间缩短至10分45秒" asked about the
+    平均急救半径 gives 3.7公里, though "平均急救" occurs last before the time."""
+
+    def named(f: Figure) -> int:  # its words: back to the last mark and on to the next
+        own = (figure_lead(text, f) + re.split(r"[，,；;。、：:]", text[f.start :])[0]).translate(_FOLD)
+        return sum(1 for a in dict.fromkeys(anchors) if a and a.translate(_FOLD) in own)
+
+    best = max(figures, key=named)
+    return best if named(best) > named(figure) else figure
 
 
 def _after_anchor(t: str, figures: Sequence[Figure], hits: Sequence[tuple[int, int]]) -> Figure | None:

@@ -154,6 +154,8 @@ def test_instruction_sentences_are_not_part_of_the_question(question: str, kept:
     [
         ("松江区中心医院这几年升级了吗？", False),  # 这几年: these past years, no number asked
         ("好几家医院都在搬迁吗？", False),
+        ("中西医结合医院要重点打造哪几个特色专科？", False),  # 哪几个: which ones, not how many
+        ("宝山有哪几家医院要改扩建？", False),
         ("松江区中心医院现在是几级医院？", False),
         ("这几年一共新建了几家服务站？", True),  # the second 几家 does ask
         ("长宁到2025年要建成几个达标中医馆？", True),

@@ -233,6 +233,14 @@ def test_figure_near_picks_the_figure_after_the_anchor() -> None:
     assert near(CHANGNING, STAFF, "疾病预防控制人员数").value == 1.75
 
 
+def test_figure_near_prefers_the_figure_whose_words_name_more_of_the_topic() -> None:
+    # "平均急救" occurs last before the response time, but only the radius is named by all three
+    assert near(SONGJIANG, EMERGENCY_SJ, "平均急救", "急救", "半径").raw == "3.7公里"
+    assert near(SONGJIANG, EMERGENCY_SJ, "平均急救", "急救", "反应时间").raw == "10分45秒"
+    # a count's words follow it ("新增5个急救分站")
+    assert near(SONGJIANG, EMERGENCY_SJ, "急救分站", "急救").raw == "5个"
+
+
 def test_figure_near_reads_a_count_before_its_noun() -> None:
     plan = quote(BAOSHAN, "落实以基层为重点的分级诊疗制度,做实 “5+4” 医联体建设,在“十五五”规划期内,谋划建设3个紧密型城市医疗集团和2个国家医学中心,为构建“54321”整合型医疗卫生体系布局奠定坚实基础。")
     assert near(BAOSHAN, plan, "紧密型城市医疗集团").raw == "3个"
