@@ -358,6 +358,22 @@ def refers_back(part: str) -> bool:
     return bool(_REFERS_BACK.search(part))
 
 
+# the value reached, not the one aimed at: "现在实际是多少", "现状基线值", "actual rate", "baseline"
+_ACHIEVED = re.compile(r"实际(?!上)|现状|基线|\bactual\b|\bbaseline\b", re.I)
+_AIMED = re.compile(r"目标|规划值|标准|要求|力争|计划|\btarget|\bgoal|\baim|\bplan|\bstandard", re.I)
+
+
+def asks_achieved(analysis: QuestionAnalysis) -> bool:
+    """Whether a question asks the figure reached so far: every part of it says so (实际,
+    现状, 基线, actual, baseline) and none names a target. A plan that gives only its target
+    ("2025年目标值 ≥6.2人", "急救平均反应时间≤12分钟") does not state it. A comparison is not
+    asked this way: "松江实际达到的…是否达到闵行的标准" weighs one plan's value against another's."""
+    if analysis.is_comparison:
+        return False
+    parts = sub_questions(analysis.question) or [analysis.question]
+    return all(_ACHIEVED.search(p) and not _AIMED.search(p) for p in parts)
+
+
 def asks_several(question: str) -> bool:
     """Whether a question asks for several things of one kind, each to be named: the
     answer is a set, and a second statement as complete as the first is one of its members."""

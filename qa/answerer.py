@@ -20,6 +20,7 @@ from qa.agreement import consistency_clause, rate_consistency_clause
 from qa.analysis import (
     QuestionAnalysis,
     analyze,
+    asks_achieved,
     asks_several,
     district_english,
     is_question,
@@ -483,7 +484,7 @@ class ExtractiveAnswerer:
         was found: a time the evidence states answers it, whatever verb it is asked with."""
         terms = self._terms_to_cover(part)
         verdict = self._judge(part, terms, self._weights(terms), chosen, pool, per_district=False, scope=part.districts)
-        missing = verdict.features.get("number_missing") or verdict.features.get("money_missing")
+        missing = verdict.features.get("number_missing") or verdict.features.get("money_missing") or verdict.features.get("achieved_missing")
         if points_back and part.asks_time and not missing:
             return False
         return bool(missing) or verdict.score < self.judge.model.threshold / 2
@@ -639,6 +640,7 @@ class ExtractiveAnswerer:
             asks_share=analysis.asks_share,
             asked_unit=analysis.asked_unit,
             asks_rate=analysis.asks_rate,
+            asks_achieved=asks_achieved(analysis),
         )
         return self.judge.judge(features)
 

@@ -267,6 +267,17 @@ def figure_lead(text: str, figure: Figure) -> str:
     return re.split(r"[，,；;。、：:]", text[: figure.start])[-1]
 
 
+# a clause setting a figure to reach: "2025年目标值", "力争…", "到2025年…", "市卫健委规划值"
+_AIMED_CLAUSE = re.compile(r"目标|力争|规划值|计划|预计|[到至]\s*20[0-9]{2}\s*年|20[0-9]{2}\s*年(?:前|底前|内)")
+
+
+def states_target(text: str, figure: Figure) -> bool:
+    """Whether ``text`` gives ``figure`` as a target, not as a value reached: a bound
+    ("≤12分钟", "≥6.2人") or a clause that aims ("力争…超过17.5‰", "2025年目标值 100%");
+    "平均急救反应时间缩短至10分45秒" is reached."""
+    return figure.bound in (">=", "<=") or bool(_AIMED_CLAUSE.search(figure_clause(text, figure)))
+
+
 def comparable(a: Figure, b: Figure) -> bool:
     """Same unit after normalisation: 个/家/所 are all counts, 秒/分钟/小时 all durations."""
     return _scale(a.unit)[0] == _scale(b.unit)[0]

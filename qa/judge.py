@@ -27,7 +27,7 @@ from typing import Literal
 from ingest.regions import names_a_district
 from qa.analysis import POPULATION_BASIS, QuestionAnalysis, is_question, normalize_question, question_parts
 from qa.evidence import Evidence, stated_text, states_figure_in
-from qa.figures import parse_figures
+from qa.figures import parse_figures, states_target
 from qa.selection import evidence_text
 from qa.terms import (
     UNSEEN_WEIGHT,
@@ -102,6 +102,7 @@ def evidence_features(
     asks_share: bool = False,
     asked_unit: str = "",
     asks_rate: bool = False,
+    asks_achieved: bool = False,
 ) -> dict[str, float]:
     """What the judge looks at, for one set of chosen evidence: coverage with headings and
     title (``coverage``) and of the sentences alone (``sentence_coverage``), whether a
@@ -152,7 +153,16 @@ def evidence_features(
         # not a model feature either: a rate per so many people asked, and no population basis
         # in the evidence ("每3万人口救护车配置数" against "新建、改建急救分站5个")
         "basis_missing": 1.0 if asks_rate and not _population_basis(sentences) else 0.0,
+        # nor this: the value reached asked ("现在实际…是多少"), and the evidence gives only
+        # targets for it
+        "achieved_missing": 1.0 if asks_achieved and _targets_only(chosen) else 0.0,
     }
+
+
+def _targets_only(chosen: Sequence[Evidence]) -> bool:
+    """Whether the evidence gives figures, all of them targets (``qa.figures.states_target``)."""
+    stated = [(text, f) for text in (stated_text(e.unit) for e in chosen) for f in parse_figures(text)]
+    return bool(stated) and all(states_target(text, f) for text, f in stated)
 
 
 # A time, for a question asking when: a year, a month, a plan period or its end.
@@ -221,10 +231,11 @@ class Judge:
         """The calibrated decision on the features of the chosen evidence (None: none found)."""
         if features is None:
             return Verdict(False, 0.0, "no_evidence")
-        if features.get("money_missing") or features.get("basis_missing"):
+        if features.get("money_missing") or features.get("basis_missing") or features.get("achieved_missing"):
             # Exactness is the point: a question asking how much money is answered by a sum in
             # 元, and evidence on the same project without one does not state it; so for a
-            # rate per so many people and evidence with no population basis.
+            # rate per so many people and evidence with no population basis, and for the
+            # value reached so far asked of a plan that gives only its target.
             return Verdict(False, 0.0, "not_stated", dict(features))
         p = self.model.probability(features)
         answerable = p >= self.model.threshold

@@ -56,3 +56,16 @@ def test_a_question_asking_for_two_things_of_one_kind_cites_both_statements(poli
     answer = policyqa.ask("闵行两家中医类医院分别迁到哪里？")
     assert not answer.refused
     assert "七宝" in answer.answer and "紫竹" in answer.answer, answer.answer
+
+
+def test_the_value_reached_is_not_answered_with_a_target(policyqa) -> None:  # type: ignore[no-untyped-def]
+    """Minhang's plan sets its ambulance response time as a target (≤12分钟) and states no
+    value reached; Songjiang's reports one (10分45秒). Asked for the value reached, the
+    first is not stated, in Chinese and in English, and the target part of a two-part
+    question is answered while the other is named open."""
+    for question in ("闵行的救护车现在实际多少分钟能赶到？", "What is Minhang's actual average ambulance response time at present?"):
+        assert policyqa.ask(question).refused, question
+    reached = policyqa.ask("松江的救护车现在实际平均多少分钟能赶到？")
+    assert not reached.refused and "10分45秒" in reached.answer, reached.answer
+    both = policyqa.ask("闵行急救平均反应时间的目标定了多少？现在实际做到多少？")
+    assert not both.refused and "12分钟" in both.answer and "文件中未提及" in both.answer, both.answer

@@ -15,7 +15,16 @@ from pathlib import Path
 import pytest
 
 from qa.compose import with_declared_unit
-from qa.figures import Figure, comparable, compare, declared_unit, figure_near, parse_figures, verdict_text
+from qa.figures import (
+    Figure,
+    comparable,
+    compare,
+    declared_unit,
+    figure_near,
+    parse_figures,
+    states_target,
+    verdict_text,
+)
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
 BAOSHAN = "baoshan-2025-health-work-plan"
@@ -239,6 +248,16 @@ def test_figure_near_prefers_the_figure_whose_words_name_more_of_the_topic() -> 
     assert near(SONGJIANG, EMERGENCY_SJ, "平均急救", "急救", "反应时间").raw == "10分45秒"
     # a count's words follow it ("新增5个急救分站")
     assert near(SONGJIANG, EMERGENCY_SJ, "急救分站", "急救").raw == "5个"
+
+
+def test_a_target_is_told_from_a_value_reached() -> None:
+    def targets(doc: str, sentence: str) -> list[tuple[str, bool]]:
+        text = quote(doc, sentence)
+        return [(f.raw, states_target(text, f)) for f in parse_figures(text)]
+
+    assert targets(MINHANG, EMERGENCY_MH) == [("3.5公里", True), ("12分钟", True)]
+    assert targets(SONGJIANG, EMERGENCY_SJ) == [("5个", False), ("3.7公里", False), ("10分45秒", False)]
+    assert targets(SONGJIANG, "力争“十四五”期间千人口献血率超过17.5‰") == [("17.5‰", True)]
 
 
 def test_figure_near_reads_a_count_before_its_noun() -> None:

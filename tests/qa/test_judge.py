@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kernel.types import Unit
-from qa.analysis import analyze
+from qa.analysis import analyze, asks_achieved
 from qa.evidence import Evidence
 from qa.judge import FEATURES, REASONS, Judge, JudgeModel, evidence_features, follow_up_left_open
 from qa.lexicon import Lexicon
@@ -41,7 +41,7 @@ def features_for(
     return evidence_features(
         terms, weights, [evidence(text, kind=kind)], english=False, per_district=False,
         asks_number=analysis.asks_quantity, pool=pool, asks_money=analysis.asks_money, asks_time=analysis.asks_time,
-        asked_unit=analysis.asked_unit, asks_rate=analysis.asks_rate,
+        asked_unit=analysis.asked_unit, asks_rate=analysis.asks_rate, asks_achieved=asks_achieved(analysis),
     )
 
 
@@ -312,5 +312,26 @@ def test_a_rate_per_so_many_people_needs_a_population_basis_in_the_evidence(
 ) -> None:
     features = features_for(question, text, lexicon)
     assert features["basis_missing"] == missing
+    if missing:
+        assert Judge().judge(features).reason == "not_stated"
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "missing"),
+    [
+        # only targets: a bound, a target column, an aim
+        ("闵行现在急救车实际平均多少分钟能到？", "实现急救站点平均服务半径≤3.5公里，急救平均反应时间≤12分钟。", 1.0),
+        ("长宁千人口执业医师数的现状基线值是多少？", "千人口执业医师数(人)*：2025年目标值 ≥6.2人，市卫健委规划值 ≥3.6人", 1.0),
+        ("What is Songjiang's actual blood donation rate per 1,000 people?", "力争“十四五”期间千人口献血率超过17.5‰", 1.0),
+        # a value reached answers it
+        ("松江平均急救反应时间实际是多少？", "平均急救半径缩短至3.7公里，平均急救反应时间缩短至10分45秒，位居全市前列。", 0.0),
+        # the target itself asked, or no value reached asked
+        ("闵行急救平均反应时间的目标是多少？实际是多少？", "急救平均反应时间≤12分钟。", 0.0),
+        ("闵行急救平均反应时间要求是多少？", "急救平均反应时间≤12分钟。", 0.0),
+    ],
+)
+def test_the_value_reached_is_not_stated_by_a_target(lexicon: Lexicon, question: str, text: str, missing: float) -> None:
+    features = features_for(question, text, lexicon)
+    assert features["achieved_missing"] == missing
     if missing:
         assert Judge().judge(features).reason == "not_stated"
