@@ -274,3 +274,12 @@ def test_the_year_keeps_its_character_from_the_word_after_it(lexicon: Lexicon) -
     assert "年全" not in cut and "全人群" in cut, cut
     assert "家医" in [t.text for t in key_terms("长宁2025年家医签约率多少", "zh", lexicon)]
     assert "年底" in [t.text for t in key_terms("2025年底前要完成什么？", "zh", lexicon)]  # a word stays one
+
+
+def test_a_word_the_plans_write_only_inside_a_longer_one_gets_their_word_for_it(lexicon: Lexicon) -> None:
+    """The plans write 病床 only in 家庭病床 (home sickbeds); a question's 病床 means beds,
+    which the plans call 床位 (hospital bed -> bed, through the glossary)."""
+    assert "床位" in [v.form for v in lexicon.variants("病床")]
+    assert "家庭病床" not in [v.form for v in lexicon.variants("病床")]
+    # a word the plans use on its own keeps only its own variants
+    assert not any(v.form == "床位" for v in lexicon.variants("家庭病床"))
