@@ -783,11 +783,12 @@ def split_framing(question: str) -> tuple[str, str]:
     frame = _WIDENING.findall(question)
     focus = []
     clauses = _CLAUSE.findall(_WIDENING.sub("", question))
-    # a request before a colon that opens the questions ("…时间表有点复杂，想请教一下：") and what
-    # comes before it set the scene; a topic before a colon ("居民健康素养水平：…") does not
+    # a request or the asker before a colon that opens the questions ("…时间表有点复杂，想请教
+    # 一下：", "…越来越受关注，我想做个横向对比：") and what comes before it set the scene; a
+    # topic before a colon ("居民健康素养水平：…") does not
     opening = max(
         (i for i, c in enumerate(clauses)
-         if _COLON_END.search(c) and _REQUEST.search(c) and any(_ASKS.search(d) for d in clauses[i + 1 :])),
+         if _COLON_END.search(c) and (_REQUEST.search(c) or _ASKER.search(c)) and any(_ASKS.search(d) for d in clauses[i + 1 :])),
         default=-1,
     )
     # the sentence each clause belongs to (clauses up to a full stop or question mark)

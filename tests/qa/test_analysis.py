@@ -236,6 +236,9 @@ def test_a_request_before_a_colon_and_what_precedes_it_set_the_scene() -> None:
 
     frame, focus = split_framing("宝山的体检安排有点乱，想请教一下：社区医院今年建几家？")
     assert frame == "宝山的体检安排有点乱，想请教一下：" and focus == "社区医院今年建几家？"
+    # so does the asker saying what they are about to do
+    frame, focus = split_framing("家庭医生越来越受重视，我们在写一篇综述：哪些区给签约率定了目标？")
+    assert frame == "家庭医生越来越受重视，我们在写一篇综述：" and focus == "哪些区给签约率定了目标？"
     # a topic before a colon is what is asked about
     assert split_framing("居民健康素养水平：松江和长宁哪个更高？")[0] == ""
 
