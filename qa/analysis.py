@@ -59,9 +59,14 @@ _TABLE_ZH = re.compile(r"千人口|万人口|指标|目标值|规划值|占比|�
 _TABLE_EN = re.compile(r"\b(indicator|per 1,?000|per thousand|per 10,?000|planning value|CMI)\b", re.I)
 
 # Asks an amount of money: only a sum in 元 answers it (the plans seldom state one).
-_MONEY_ZH = re.compile(r"多少钱|花多少|多少(?:万|亿)?元|几(?:万|亿)元|多少块|费(?:是|为|大概|大约|一共|要)?多少|投(?:入|资)?多少|多少(?:经费|资金|预算|投资|费用)|(?:经费|资金|预算|投资|费用|补助|补贴|拨款)(?:是|有|为|大概|大约|一共|总共|共)?多少|总投资|预算")
+_MONEY_ZH = re.compile(r"多少钱|花多少|多少(?:万|亿)?元|几(?:万|亿)元|多少块|费(?:是|为|大概|大约|一共|要)?多少|投(?:入|资)?多少|多少(?:经费|资金|预算|投资|费用)|(?:经费|资金|预算|投资|费用|补助|补贴|拨款)(?:是|有|为|大概|大约|一共|总共|共)?多少|总投资|预算"
+    # a search box names the sum it wants ("育儿补贴 每月 金额", "迁建项目 投资额")
+    r"|金额|投资额|资金额|(?:补贴|补助|经费)标准")
 # "哪一年能开门" / "by when": only a time (a year, a date, a plan period) answers it
-_TIME_ZH = re.compile(r"哪一?年|什么时候|何时|哪个时间|几月|几时|啥时候")
+_TIME_ZH = re.compile(
+    r"哪一?年|什么时候|何时|哪个时间|几月|几时|啥时候|哪一?天|几号|日期|年份"
+    r"|(?:印发|发布|出台|开工|竣工|建成|完成|启用|开业)(?:的)?时间"
+)
 # "百分之多少" / "what percentage": a share, which "应签尽签" or a count does not state
 _SHARE_ZH = re.compile(r"百分之多少|百分之几|百分比|(?:占比|比例|比重)(?:是|为|达到|要达到|定为)?多少")
 _SHARE_EN = re.compile(r"\bwhat (?:percentage|share|proportion|per ?cent)\b|\bhow many per ?cent\b|\bper ?cent(?:age)?\b", re.I)

@@ -189,6 +189,16 @@ def test_money_questions_are_recognised_in_both_languages() -> None:
     assert not analyze("长宁到2025年要建成几个达标中医馆？", CORPUS).asks_money
     assert not analyze("每万人口全科医生数要达到多少？", CORPUS).asks_money
     assert not analyze("How many ambulance stations will Minhang build?", CORPUS).asks_money
+    # a search box names the sum or the date it wants
+    assert analyze("宝山 生育补贴 每月 金额", CORPUS).asks_money
+    assert analyze("闵行 疾控中心 迁建 投资额", CORPUS).asks_money
+
+
+def test_a_date_asked_by_its_name_is_a_time_asked() -> None:
+    assert analyze("长宁 行动方案 印发日期", CORPUS).asks_time
+    assert analyze("闵行的浦江医院哪天开业？", CORPUS).asks_time
+    assert analyze("宝山疾控中心迁建项目的开工时间", CORPUS).asks_time
+    assert not analyze("闵行急救平均反应时间是多少？", CORPUS).asks_time  # an indicator, not a date
 
 
 def test_a_question_across_districts_searches_all_of_them_even_when_it_names_one() -> None:
