@@ -206,11 +206,6 @@ def _split_classifiers(tokens: list[str]) -> list[str]:
     for token in tokens:
         if out and out[-1] in _QUANTITY_ASKS and len(token) > 1 and token[0] in _CLASSIFIERS:
             out.extend((token[0], token[1:]))
-        elif out and _YEAR_NUMBER.fullmatch(out[-1]) and _glued_to_year(token):
-            # jieba glues the 年 of "2025年" to the word after it ("2025|年全|人群",
-            # "2025|年家医"): the year's 年, then the rest cut again
-            out.append("年")
-            out.extend(t for t in _general_jieba().lcut(token[1:]) if t.strip())
         elif _guessed_with_modal(token):
             # jieba's guess for words not in its dictionary glues a character to the modal
             # after it ("的人能覆盖" -> 人能): two words, the second a modal
@@ -218,14 +213,6 @@ def _split_classifiers(tokens: list[str]) -> list[str]:
         else:
             out.append(token)
     return out
-
-
-_YEAR_NUMBER = re.compile(r"(?:19|20)[0-9]{2}")
-
-
-def _glued_to_year(token: str) -> bool:
-    """A token after a year's number that starts with 年 and is no word (年全, 年定; 年底 is one)."""
-    return len(token) >= 2 and token[0] == "年" and not _general_jieba().FREQ.get(token)
 
 
 def _guessed_with_modal(token: str) -> bool:
