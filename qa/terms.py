@@ -550,9 +550,6 @@ def _phrase_pattern(phrase: str) -> str:
         head = re.escape(words[0])
         return rf"(?<![a-z]){head}(?:s|ed|ing)?[\s-]+{words[1]}(?:e?s)?(?![a-z])"
     body = re.sub(r"(?:\\ |\\-|-)+", r"[\\s-]+", re.escape(phrase))
-    # two words joined by "and" are joined as often by a hyphen, slash or ampersand
-    # ("Chinese and Western medicine", "Chinese-Western medicine", "Chinese/Western")
-    body = body.replace(r"[\s-]+and[\s-]+", r"(?:[\s-]+and[\s-]+|\s*[-/&]\s*)")
     return rf"(?<![a-z]){body}(?:e?s)?(?![a-z])"
 
 
