@@ -263,12 +263,3 @@ def test_a_character_jieba_glued_to_a_modal_is_no_term(lexicon: Lexicon) -> None
     assert "人能" not in [t.text for t in key_terms("到2025年签家庭医生的人能覆盖多少？", "zh", lexicon)]
     assert merge_attested(["人", "能"], lexicon) == ["人", "能"]
     assert "服务能力" in [t.text for t in key_terms("长宁要提升哪些服务能力？", "zh", lexicon)]  # a word keeps its 能
-
-
-def test_a_word_the_plans_write_only_inside_a_longer_one_gets_their_word_for_it(lexicon: Lexicon) -> None:
-    """The plans write 病床 only in 家庭病床 (home sickbeds); a question's 病床 means beds,
-    which the plans call 床位 (hospital bed -> bed, through the glossary)."""
-    assert "床位" in [v.form for v in lexicon.variants("病床")]
-    assert "家庭病床" not in [v.form for v in lexicon.variants("病床")]
-    # a word the plans use on its own keeps only its own variants
-    assert not any(v.form == "床位" for v in lexicon.variants("家庭病床"))
