@@ -118,6 +118,7 @@ class QuestionAnalysis:
     asks_share: bool = False  # "百分之多少" / "what percentage": only a share answers it
     asks_rate: bool = False  # "每3万人口…多少": only a figure on a population basis answers it
     asked_unit: str = ""  # "多少张病床" → "张": only a figure in that unit answers it (``qa.figures.asked_unit``)
+    asks_achieved: bool = False  # "现在实际…多少": only a value reached answers it, not a target
     places: Scope | None = None  # the corpus's scope it was analysed against (its district names)
 
     @property
@@ -309,6 +310,7 @@ def analyze(
         asks_share=bool(_SHARE_ZH.search(text) or _SHARE_EN.search(text)),
         asks_rate=bool(RATE_BASIS.search(text)),
         asked_unit=asked_unit(text),
+        asks_achieved=kind != "comparison" and _asks_achieved(text),
         places=scope_of(known_districts),
     )
 
@@ -368,14 +370,12 @@ _ACHIEVED = re.compile(r"实际(?!上)|现状|基线|\bactual\b|\bbaseline\b", r
 _AIMED = re.compile(r"目标|规划值|标准|要求|力争|计划|\btarget|\bgoal|\baim|\bplan|\bstandard", re.I)
 
 
-def asks_achieved(analysis: QuestionAnalysis) -> bool:
+def _asks_achieved(question: str) -> bool:
     """Whether a question asks the figure reached so far: every part of it says so (实际,
     现状, 基线, actual, baseline) and none names a target. A plan that gives only its target
-    ("2025年目标值 ≥6.2人", "急救平均反应时间≤12分钟") does not state it. A comparison is not
-    asked this way: "松江实际达到的…是否达到闵行的标准" weighs one plan's value against another's."""
-    if analysis.is_comparison:
-        return False
-    parts = sub_questions(analysis.question) or [analysis.question]
+    ("2025年目标值 ≥6.2人", "急救平均反应时间≤12分钟") does not state it. (A comparison is not
+    asked this way: "松江实际达到的…是否达到闵行的标准" weighs one plan's value against another's.)"""
+    parts = sub_questions(question) or [question]
     return all(_ACHIEVED.search(p) and not _AIMED.search(p) for p in parts)
 
 

@@ -20,7 +20,6 @@ from qa.agreement import consistency_clause, rate_consistency_clause
 from qa.analysis import (
     QuestionAnalysis,
     analyze,
-    asks_achieved,
     asks_several,
     district_english,
     is_question,
@@ -640,7 +639,7 @@ class ExtractiveAnswerer:
             asks_share=analysis.asks_share,
             asked_unit=analysis.asked_unit,
             asks_rate=analysis.asks_rate,
-            asks_achieved=asks_achieved(analysis),
+            asks_achieved=analysis.asks_achieved,
         )
         return self.judge.judge(features)
 

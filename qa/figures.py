@@ -228,12 +228,13 @@ def _best_named(text: str, figures: Sequence[Figure], anchors: Sequence[str], fi
     mark: "新增5个急救分站") name more of the topic than those of ``figure``: "平均急救半径缩短至3.7公里，平均急救反应时间缩短至10分45秒" asked about the
     平均急救半径 gives 3.7公里, though "平均急救" occurs last before the time."""
 
-    def named(f: Figure) -> int:  # its words: back to the last mark and on to the next
-        own = (figure_lead(text, f) + re.split(r"[，,；;。、：:]", text[f.start :])[0]).translate(_FOLD)
-        return sum(1 for a in dict.fromkeys(anchors) if a and a.translate(_FOLD) in own)
-
-    best = max(figures, key=named)
-    return best if named(best) > named(figure) else figure
+    folded = [a.translate(_FOLD) for a in dict.fromkeys(anchors) if a]
+    named = {}
+    for f in figures:  # its words: back to the last mark and on to the next
+        own = (figure_lead(text, f) + _WORDS_MARK.split(text[f.start :], maxsplit=1)[0]).translate(_FOLD)
+        named[f] = sum(1 for a in folded if a in own)
+    best = max(figures, key=named.__getitem__)
+    return best if named[best] > named[figure] else figure
 
 
 def _after_anchor(t: str, figures: Sequence[Figure], hits: Sequence[tuple[int, int]]) -> Figure | None:
@@ -264,7 +265,10 @@ def figure_clause(text: str, figure: Figure) -> str:
 def figure_lead(text: str, figure: Figure) -> str:
     """The words just before a figure, back to the last mark (、 included): what it counts
     ("从事公共卫生人员数达9名" in "…人员数达1.75名、从事公共卫生人员数达9名")."""
-    return re.split(r"[，,；;。、：:]", text[: figure.start])[-1]
+    return _WORDS_MARK.split(text[: figure.start])[-1]
+
+
+_WORDS_MARK = re.compile(r"[，,；;。、：:]")  # what ends the words that go with a figure
 
 
 # a clause setting a figure to reach: "2025年目标值", "力争…", "到2025年…", "市卫健委规划值"

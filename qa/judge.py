@@ -46,6 +46,8 @@ FEATURES: tuple[str, ...] = (
     "paired_figure", "plan_anchor_coverage", "unit_coverage",
 )
 MODEL_FILE = "judge_model.json"
+# Features that refuse on their own, before the model: what is asked is missing exactly
+EXACT_VETOES: tuple[str, ...] = ("money_missing", "basis_missing", "achieved_missing")
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,7 @@ class Judge:
         """The calibrated decision on the features of the chosen evidence (None: none found)."""
         if features is None:
             return Verdict(False, 0.0, "no_evidence")
-        if features.get("money_missing") or features.get("basis_missing") or features.get("achieved_missing"):
+        if any(features.get(name) for name in EXACT_VETOES):
             # Exactness is the point: a question asking how much money is answered by a sum in
             # 元, and evidence on the same project without one does not state it; so for a
             # rate per so many people and evidence with no population basis, and for the

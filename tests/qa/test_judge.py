@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kernel.types import Unit
-from qa.analysis import analyze, asks_achieved
+from qa.analysis import analyze
 from qa.evidence import Evidence
 from qa.judge import FEATURES, REASONS, Judge, JudgeModel, evidence_features, follow_up_left_open
 from qa.lexicon import Lexicon
@@ -41,7 +41,7 @@ def features_for(
     return evidence_features(
         terms, weights, [evidence(text, kind=kind)], english=False, per_district=False,
         asks_number=analysis.asks_quantity, pool=pool, asks_money=analysis.asks_money, asks_time=analysis.asks_time,
-        asked_unit=analysis.asked_unit, asks_rate=analysis.asks_rate, asks_achieved=asks_achieved(analysis),
+        asked_unit=analysis.asked_unit, asks_rate=analysis.asks_rate, asks_achieved=analysis.asks_achieved,
     )
 
 
