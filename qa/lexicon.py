@@ -30,7 +30,8 @@ from qa import thesaurus
 SYNONYM_CREDIT = 0.8
 SPELLED_OUT_CREDIT = 0.85
 RELATED_CREDIT = 0.6
-GLOSSED_CREDIT = 0.7  # the same thing by its English sense: closer than a related word
+GLOSSED_CREDIT = 0.7
+INSIDE_ONE_WORD_MAX = 20  # uses of a word beyond which it is the plans' own, whatever surrounds it  # the same thing by its English sense: closer than a related word
 
 
 def _glossed(word: str) -> list[str]:
@@ -121,8 +122,27 @@ class Lexicon:
                 for form in thesaurus.related(word):
                     if len(form) >= 2 and form not in word and self(form):
                         found.setdefault(form, RELATED_CREDIT)
+        elif not found and self._inside_one_word(word):
+            # the plans write it only inside one longer word (病床 only in 家庭病床): that is
+            # not their word for what the question means (hospital bed -> 床位)
+            for form in _glossed(word):
+                if len(form) >= 2 and form not in word and self(form):
+                    found.setdefault(form, GLOSSED_CREDIT)
         ranked = sorted(found.items(), key=lambda kv: (-kv[1], -self.count(kv[0])))
         return tuple(Variant(form, credit) for form, credit in ranked[:8])
+
+    def _inside_one_word(self, word: str) -> bool:
+        """Whether every use of ``word`` in the plans has the same two characters before it,
+        or after it: it only occurs inside that one longer word."""
+        if self.count(word) > INSIDE_ONE_WORD_MAX:
+            return False  # a word the plans use this often is theirs, in some compound or other
+        at, i = [], self._text.find(word)
+        while i >= 0:
+            at.append(i)
+            i = self._text.find(word, i + 1)
+        before = {self._text[max(i - 2, 0) : i] for i in at}
+        after = {self._text[i + len(word) : i + len(word) + 2] for i in at}
+        return bool(at) and any(len(side) == 1 and all(_cjk(c) for c in next(iter(side))) for side in (before, after))
 
     def _spelled_out(self, word: str, gap: int = 2, limit: int = 3) -> list[str]:
         """Corpus words holding ``word``'s characters in order, a few characters apart."""

@@ -206,6 +206,11 @@ def _split_classifiers(tokens: list[str]) -> list[str]:
     for token in tokens:
         if out and out[-1] in _QUANTITY_ASKS and len(token) > 1 and token[0] in _CLASSIFIERS:
             out.extend((token[0], token[1:]))
+        elif out and _YEAR_NUMBER.fullmatch(out[-1]) and _glued_to_year(token):
+            # jieba glues the 年 of "2025年" to the word after it ("2025|年全|人群",
+            # "2025|年家医"): the year's 年, then the rest cut again
+            out.append("年")
+            out.extend(t for t in _general_jieba().lcut(token[1:]) if t.strip())
         elif _guessed_with_modal(token):
             # jieba's guess for words not in its dictionary glues a character to the modal
             # after it ("的人能覆盖" -> 人能): two words, the second a modal
@@ -213,6 +218,14 @@ def _split_classifiers(tokens: list[str]) -> list[str]:
         else:
             out.append(token)
     return out
+
+
+_YEAR_NUMBER = re.compile(r"(?:19|20)[0-9]{2}")
+
+
+def _glued_to_year(token: str) -> bool:
+    """A token after a year's number that starts with 年 and is no word (年全, 年定; 年底 is one)."""
+    return len(token) >= 2 and token[0] == "年" and not _general_jieba().FREQ.get(token)
 
 
 def _guessed_with_modal(token: str) -> bool:
@@ -550,6 +563,9 @@ def _phrase_pattern(phrase: str) -> str:
         head = re.escape(words[0])
         return rf"(?<![a-z]){head}(?:s|ed|ing)?[\s-]+{words[1]}(?:e?s)?(?![a-z])"
     body = re.sub(r"(?:\\ |\\-|-)+", r"[\\s-]+", re.escape(phrase))
+    # two words joined by "and" are joined as often by a hyphen, slash or ampersand
+    # ("Chinese and Western medicine", "Chinese-Western medicine", "Chinese/Western")
+    body = body.replace(r"[\s-]+and[\s-]+", r"(?:[\s-]+and[\s-]+|\s*[-/&]\s*)")
     return rf"(?<![a-z]){body}(?:e?s)?(?![a-z])"
 
 

@@ -63,6 +63,14 @@ def test_a_hyphen_joins_the_words_of_a_glossary_phrase_as_a_space_does() -> None
     assert hyphened == spaced
 
 
+def test_words_joined_by_and_in_a_glossary_phrase_may_be_joined_by_a_hyphen_or_slash() -> None:
+    """"Chinese-Western medicine" is the glossary's "Chinese and Western medicine" (中西医结合)."""
+    for joined in ("Chinese-Western", "Chinese/Western", "Chinese & Western", "Chinese and Western"):
+        terms = {t.text for t in key_terms(f"Where will Minhang's integrated {joined} medicine hospital move?", "en")}
+        assert "中西医结合" in terms, joined
+    assert "中西医结合" not in {t.text for t in key_terms("Is Chinese medicine in Western hospitals planned?", "en")}
+
+
 def test_a_province_in_pinyin_is_its_chinese_name_not_a_word_that_sounds_the_same() -> None:
     from qa.lexicon import Lexicon
 

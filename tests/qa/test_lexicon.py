@@ -263,3 +263,23 @@ def test_a_character_jieba_glued_to_a_modal_is_no_term(lexicon: Lexicon) -> None
     assert "人能" not in [t.text for t in key_terms("到2025年签家庭医生的人能覆盖多少？", "zh", lexicon)]
     assert merge_attested(["人", "能"], lexicon) == ["人", "能"]
     assert "服务能力" in [t.text for t in key_terms("长宁要提升哪些服务能力？", "zh", lexicon)]  # a word keeps its 能
+
+
+def test_the_year_keeps_its_character_from_the_word_after_it(lexicon: Lexicon) -> None:
+    """jieba cuts "2025年全人群" as 2025|年全|人群 and "2025年家医" as 2025|年家医: a term the
+    plans never write, weighed as a rare topic word, and 全人群 or 家医 lost with it."""
+    from qa.terms import key_terms
+
+    cut = [t.text for t in key_terms("长宁2025年全人群签约覆盖率目标多少？", "zh", lexicon)]
+    assert "年全" not in cut and "全人群" in cut, cut
+    assert "家医" in [t.text for t in key_terms("长宁2025年家医签约率多少", "zh", lexicon)]
+    assert "年底" in [t.text for t in key_terms("2025年底前要完成什么？", "zh", lexicon)]  # a word stays one
+
+
+def test_a_word_the_plans_write_only_inside_a_longer_one_gets_their_word_for_it(lexicon: Lexicon) -> None:
+    """The plans write 病床 only in 家庭病床 (home sickbeds); a question's 病床 means beds,
+    which the plans call 床位 (hospital bed -> bed, through the glossary)."""
+    assert "床位" in [v.form for v in lexicon.variants("病床")]
+    assert "家庭病床" not in [v.form for v in lexicon.variants("病床")]
+    # a word the plans use on its own keeps only its own variants
+    assert not any(v.form == "床位" for v in lexicon.variants("家庭病床"))
