@@ -283,7 +283,7 @@ def analyze(
     outside = [d.name for d in named if d.name not in known]
     outside += _other_places(text, known_districts, covered)
     # what the question asks, not why ("在比较各区资源配置目标时，静安的…是多少")
-    kind = classify(without_purpose(text) if lang == "zh" else text, lang, len(districts))
+    kind = classify(without_purpose(text, lambda c: bool(find_districts(c, known_districts, uses))) if lang == "zh" else text, lang, len(districts))
     years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
     numbers = tuple(n for n in _NUMBER.findall(without_dialled(text)) if not (len(n) == 4 and n.isdigit() and int(n) in years))
     # "哪些区提到了婴儿死亡率": which plans speak of it, not what figure they give, unless a

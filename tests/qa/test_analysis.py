@@ -320,6 +320,15 @@ def test_a_purpose_naming_every_district_does_not_make_a_question_about_one_ask_
     assert analyze("各区规划里，谁要求二级以上综合医院设老年医学科？", CORPUS).kind == "across"  # where to look: the scope
 
 
+def test_a_scene_naming_every_district_before_one_is_named_does_not_ask_across() -> None:
+    """The scene ("大家都在说各区…", "我们在对照各区…") comes before the district asked about;
+    a scene that asks, or a scene naming a district itself, is left as it is."""
+    assert analyze("大家都在说各区的家庭医生，松江的签约率目标定了多少？", CORPUS).kind != "across"
+    assert analyze("我们在对照各区的床位配置，长宁的方案里，千人口床位数目标是多少？", CORPUS).kind != "across"
+    assert analyze("各区中有哪些提了中医馆？宝山的目标是多少？", CORPUS).kind == "across"
+    assert analyze("各区都提了中医馆建设目标吗", CORPUS).kind == "across"
+
+
 def test_asking_whether_other_districts_do_it_too_asks_across_districts() -> None:
     assert analyze("还有别的区也提“五床联动”吗？", CORPUS).kind == "across"
     assert analyze("其他区有没有中医馆建设目标？", CORPUS).kind == "across"
