@@ -630,6 +630,7 @@ def key_terms(
     unique = _years_as_periods(question, unique)
     unique = _glossed_acronyms(question, unique)
     unique = _either(question, unique)
+    unique = _grades_answer(question, unique)
     frame, focus = split_framing(question) if lang != "en" else _english_scene(question)
     if frame:
         if lang == "en":  # the terms are Chinese: which of them the asking sentences name
@@ -638,6 +639,27 @@ def key_terms(
         if any(names_a_topic(t) for t in asked):
             unique = [t if t in asked else replace(t, framing=True) for t in unique]
     return tuple(unique)
+
+
+# "冲什么等级" / "what grade": the word names the kind of answer, and a hospital grade of
+# China's national grading (三级甲等, 二级) is that answer, whether or not the sentence also
+# says 等级 ("同仁医院全力争创三级甲等综合性医院").
+_GRADE_WORDS = ("等级", "级别", "档次")
+_GRADE_ASKED = re.compile(
+    r"(?:什么|啥|哪个|哪一|哪种|哪类|几)(?:样的?)?(?:等级|级别|档次)|(?:等级|级别|档次)(?:是|为|定为)?(?:什么|啥|多少|几)"
+    r"|\b(?:what|which)\s+(?:\w+\s+)?(?:grade|tier)\b",
+    re.I,
+)
+_GRADES = ("三级甲等", "三级乙等", "二级甲等", "二级乙等", "三甲", "二甲", "三级", "二级")
+
+
+def _grades_answer(question: str, terms: list[Term]) -> list[Term]:
+    """A grade the question asks the value of: one term, found as any hospital grade (the
+    cut may have lost the word itself: 等级 loses its 等 as glue)."""
+    if not _GRADE_ASKED.search(question):
+        return terms
+    grade = Term(_GRADE_WORDS[0], _GRADE_WORDS[1:], variants=tuple(Variant(g, 1.0) for g in _GRADES))
+    return [*(t for t in terms if t.text not in _GRADE_WORDS), grade]
 
 
 _ALTERNATIVE = re.compile(r"\s*(?:\bor\b|或者|或是|或)\s*", re.I)

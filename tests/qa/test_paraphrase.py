@@ -292,3 +292,23 @@ def test_an_answer_names_the_district_whose_plan_says_it_though_the_question_nam
     assert answer.answer.startswith("宝山区："), answer.answer
     english = policyqa.ask("What does the 887365 model mean?")
     assert english.answer.startswith("Baoshan (宝山区)"), english.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "grade"),
+    [("长宁的同仁医院在冲什么等级？", "三级甲等"), ("What grade is Changning's Tongren Hospital going for?", "三级甲等")],
+)
+def test_a_grade_asked_for_is_answered_by_the_sentence_stating_one(policyqa, question: str, grade: str) -> None:  # type: ignore[no-untyped-def]
+    """"什么等级" names the kind of answer: the sentence giving the grade, not one naming the
+    hospital for something else."""
+    answer = policyqa.ask(question)
+    assert not answer.refused, answer.answer
+    assert any(grade in c.quote for c in answer.citations), answer.answer
+
+
+def test_a_level_of_a_figure_is_not_read_as_a_hospital_grade() -> None:
+    from qa.terms import key_terms
+
+    assert any(t.text == "等级" for t in key_terms("闵行那家中医院要建成啥级别的？", "zh"))
+    assert not any(t.text == "等级" for t in key_terms("宝山的心理健康素养要提到什么水平？", "zh"))
+    assert not any(t.text == "等级" for t in key_terms("What level should mental health literacy reach in Baoshan?", "en"))
