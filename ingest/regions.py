@@ -451,8 +451,13 @@ def district_mentions(
 def find_districts(text: str, known: Iterable[str] = (), uses: Callable[[str], bool] | None = None) -> list[Region]:
     """Every district named in ``text``, in order of first mention, without repeats
     (``uses``: as ``find_mentions``)."""
+    return distinct_districts(district_mentions(text, known, uses))
+
+
+def distinct_districts(mentions: Iterable[DistrictMention]) -> list[Region]:
+    """The districts of ``mentions``, in order of first mention, without repeats."""
     out: dict[str, Region] = {}
-    for m in district_mentions(text, known, uses):
+    for m in mentions:
         out.setdefault(m.district.name, m.district)
     return list(out.values())
 

@@ -13,7 +13,14 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ingest.regions import Scope, find_districts, place_mentions, regions_named, scope_of
+from ingest.regions import (
+    Scope,
+    distinct_districts,
+    district_mentions,
+    place_mentions,
+    regions_named,
+    scope_of,
+)
 from ingest.regions import (
     district_english as district_english,  # re-exported: answers name districts in English
 )
@@ -277,13 +284,15 @@ def analyze(
     district nor a place outside the corpus (``ingest.regions.inside_corpus_word``)."""
     text = keyword_parts(strip_instructions(normalize_question(question)), known_districts)
     lang = detect_language(text)
-    named = find_districts(text, known_districts, uses)
+    mentions = district_mentions(text, known_districts, uses)
+    named = distinct_districts(mentions)
     known = set(known_districts)
     districts = tuple(d.name for d in named if d.name in known)
     outside = [d.name for d in named if d.name not in known]
     outside += _other_places(text, known_districts, covered)
     # what the question asks, not why ("在比较各区资源配置目标时，静安的…是多少")
-    kind = classify(without_purpose(text, lambda c: bool(find_districts(c, known_districts, uses))) if lang == "zh" else text, lang, len(districts))
+    first_district_at = mentions[0].start if mentions else -1
+    kind = classify(without_purpose(text, first_district_at) if lang == "zh" else text, lang, len(districts))
     years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
     numbers = tuple(n for n in _NUMBER.findall(without_dialled(text)) if not (len(n) == 4 and n.isdigit() and int(n) in years))
     # "哪些区提到了婴儿死亡率": which plans speak of it, not what figure they give, unless a

@@ -30,8 +30,8 @@ from qa import thesaurus
 SYNONYM_CREDIT = 0.8
 SPELLED_OUT_CREDIT = 0.85
 RELATED_CREDIT = 0.6
-GLOSSED_CREDIT = 0.7
-INSIDE_ONE_WORD_MAX = 20  # uses of a word beyond which it is the plans' own, whatever surrounds it  # the same thing by its English sense: closer than a related word
+GLOSSED_CREDIT = 0.7  # the same thing by its English sense: closer than a related word
+INSIDE_ONE_WORD_MAX = 20  # uses of a word beyond which it is the plans' own, whatever surrounds it
 
 
 def _glossed(word: str) -> list[str]:
@@ -136,10 +136,7 @@ class Lexicon:
         or after it: it only occurs inside that one longer word."""
         if self.count(word) > INSIDE_ONE_WORD_MAX:
             return False  # a word the plans use this often is theirs, in some compound or other
-        at, i = [], self._text.find(word)
-        while i >= 0:
-            at.append(i)
-            i = self._text.find(word, i + 1)
+        at = [m.start() for m in re.finditer(f"(?={re.escape(word)})", self._text)]  # overlapping too
         before = {self._text[max(i - 2, 0) : i] for i in at}
         after = {self._text[i + len(word) : i + len(word) + 2] for i in at}
         return bool(at) and any(len(side) == 1 and all(_cjk(c) for c in next(iter(side))) for side in (before, after))

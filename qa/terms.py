@@ -789,20 +789,21 @@ _REQUEST = re.compile(r"请教|请问|想问|问一下|问问|想了解|了解�
 _WIDENING = re.compile(r"[（(](?:无论|不论|不管|不限于)[^）)]*[）)]")
 
 
-def without_purpose(question: str, names_district: Callable[[str], bool] | None = None) -> str:
+def without_purpose(question: str, first_district_at: int = -1) -> str:
     """The question without a leading clause saying why it is asked ("为比较各区…，",
     "在比较各区资源配置目标时，"): the purpose names other districts than those asked about,
-    so it must not make the question one across districts."""
+    so it must not make the question one across districts. Likewise the scene set before
+    the clause naming the first district (at offset ``first_district_at``), when it asks
+    nothing ("我们在比较各区医生配备水平，宝山…的目标是多少？"): which districts are asked
+    about is said where one is named, not in the scene."""
     clauses = _CLAUSE.findall(question)
     if len(clauses) > 1 and _PURPOSE.match(clauses[0]) and not _ASKS.search(clauses[0]):
         return "".join(clauses[1:])
-    if names_district is not None:
-        # the scene set before the first clause naming a district, when it asks nothing
-        # ("我们在比较各区医生配备水平，宝山…的目标是多少？"): which districts are asked about
-        # is said where one is named, not in the scene
-        named = next((i for i, c in enumerate(clauses) if names_district(c)), 0)
-        if 0 < named and not any(_ASKS.search(_NOT_ASKING.sub("", c)) for c in clauses[:named]):
-            return "".join(clauses[named:])
+    if first_district_at < 0:
+        return question
+    named = next((i for i, m in enumerate(_CLAUSE.finditer(question)) if first_district_at < m.end()), 0)
+    if named and not any(_ASKS.search(_NOT_ASKING.sub("", c)) for c in clauses[:named]):
+        return "".join(clauses[named:])
     return question
 
 
